@@ -1,0 +1,12 @@
+//! The rules of kehoach, free of I/O: the plan model and Vietnamese text handling.
+//!
+//! Every other crate depends on this one; it depends on none of them.
+
+pub mod lang;
+pub mod plan;
+pub mod text;
+pub mod unit;
+
+pub use lang::Lang;
+pub use plan::*;
+pub use unit::{Unit, UnitGroup, UnitKind, UnitRef, UnitRefKind};

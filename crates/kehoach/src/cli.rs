@@ -1,0 +1,130 @@
+//! The command line.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use kehoach_domain::Lang;
+
+use crate::{plan_cmd, serve, unit_cmd};
+
+#[derive(Parser)]
+#[command(name = "kehoach", version, about = "Kế hoạch KH, CN & ĐMST của xã — run a commune's S&T and innovation plan")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Clone)]
+pub struct DatabaseArg {
+    /// Database URL: `sqlite://FILE?mode=rwc` or `postgres://USER:PASSWORD@HOST/DB`.
+    #[arg(long = "database", env = "KEHOACH_DATABASE_URL", default_value = kehoach_store::DEFAULT_DATABASE_URL, hide_env_values = true)]
+    pub url: String,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum LangArg {
+    Vi,
+    En,
+}
+
+impl From<LangArg> for Lang {
+    fn from(l: LangArg) -> Lang {
+        match l {
+            LangArg::Vi => Lang::Vi,
+            LangArg::En => Lang::En,
+        }
+    }
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Serve the web pages and the API.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "KEHOACH_ADDR", default_value = "127.0.0.1:8080")]
+        addr: String,
+        #[command(flatten)]
+        database: DatabaseArg,
+    },
+    /// Check or import plan files.
+    Plan {
+        #[command(subcommand)]
+        command: PlanCommand,
+    },
+    /// Keep a commune's units (villages, quarters, departments …).
+    Unit {
+        #[command(subcommand)]
+        command: UnitCommand,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum PlanCommand {
+    /// Validate a plan file: exit 0, or 1 listing every problem as FILE:LINE:COLUMN: message.
+    Check {
+        file: PathBuf,
+        /// Language of the messages.
+        #[arg(long, value_enum, default_value = "vi")]
+        lang: LangArg,
+    },
+    /// Check a plan file and load it into the database (re-importing updates it).
+    Import {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value = "vi")]
+        lang: LangArg,
+        #[command(flatten)]
+        database: DatabaseArg,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum UnitCommand {
+    /// Add one unit to a commune.
+    Add {
+        /// Commune code (`muong-la`); may be left out when the database holds one commune.
+        #[arg(long)]
+        commune: Option<String>,
+        /// Unit code: lower-case letters, digits, hyphens (`ban-1`).
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        /// ubnd, department, service_centre, mass_organisation, cooperative, village, quarter, outside.
+        #[arg(long)]
+        kind: String,
+        /// A made-up unit for demonstration.
+        #[arg(long)]
+        sample: bool,
+        #[command(flatten)]
+        database: DatabaseArg,
+    },
+    /// List a commune's units.
+    List {
+        #[arg(long)]
+        commune: Option<String>,
+        #[command(flatten)]
+        database: DatabaseArg,
+    },
+    /// Add units from a CSV file with the columns code,name,kind[,sample]: all rows or none.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        commune: Option<String>,
+        #[arg(long, value_enum, default_value = "vi")]
+        lang: LangArg,
+        #[command(flatten)]
+        database: DatabaseArg,
+    },
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Serve { addr, database } => serve::run(&addr, &database.url).await,
+        Command::Plan { command: PlanCommand::Check { file, lang } } => Ok(plan_cmd::check(&file, lang.into())),
+        Command::Plan { command: PlanCommand::Import { file, lang, database } } => {
+            plan_cmd::import(&file, lang.into(), &database.url).await
+        }
+        Command::Unit { command } => unit_cmd::run(command).await,
+    }
+}

@@ -1,0 +1,73 @@
+//! `kehoach unit add|list|import`.
+
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use kehoach_domain::text::nfc;
+use kehoach_domain::{Lang, Unit, UnitKind};
+use kehoach_store::Store;
+
+use crate::cli::UnitCommand;
+
+/// The commune named, or the only one in the database.
+async fn commune(store: &Store, named: Option<String>) -> anyhow::Result<String> {
+    if let Some(c) = named {
+        return Ok(c);
+    }
+    let communes = store.communes().await?;
+    match communes.as_slice() {
+        [only] => Ok(only.code.clone()),
+        [] => bail!("the database holds no commune yet: import a plan first"),
+        _ => bail!("the database holds several communes: name one with --commune"),
+    }
+}
+
+pub async fn run(command: UnitCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        UnitCommand::Add { commune: named, code, name, kind, sample, database } => {
+            let Some(kind) = UnitKind::from_key(&kind) else {
+                let allowed = UnitKind::ALL.map(|k| k.key()).join(", ");
+                bail!("loại đơn vị `{kind}` không hợp lệ; dùng một trong: {allowed}");
+            };
+            if !kehoach_plan::is_slug(&code) {
+                bail!("mã `{code}` không hợp lệ: chỉ dùng chữ thường không dấu, chữ số và dấu gạch ngang");
+            }
+            let name = nfc(name.trim());
+            if name.is_empty() {
+                bail!("tên đơn vị không được để trống");
+            }
+            let store = Store::connect(&database.url).await.context("database")?;
+            let commune = commune(&store, named).await?;
+            store.add_units(&commune, &[Unit { code: code.clone(), name, kind, sample }], "cli").await?;
+            println!("{commune}: đã thêm đơn vị `{code}`");
+            Ok(ExitCode::SUCCESS)
+        }
+        UnitCommand::List { commune: named, database } => {
+            let store = Store::connect(&database.url).await.context("database")?;
+            let commune = commune(&store, named).await?;
+            for u in store.units(&commune).await? {
+                let sample = if u.sample { "\tmẫu" } else { "" };
+                println!("{}\t{}\t{}{sample}", u.code, u.kind.key(), u.name);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        UnitCommand::Import { file, commune: named, lang, database } => {
+            let lang: Lang = lang.into();
+            let text = std::fs::read_to_string(&file).with_context(|| file.display().to_string())?;
+            let units = match kehoach_plan::parse_units_csv(&text, lang) {
+                Ok(units) => units,
+                Err(problems) => {
+                    for p in problems {
+                        eprintln!("{}:{}: {}", file.display(), p.line, p.message);
+                    }
+                    return Ok(ExitCode::FAILURE);
+                }
+            };
+            let store = Store::connect(&database.url).await.context("database")?;
+            let commune = commune(&store, named).await?;
+            let n = store.add_units(&commune, &units, "cli").await?;
+            println!("{commune}: đã thêm {n} đơn vị");
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

@@ -1,0 +1,21 @@
+//! A section of the indicator table (Phụ lục I).
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "indicator_sections")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub commune_id: i32,
+    pub plan_id: i32,
+    pub position: i32,
+    pub code: String,
+    pub title: String,
+    pub in_appendix: bool,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

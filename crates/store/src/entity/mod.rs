@@ -1,0 +1,15 @@
+//! SeaORM entities, one per table. Every table carries `commune_id`: one database can hold all
+//! communes of a province.
+
+pub mod audit;
+pub mod commune;
+pub mod indicator;
+pub mod indicator_section;
+pub mod plan;
+pub mod responsibility;
+pub mod target;
+pub mod task;
+pub mod task_group;
+pub mod unit;
+pub mod unit_group;
+pub mod unit_group_member;

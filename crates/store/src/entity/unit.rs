@@ -1,0 +1,25 @@
+//! A unit of a commune (đơn vị): department, village, outside body …
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "units")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub commune_id: i32,
+    pub code: String,
+    pub name: String,
+    /// Folded name for diacritic-insensitive search.
+    pub name_key: String,
+    pub kind: String,
+    /// Made-up demonstration unit, never a real village.
+    pub sample: bool,
+    pub active: bool,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,61 @@
+//! Storage: SeaORM entities, Rust migrations and every query. The only crate that speaks SQL.
+//!
+//! One code path for SQLite and PostgreSQL, chosen by the database URL.
+
+pub mod entity;
+mod audit;
+mod error;
+mod migration;
+mod plans;
+mod units;
+
+pub use error::StoreError;
+pub use plans::{ImportOutcome, PlanSummary};
+pub use units::NewUnit;
+
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
+use sea_orm_migration::MigratorTrait;
+
+/// The default database: a SQLite file in the working directory, created on first start.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://kehoach.sqlite?mode=rwc";
+
+/// A connection pool to the database, migrated to the current schema.
+#[derive(Clone, Debug)]
+pub struct Store {
+    db: DatabaseConnection,
+}
+
+impl Store {
+    /// Connects to `url` (`sqlite://…` or `postgres://…`) and brings the schema up to date.
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        let memory = url.contains(":memory:") || url.contains("mode=memory");
+        let sqlite = url.starts_with("sqlite:");
+        let mut options = ConnectOptions::new(url.to_owned());
+        // An in-memory SQLite database exists once per connection: keep exactly one. A file
+        // allows one writer at a time anyway; a small pool keeps memory low on a 1 GB server.
+        options
+            .max_connections(if memory { 1 } else if sqlite { 4 } else { 10 })
+            .min_connections(if memory { 1 } else { 0 })
+            .sqlx_logging(false);
+        let db = Database::connect(options).await.map_err(StoreError::connect)?;
+        if sqlite && !memory {
+            // WAL lets readers work while an import writes; it is a property of the file.
+            db.execute_unprepared("PRAGMA journal_mode=WAL").await?;
+        }
+        migration::Migrator::up(&db, None).await?;
+        Ok(Store { db })
+    }
+
+    pub fn backend(&self) -> DbBackend {
+        self.db.get_database_backend()
+    }
+
+    /// Whether the database answers; for `/healthz`.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        self.db.ping().await.map_err(StoreError::from)
+    }
+
+    pub async fn close(self) -> Result<(), StoreError> {
+        self.db.close().await.map_err(StoreError::from)
+    }
+}

@@ -1,0 +1,237 @@
+//! A commune's units and unit groups: kept by the plan file and by the commune's admin.
+
+use chrono::{DateTime, Utc};
+use kehoach_domain::text::{fold, sort_vi_by};
+use kehoach_domain::{Commune, Unit, UnitGroup, UnitKind};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TryIntoModel,
+    TransactionTrait,
+};
+
+use crate::entity::{commune, unit, unit_group, unit_group_member};
+use crate::plans::commune_of;
+use crate::{Store, StoreError, audit};
+
+/// Alias kept for callers that add units: a unit is a unit, whoever adds it.
+pub type NewUnit = Unit;
+
+impl Store {
+    /// Every commune in the database.
+    pub async fn communes(&self) -> Result<Vec<Commune>, StoreError> {
+        let mut communes: Vec<Commune> =
+            commune::Entity::find().all(&self.db).await?.iter().map(commune_of).collect();
+        sort_vi_by(&mut communes, |c| &c.name);
+        Ok(communes)
+    }
+
+    /// The commune with this code. A code shared by communes of two provinces must be written
+    /// `province/commune`.
+    async fn find_commune(&self, code: &str) -> Result<commune::Model, StoreError> {
+        let (province, code) = match code.split_once('/') {
+            Some((p, c)) => (Some(p), c),
+            None => (None, code),
+        };
+        let mut query = commune::Entity::find().filter(commune::Column::Code.eq(code));
+        if let Some(p) = province {
+            query = query.filter(commune::Column::ProvinceCode.eq(p));
+        }
+        let mut found = query.all(&self.db).await?;
+        match found.len() {
+            0 => Err(StoreError::NotFound(format!("commune `{code}`"))),
+            1 => Ok(found.remove(0)),
+            _ => Err(StoreError::Conflict(format!(
+                "several provinces have a commune `{code}`: write it as province/{code}"
+            ))),
+        }
+    }
+
+    /// The commune's active units, by kind then in Vietnamese alphabetical order.
+    pub async fn units(&self, commune: &str) -> Result<Vec<Unit>, StoreError> {
+        let commune = self.find_commune(commune).await?;
+        load_units(&self.db, commune.id).await
+    }
+
+    /// Adds units to a commune, all or none: a code already used by a unit or group refuses
+    /// the whole batch.
+    pub async fn add_units(&self, commune: &str, units: &[Unit], actor: &str) -> Result<usize, StoreError> {
+        let commune = self.find_commune(commune).await?;
+        let txn = self.db.begin().await?;
+        let taken: Vec<String> = unit::Entity::find()
+            .filter(unit::Column::CommuneId.eq(commune.id))
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|u| u.code)
+            .chain(
+                unit_group::Entity::find()
+                    .filter(unit_group::Column::CommuneId.eq(commune.id))
+                    .all(&txn)
+                    .await?
+                    .into_iter()
+                    .map(|g| g.code),
+            )
+            .collect();
+        let clashes: Vec<&str> = units.iter().map(|u| u.code.as_str()).filter(|c| taken.iter().any(|t| t == c)).collect();
+        if !clashes.is_empty() {
+            return Err(StoreError::Conflict(format!("codes already in use: {}", clashes.join(", "))));
+        }
+        let now = Utc::now();
+        for u in units {
+            upsert_unit(&txn, commune.id, u, now).await?;
+            audit::record(
+                &txn,
+                audit::Entry {
+                    commune_id: Some(commune.id),
+                    actor,
+                    address: None,
+                    action: "unit.add",
+                    record_kind: "unit",
+                    record_key: &format!("{}/{}", commune.code, u.code),
+                    before: None,
+                    after: Some(u),
+                },
+            )
+            .await?;
+        }
+        txn.commit().await?;
+        Ok(units.len())
+    }
+}
+
+pub(crate) async fn upsert_commune<C: ConnectionTrait>(conn: &C, c: &Commune, now: DateTime<Utc>) -> Result<i32, StoreError> {
+    let existing = commune::Entity::find()
+        .filter(commune::Column::ProvinceCode.eq(&c.province_code))
+        .filter(commune::Column::Code.eq(&c.code))
+        .one(conn)
+        .await?;
+    let mut row = match existing {
+        Some(row) => commune::ActiveModel::from(row),
+        None => commune::ActiveModel {
+            code: Set(c.code.clone()),
+            province_code: Set(c.province_code.clone()),
+            created_at: Set(now),
+            ..Default::default()
+        },
+    };
+    row.name = Set(c.name.clone());
+    row.kind = Set(c.kind.clone());
+    row.province = Set(c.province.clone());
+    Ok(row.save(conn).await?.try_into_model()?.id)
+}
+
+pub(crate) async fn upsert_unit<C: ConnectionTrait>(conn: &C, commune_id: i32, u: &Unit, now: DateTime<Utc>) -> Result<i32, StoreError> {
+    let existing = unit::Entity::find()
+        .filter(unit::Column::CommuneId.eq(commune_id))
+        .filter(unit::Column::Code.eq(&u.code))
+        .one(conn)
+        .await?;
+    let mut row = match existing {
+        Some(row) => unit::ActiveModel::from(row),
+        None => unit::ActiveModel {
+            commune_id: Set(commune_id),
+            code: Set(u.code.clone()),
+            created_at: Set(now),
+            ..Default::default()
+        },
+    };
+    row.name = Set(u.name.clone());
+    row.name_key = Set(fold(&u.name));
+    row.kind = Set(u.kind.key().into());
+    row.sample = Set(u.sample);
+    row.active = Set(true);
+    Ok(row.save(conn).await?.try_into_model()?.id)
+}
+
+pub(crate) async fn upsert_group<C: ConnectionTrait>(conn: &C, commune_id: i32, g: &UnitGroup) -> Result<(), StoreError> {
+    let existing = unit_group::Entity::find()
+        .filter(unit_group::Column::CommuneId.eq(commune_id))
+        .filter(unit_group::Column::Code.eq(&g.code))
+        .one(conn)
+        .await?;
+    let mut row = match existing {
+        Some(row) => unit_group::ActiveModel::from(row),
+        None => unit_group::ActiveModel {
+            commune_id: Set(commune_id),
+            code: Set(g.code.clone()),
+            ..Default::default()
+        },
+    };
+    row.name = Set(g.name.clone());
+    row.kinds = Set(g.kinds.iter().map(|k| k.key()).collect::<Vec<_>>().join(","));
+    let group_id = row.save(conn).await?.try_into_model()?.id;
+
+    unit_group_member::Entity::delete_many()
+        .filter(unit_group_member::Column::GroupId.eq(group_id))
+        .exec(conn)
+        .await?;
+    for code in &g.members {
+        let unit = unit::Entity::find()
+            .filter(unit::Column::CommuneId.eq(commune_id))
+            .filter(unit::Column::Code.eq(code))
+            .one(conn)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("unit `{code}`")))?;
+        unit_group_member::ActiveModel {
+            commune_id: Set(commune_id),
+            group_id: Set(group_id),
+            unit_id: Set(unit.id),
+            ..Default::default()
+        }
+        .insert(conn)
+        .await?;
+    }
+    Ok(())
+}
+
+fn kind_order(kind: UnitKind) -> usize {
+    UnitKind::ALL.iter().position(|k| *k == kind).unwrap_or(usize::MAX)
+}
+
+pub(crate) async fn load_units<C: ConnectionTrait>(conn: &C, commune_id: i32) -> Result<Vec<Unit>, StoreError> {
+    let mut units = unit::Entity::find()
+        .filter(unit::Column::CommuneId.eq(commune_id))
+        .filter(unit::Column::Active.eq(true))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|u| {
+            Ok(Unit {
+                kind: UnitKind::from_key(&u.kind).ok_or_else(|| StoreError::Corrupt(format!("unit kind {}", u.kind)))?,
+                code: u.code,
+                name: u.name,
+                sample: u.sample,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    sort_vi_by(&mut units, |u| &u.name);
+    units.sort_by_key(|u| kind_order(u.kind));
+    Ok(units)
+}
+
+pub(crate) async fn load_groups<C: ConnectionTrait>(conn: &C, commune_id: i32) -> Result<Vec<UnitGroup>, StoreError> {
+    let groups = unit_group::Entity::find()
+        .filter(unit_group::Column::CommuneId.eq(commune_id))
+        .all(conn)
+        .await?;
+    let members = unit_group_member::Entity::find()
+        .filter(unit_group_member::Column::CommuneId.eq(commune_id))
+        .all(conn)
+        .await?;
+    let units = unit::Entity::find().filter(unit::Column::CommuneId.eq(commune_id)).all(conn).await?;
+    let mut out = Vec::with_capacity(groups.len());
+    for g in groups {
+        let kinds = g
+            .kinds
+            .split(',')
+            .filter(|k| !k.is_empty())
+            .map(|k| UnitKind::from_key(k).ok_or_else(|| StoreError::Corrupt(format!("unit kind {k}"))))
+            .collect::<Result<Vec<_>, _>>()?;
+        let members = members
+            .iter()
+            .filter(|m| m.group_id == g.id)
+            .filter_map(|m| units.iter().find(|u| u.id == m.unit_id).map(|u| u.code.clone()))
+            .collect();
+        out.push(UnitGroup { code: g.code, name: g.name, kinds, members });
+    }
+    Ok(out)
+}
