@@ -3,10 +3,13 @@
 //! Every other crate depends on this one; it depends on none of them.
 
 pub mod lang;
+pub mod layout;
 pub mod plan;
 pub mod text;
 pub mod unit;
+pub mod work;
 
 pub use lang::Lang;
 pub use plan::*;
 pub use unit::{Unit, UnitGroup, UnitKind, UnitRef, UnitRefKind};
+pub use work::{Assignment, Subject, Work};

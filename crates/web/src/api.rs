@@ -1,0 +1,293 @@
+//! The JSON API, under `/api/v1`, described by `/api/v1/openapi.json`.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+use kehoach_domain::{
+    Appendices, Commune, DocumentInfo, Figure, IndicatorKind, IndicatorSection, Plan, Section,
+    Signer, TaskGroup, TimeFrame, Unit, UnitKind, UnitRef, UnitRefKind,
+};
+use serde::Serialize;
+use utoipa::{OpenApi, ToSchema};
+
+use crate::error::{ApiError, ErrorBody, ErrorDetail, NotFound, WebError};
+use crate::i18n::RequestLang;
+use crate::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "kehoach API", description = "Kế hoạch KH, CN & ĐMST của xã: the plan as data. All text is Unicode NFC."),
+    paths(healthz, list_plans, get_plan, openapi_json),
+    components(schemas(
+        Health, PlanListItem, PlanDto, PreambleDto, GroupDto, RefDto, IndicatorDto, TaskDto,
+        ReportingDto, TargetDto, ErrorBody, ErrorDetail, Commune, DocumentInfo, Figure,
+        IndicatorKind, IndicatorSection, Section, Signer, TaskGroup, TimeFrame, Unit, UnitKind,
+        UnitRefKind, Appendices
+    ))
+)]
+pub struct ApiDoc;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/api/v1/plans", get(list_plans))
+        .route("/api/v1/plans/{id}", get(get_plan))
+        .route("/api/v1/openapi.json", get(openapi_json))
+        .route("/api/{*rest}", get(api_not_found).post(api_not_found))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Health {
+    /// `ok`, or `unavailable` when the database does not answer.
+    status: &'static str,
+}
+
+/// Liveness and database reachability.
+#[utoipa::path(get, path = "/healthz", responses(
+    (status = 200, body = Health), (status = 503, body = Health)
+))]
+async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, Json(Health { status: "ok" })),
+        Err(e) => {
+            tracing::warn!(error = %e, "health check: database unavailable");
+            (StatusCode::SERVICE_UNAVAILABLE, Json(Health { status: "unavailable" }))
+        }
+    }
+}
+
+/// One plan in the list.
+#[derive(Serialize, ToSchema)]
+pub struct PlanListItem {
+    id: String,
+    commune: Commune,
+    year: i32,
+    title: String,
+}
+
+/// Every plan held, newest year first.
+#[utoipa::path(get, path = "/api/v1/plans", responses((status = 200, body = [PlanListItem])))]
+async fn list_plans(State(state): State<AppState>, RequestLang(lang): RequestLang) -> Result<Json<Vec<PlanListItem>>, ApiError> {
+    let plans = state.store.plans().await.map_err(|e| ApiError { error: e.into(), lang })?;
+    Ok(Json(
+        plans
+            .into_iter()
+            .map(|p| PlanListItem { id: p.id, commune: p.commune, year: p.year, title: p.title })
+            .collect(),
+    ))
+}
+
+/// A lead or coordinator with its name.
+#[derive(Serialize, ToSchema)]
+pub struct RefDto {
+    kind: UnitRefKind,
+    code: String,
+    name: String,
+}
+
+/// A unit group with its current members.
+#[derive(Serialize, ToSchema)]
+pub struct GroupDto {
+    code: String,
+    name: String,
+    kinds: Vec<UnitKind>,
+    /// Members named one by one, beyond the kinds.
+    listed_members: Vec<String>,
+    /// Every current member: units of the kinds plus listed ones.
+    members: Vec<RefDto>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PreambleDto {
+    intro: String,
+    legal_bases: Vec<String>,
+    closing: String,
+    /// The whole paragraph as printed.
+    paragraph: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TargetDto {
+    text: String,
+    indicator: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct IndicatorDto {
+    code: String,
+    section: String,
+    number: String,
+    name: String,
+    measure_unit: Option<String>,
+    kind: IndicatorKind,
+    baseline: Figure,
+    target: Figure,
+    lead: RefDto,
+    coordinators: Vec<RefDto>,
+    /// The coordinators cell as printed in Phụ lục I.
+    coordinators_cell: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TaskDto {
+    code: String,
+    group: String,
+    number: String,
+    content: String,
+    description: String,
+    lead: RefDto,
+    coordinators: Vec<RefDto>,
+    /// The coordinators cell as printed in Phụ lục II.
+    coordinators_cell: String,
+    time_frame: TimeFrame,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReportingDto {
+    frequency: String,
+    deadline_day: u32,
+    deadline_month_of_quarter: u32,
+    deadline_before: bool,
+    cutoff_day: u32,
+    cutoff_month_of_quarter: u32,
+    time_zone: String,
+    late_submission: bool,
+    report_to: RefDto,
+    upward_to: Option<RefDto>,
+}
+
+/// The whole plan, with units and groups resolved to names.
+#[derive(Serialize, ToSchema)]
+pub struct PlanDto {
+    id: String,
+    commune: Commune,
+    year: i32,
+    document: DocumentInfo,
+    preamble: PreambleDto,
+    sections: Vec<Section>,
+    targets: Vec<TargetDto>,
+    units: Vec<Unit>,
+    groups: Vec<GroupDto>,
+    indicator_sections: Vec<IndicatorSection>,
+    indicators: Vec<IndicatorDto>,
+    task_groups: Vec<TaskGroup>,
+    tasks: Vec<TaskDto>,
+    reporting: ReportingDto,
+    recipients: Vec<String>,
+    signer: Signer,
+    appendices: Appendices,
+}
+
+fn resolve(plan: &Plan, r: &UnitRef) -> RefDto {
+    RefDto { kind: r.kind, code: r.code.clone(), name: plan.ref_name(r).unwrap_or(&r.code).to_owned() }
+}
+
+impl From<&Plan> for PlanDto {
+    fn from(plan: &Plan) -> PlanDto {
+        let refs = |rs: &[UnitRef]| rs.iter().map(|r| resolve(plan, r)).collect::<Vec<_>>();
+        PlanDto {
+            id: plan.id.clone(),
+            commune: plan.commune.clone(),
+            year: plan.year,
+            document: plan.document.clone(),
+            preamble: PreambleDto {
+                intro: plan.preamble.intro.clone(),
+                legal_bases: plan.preamble.legal_bases.clone(),
+                closing: plan.preamble.closing.clone(),
+                paragraph: plan.preamble.paragraph(),
+            },
+            sections: plan.sections.clone(),
+            targets: plan.targets.iter().map(|t| TargetDto { text: t.text.clone(), indicator: t.indicator.clone() }).collect(),
+            units: plan.units.clone(),
+            groups: plan
+                .groups
+                .iter()
+                .map(|g| GroupDto {
+                    code: g.code.clone(),
+                    name: g.name.clone(),
+                    kinds: g.kinds.clone(),
+                    listed_members: g.members.clone(),
+                    members: g
+                        .resolve(&plan.units)
+                        .into_iter()
+                        .map(|u| RefDto { kind: UnitRefKind::Unit, code: u.code.clone(), name: u.name.clone() })
+                        .collect(),
+                })
+                .collect(),
+            indicator_sections: plan.indicator_sections.clone(),
+            indicators: plan
+                .indicators
+                .iter()
+                .map(|i| IndicatorDto {
+                    code: i.code.clone(),
+                    section: i.section.clone(),
+                    number: i.number.clone(),
+                    name: i.name.clone(),
+                    measure_unit: i.measure_unit.clone(),
+                    kind: i.kind,
+                    baseline: i.baseline.clone(),
+                    target: i.target.clone(),
+                    lead: resolve(plan, &i.lead),
+                    coordinators: refs(&i.coordinators),
+                    coordinators_cell: plan.cell(&i.coordinators, i.coordinators_text.as_deref()),
+                })
+                .collect(),
+            task_groups: plan.task_groups.clone(),
+            tasks: plan
+                .tasks
+                .iter()
+                .map(|t| TaskDto {
+                    code: t.code.clone(),
+                    group: t.group.clone(),
+                    number: t.number.clone(),
+                    content: t.content.clone(),
+                    description: t.description.clone(),
+                    lead: resolve(plan, &t.lead),
+                    coordinators: refs(&t.coordinators),
+                    coordinators_cell: plan.cell(&t.coordinators, t.coordinators_text.as_deref()),
+                    time_frame: t.time_frame,
+                })
+                .collect(),
+            reporting: ReportingDto {
+                frequency: plan.reporting.frequency.clone(),
+                deadline_day: plan.reporting.deadline_day,
+                deadline_month_of_quarter: plan.reporting.deadline_month_of_quarter,
+                deadline_before: plan.reporting.deadline_before,
+                cutoff_day: plan.reporting.cutoff_day,
+                cutoff_month_of_quarter: plan.reporting.cutoff_month_of_quarter,
+                time_zone: plan.reporting.time_zone.clone(),
+                late_submission: plan.reporting.late_submission,
+                report_to: resolve(plan, &plan.reporting.report_to),
+                upward_to: plan.reporting.upward_to.as_ref().map(|r| resolve(plan, r)),
+            },
+            recipients: plan.recipients.clone(),
+            signer: plan.signer.clone(),
+            appendices: plan.appendices.clone(),
+        }
+    }
+}
+
+/// The whole plan.
+#[utoipa::path(get, path = "/api/v1/plans/{id}",
+    params(("id" = String, Path, description = "Plan id, e.g. `muong-la-2026`")),
+    responses((status = 200, body = PlanDto), (status = 404, body = ErrorBody)))]
+async fn get_plan(State(state): State<AppState>, RequestLang(lang): RequestLang, Path(id): Path<String>) -> Result<Json<PlanDto>, ApiError> {
+    let plan = state
+        .store
+        .plan(&id)
+        .await
+        .map_err(|e| ApiError { error: e.into(), lang })?
+        .ok_or(ApiError { error: WebError::NotFound(NotFound::Plan), lang })?;
+    Ok(Json(PlanDto::from(&plan)))
+}
+
+/// This description.
+#[utoipa::path(get, path = "/api/v1/openapi.json", responses((status = 200, description = "OpenAPI 3.1 document")))]
+async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+async fn api_not_found(RequestLang(lang): RequestLang) -> ApiError {
+    ApiError { error: WebError::NotFound(NotFound::Page), lang }
+}
