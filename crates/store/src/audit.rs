@@ -38,3 +38,41 @@ pub(crate) async fn record<C: ConnectionTrait, T: Serialize>(conn: &C, entry: En
     .await?;
     Ok(())
 }
+
+/// One row of the audit trail, as read back.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditEntry {
+    pub at: chrono::DateTime<Utc>,
+    pub actor: String,
+    pub address: Option<String>,
+    pub action: String,
+    pub record_kind: String,
+    pub record_key: String,
+    pub before_json: Option<String>,
+    pub after_json: Option<String>,
+}
+
+impl crate::Store {
+    /// The changes to one record, oldest first.
+    pub async fn audit_trail(&self, record_kind: &str, record_key: &str) -> Result<Vec<AuditEntry>, StoreError> {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        Ok(audit::Entity::find()
+            .filter(audit::Column::RecordKind.eq(record_kind))
+            .filter(audit::Column::RecordKey.eq(record_key))
+            .order_by_asc(audit::Column::Id)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|a| AuditEntry {
+                at: a.at,
+                actor: a.actor,
+                address: a.address,
+                action: a.action,
+                record_kind: a.record_kind,
+                record_key: a.record_key,
+                before_json: a.before_json,
+                after_json: a.after_json,
+            })
+            .collect())
+    }
+}

@@ -9,6 +9,10 @@ mod migration;
 mod plans;
 mod units;
 
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
+
+pub use audit::AuditEntry;
 pub use error::StoreError;
 pub use plans::{ImportOutcome, PlanSummary};
 pub use units::NewUnit;

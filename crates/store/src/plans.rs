@@ -136,6 +136,21 @@ impl Store {
         Ok(ImportOutcome { plan_id: plan.id.clone(), created, changed })
     }
 
+    /// The row id of each indicator of a plan, by code: later records point at these.
+    pub async fn indicator_ids(&self, plan_id: &str) -> Result<Vec<(String, i32)>, StoreError> {
+        let Some(row) = plan::Entity::find().filter(plan::Column::Slug.eq(plan_id)).one(&self.db).await? else {
+            return Err(StoreError::NotFound(format!("plan `{plan_id}`")));
+        };
+        Ok(indicator::Entity::find()
+            .filter(indicator::Column::PlanId.eq(row.id))
+            .order_by_asc(indicator::Column::Position)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|i| (i.code, i.id))
+            .collect())
+    }
+
     /// Every plan in the database, newest year first.
     pub async fn plans(&self) -> Result<Vec<PlanSummary>, StoreError> {
         let rows = plan::Entity::find()

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use kehoach_domain::text::{fold, sort_vi_by};
 use kehoach_domain::{Commune, Unit, UnitGroup, UnitKind};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TryIntoModel,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TryIntoModel,
     TransactionTrait,
 };
 
@@ -211,6 +211,7 @@ pub(crate) async fn load_units<C: ConnectionTrait>(conn: &C, commune_id: i32) ->
 pub(crate) async fn load_groups<C: ConnectionTrait>(conn: &C, commune_id: i32) -> Result<Vec<UnitGroup>, StoreError> {
     let groups = unit_group::Entity::find()
         .filter(unit_group::Column::CommuneId.eq(commune_id))
+        .order_by_asc(unit_group::Column::Id)
         .all(conn)
         .await?;
     let members = unit_group_member::Entity::find()
