@@ -2,6 +2,7 @@
 //!
 //! Every other crate depends on this one; it depends on none of them.
 
+pub mod access;
 pub mod lang;
 pub mod layout;
 pub mod plan;
@@ -9,6 +10,7 @@ pub mod text;
 pub mod unit;
 pub mod work;
 
+pub use access::{Action, Decision, DenyReason, Principal, Role, Scope, authorize};
 pub use lang::Lang;
 pub use plan::*;
 pub use unit::{Unit, UnitGroup, UnitKind, UnitRef, UnitRefKind};

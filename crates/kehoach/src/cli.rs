@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use kehoach_domain::Lang;
 
-use crate::{plan_cmd, serve, unit_cmd};
+use crate::{plan_cmd, serve, unit_cmd, user_cmd};
 
 #[derive(Parser)]
 #[command(name = "kehoach", version, about = "Kế hoạch KH, CN & ĐMST của xã — run a commune's S&T and innovation plan")]
@@ -56,6 +56,55 @@ pub enum Command {
     Unit {
         #[command(subcommand)]
         command: UnitCommand,
+    },
+    /// Keep user accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Create an account. The password is read from standard input when it is not a terminal;
+    /// otherwise a one-time password is generated and printed.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// admin, lanh_dao, dau_moi, don_vi, cap_tren.
+        #[arg(long)]
+        role: String,
+        /// Full name as shown to others; the user name if left out.
+        #[arg(long)]
+        name: Option<String>,
+        /// The unit a `don_vi` reports for (its code).
+        #[arg(long)]
+        unit: Option<String>,
+        /// The user's commune (its code); may be left out when the database holds one commune.
+        #[arg(long)]
+        commune: Option<String>,
+        /// The province (its code): for `cap_tren` and a province's admin.
+        #[arg(long)]
+        province: Option<String>,
+        #[command(flatten)]
+        database: DatabaseArg,
+    },
+    /// List accounts.
+    List {
+        #[command(flatten)]
+        database: DatabaseArg,
+    },
+    /// Disable an account (accounts are never deleted: records keep their author).
+    Disable {
+        username: String,
+        #[command(flatten)]
+        database: DatabaseArg,
+    },
+    /// Give an account a new one-time password, printed once; its sessions end.
+    ResetPassword {
+        username: String,
+        #[command(flatten)]
+        database: DatabaseArg,
     },
 }
 
@@ -126,5 +175,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             plan_cmd::import(&file, lang.into(), &database.url).await
         }
         Command::Unit { command } => unit_cmd::run(command).await,
+        Command::User { command } => user_cmd::run(command).await,
     }
 }

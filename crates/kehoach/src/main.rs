@@ -4,6 +4,7 @@ mod cli;
 mod plan_cmd;
 mod serve;
 mod unit_cmd;
+mod user_cmd;
 
 use clap::Parser;
 

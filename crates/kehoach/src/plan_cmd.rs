@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use kehoach_domain::{Lang, Plan};
-use kehoach_store::Store;
+use kehoach_store::{Actor, Store};
 
 /// Reads and validates a plan file, printing every problem; `None` if it is not valid.
 fn read(file: &Path, lang: Lang) -> Option<Plan> {
@@ -69,7 +69,7 @@ pub async fn import(file: &Path, lang: Lang, url: &str) -> anyhow::Result<ExitCo
         return Ok(ExitCode::FAILURE);
     };
     let store = Store::connect(url).await.context("database")?;
-    let outcome = store.import_plan(&plan, "cli").await?;
+    let outcome = store.import_plan(&plan, Actor::CLI).await?;
     let what = match (lang, outcome.created, outcome.changed) {
         (Lang::Vi, true, _) => "đã nạp mới",
         (Lang::Vi, false, true) => "đã cập nhật",

@@ -5,12 +5,12 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use kehoach_domain::text::nfc;
 use kehoach_domain::{Lang, Unit, UnitKind};
-use kehoach_store::Store;
+use kehoach_store::{Actor, Store};
 
 use crate::cli::UnitCommand;
 
 /// The commune named, or the only one in the database.
-async fn commune(store: &Store, named: Option<String>) -> anyhow::Result<String> {
+pub async fn commune(store: &Store, named: Option<String>) -> anyhow::Result<String> {
     if let Some(c) = named {
         return Ok(c);
     }
@@ -38,7 +38,7 @@ pub async fn run(command: UnitCommand) -> anyhow::Result<ExitCode> {
             }
             let store = Store::connect(&database.url).await.context("database")?;
             let commune = commune(&store, named).await?;
-            store.add_units(&commune, &[Unit { code: code.clone(), name, kind, sample }], "cli").await?;
+            store.add_units(&commune, &[Unit { code: code.clone(), name, kind, sample }], Actor::CLI).await?;
             println!("{commune}: đã thêm đơn vị `{code}`");
             Ok(ExitCode::SUCCESS)
         }
@@ -65,7 +65,7 @@ pub async fn run(command: UnitCommand) -> anyhow::Result<ExitCode> {
             };
             let store = Store::connect(&database.url).await.context("database")?;
             let commune = commune(&store, named).await?;
-            let n = store.add_units(&commune, &units, "cli").await?;
+            let n = store.add_units(&commune, &units, Actor::CLI).await?;
             println!("{commune}: đã thêm {n} đơn vị");
             Ok(ExitCode::SUCCESS)
         }

@@ -9,10 +9,23 @@ use serde::Serialize;
 use crate::StoreError;
 use crate::entity::audit;
 
+/// Who makes a change, and from where: every changing call of the store takes one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Actor<'a> {
+    /// A user name, or `cli` / `system` for changes made outside the web.
+    pub name: &'a str,
+    /// The client's address, when the change comes over the network.
+    pub address: Option<&'a str>,
+}
+
+impl<'a> Actor<'a> {
+    pub const CLI: Actor<'static> = Actor { name: "cli", address: None };
+    pub const SYSTEM: Actor<'static> = Actor { name: "system", address: None };
+}
+
 pub(crate) struct Entry<'a, T: Serialize> {
     pub commune_id: Option<i32>,
-    pub actor: &'a str,
-    pub address: Option<&'a str>,
+    pub actor: Actor<'a>,
     pub action: &'a str,
     pub record_kind: &'a str,
     pub record_key: &'a str,
@@ -25,8 +38,8 @@ pub(crate) async fn record<C: ConnectionTrait, T: Serialize>(conn: &C, entry: En
     audit::ActiveModel {
         commune_id: Set(entry.commune_id),
         at: Set(Utc::now()),
-        actor: Set(entry.actor.to_owned()),
-        address: Set(entry.address.map(str::to_owned)),
+        actor: Set(entry.actor.name.to_owned()),
+        address: Set(entry.actor.address.map(str::to_owned)),
         action: Set(entry.action.to_owned()),
         record_kind: Set(entry.record_kind.to_owned()),
         record_key: Set(entry.record_key.to_owned()),
@@ -40,30 +53,88 @@ pub(crate) async fn record<C: ConnectionTrait, T: Serialize>(conn: &C, entry: En
 }
 
 /// One row of the audit trail, as read back.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct AuditEntry {
+    pub id: i32,
     pub at: chrono::DateTime<Utc>,
     pub actor: String,
     pub address: Option<String>,
     pub action: String,
     pub record_kind: String,
     pub record_key: String,
+    /// What the record was, as JSON; `None` for a creation.
     pub before_json: Option<String>,
+    /// What it became, as JSON.
     pub after_json: Option<String>,
+}
+
+/// Which audit rows to read. `commune_ids` limits them to communes (a commune's staff see their
+/// commune's only); the other fields narrow further.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub communes: Option<Vec<String>>,
+    pub province: Option<String>,
+    pub record_kind: Option<String>,
+    pub record_key: Option<String>,
+    pub actor: Option<String>,
+    pub from: Option<chrono::DateTime<Utc>>,
+    pub to: Option<chrono::DateTime<Utc>>,
+    pub limit: u64,
 }
 
 impl crate::Store {
     /// The changes to one record, oldest first.
     pub async fn audit_trail(&self, record_kind: &str, record_key: &str) -> Result<Vec<AuditEntry>, StoreError> {
-        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-        Ok(audit::Entity::find()
-            .filter(audit::Column::RecordKind.eq(record_kind))
-            .filter(audit::Column::RecordKey.eq(record_key))
-            .order_by_asc(audit::Column::Id)
+        let mut entries = self
+            .audit(&AuditFilter {
+                record_kind: Some(record_kind.into()),
+                record_key: Some(record_key.into()),
+                limit: 10_000,
+                ..Default::default()
+            })
+            .await?;
+        entries.reverse();
+        Ok(entries)
+    }
+
+    /// Audit rows matching the filter, newest first.
+    pub async fn audit(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+        use crate::entity::commune;
+        let mut query = audit::Entity::find().order_by_desc(audit::Column::Id).limit(f.limit.max(1));
+        if f.communes.is_some() || f.province.is_some() {
+            let mut communes = commune::Entity::find();
+            if let Some(p) = &f.province {
+                communes = communes.filter(commune::Column::ProvinceCode.eq(p));
+            }
+            if let Some(codes) = &f.communes {
+                communes = communes.filter(commune::Column::Code.is_in(codes.iter().cloned()));
+            }
+            let ids: Vec<i32> = communes.all(&self.db).await?.into_iter().map(|c| c.id).collect();
+            query = query.filter(audit::Column::CommuneId.is_in(ids));
+        }
+        if let Some(kind) = &f.record_kind {
+            query = query.filter(audit::Column::RecordKind.eq(kind));
+        }
+        if let Some(key) = &f.record_key {
+            query = query.filter(audit::Column::RecordKey.eq(key));
+        }
+        if let Some(actor) = &f.actor {
+            query = query.filter(audit::Column::Actor.eq(actor));
+        }
+        if let Some(from) = f.from {
+            query = query.filter(audit::Column::At.gte(from));
+        }
+        if let Some(to) = f.to {
+            query = query.filter(audit::Column::At.lt(to));
+        }
+        Ok(query
             .all(&self.db)
             .await?
             .into_iter()
             .map(|a| AuditEntry {
+                id: a.id,
                 at: a.at,
                 actor: a.actor,
                 address: a.address,

@@ -2,8 +2,9 @@
 //!
 //! One code path for SQLite and PostgreSQL, chosen by the database URL.
 
-pub mod entity;
+mod accounts;
 mod audit;
+pub mod entity;
 mod error;
 mod migration;
 mod plans;
@@ -12,10 +13,11 @@ mod units;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
-pub use audit::AuditEntry;
+pub use accounts::{NewUser, SessionRecord, UserProblem, UserRecord};
+pub use audit::{Actor, AuditEntry, AuditFilter};
 pub use error::StoreError;
 pub use plans::{ImportOutcome, PlanSummary};
-pub use units::NewUnit;
+pub use units::UnitContact;
 
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
 use sea_orm_migration::MigratorTrait;

@@ -16,7 +16,8 @@ use crate::entity::{
     commune, indicator, indicator_section, plan, responsibility, target, task, task_group,
 };
 use crate::units::{load_groups, load_units, upsert_commune, upsert_group, upsert_unit};
-use crate::{Store, StoreError, audit};
+use crate::audit::{self, Actor};
+use crate::{Store, StoreError};
 
 /// The narrative parts of a plan, stored whole in `plans.text_json`.
 #[derive(Serialize, Deserialize)]
@@ -55,7 +56,7 @@ const TASK: &str = "task";
 impl Store {
     /// Loads a checked plan into the database, or updates it: the same plan id is the same plan,
     /// codes keep their rows, and nothing is duplicated. All or nothing, in one transaction.
-    pub async fn import_plan(&self, plan: &Plan, actor: &str) -> Result<ImportOutcome, StoreError> {
+    pub async fn import_plan(&self, plan: &Plan, actor: Actor<'_>) -> Result<ImportOutcome, StoreError> {
         let before = self.plan(&plan.id).await?;
         let txn = self.db.begin().await?;
         let now = Utc::now();
@@ -122,7 +123,6 @@ impl Store {
                 audit::Entry {
                     commune_id: Some(commune_id),
                     actor,
-                    address: None,
                     action: if created { "plan.import" } else { "plan.update" },
                     record_kind: "plan",
                     record_key: &plan.id,

@@ -10,10 +10,8 @@ use sea_orm::{
 
 use crate::entity::{commune, unit, unit_group, unit_group_member};
 use crate::plans::commune_of;
-use crate::{Store, StoreError, audit};
-
-/// Alias kept for callers that add units: a unit is a unit, whoever adds it.
-pub type NewUnit = Unit;
+use crate::audit::{self, Actor};
+use crate::{Store, StoreError};
 
 impl Store {
     /// Every commune in the database.
@@ -53,7 +51,7 @@ impl Store {
 
     /// Adds units to a commune, all or none: a code already used by a unit or group refuses
     /// the whole batch.
-    pub async fn add_units(&self, commune: &str, units: &[Unit], actor: &str) -> Result<usize, StoreError> {
+    pub async fn add_units(&self, commune: &str, units: &[Unit], actor: Actor<'_>) -> Result<usize, StoreError> {
         let commune = self.find_commune(commune).await?;
         let txn = self.db.begin().await?;
         let taken: Vec<String> = unit::Entity::find()
@@ -83,7 +81,6 @@ impl Store {
                 audit::Entry {
                     commune_id: Some(commune.id),
                     actor,
-                    address: None,
                     action: "unit.add",
                     record_kind: "unit",
                     record_key: &format!("{}/{}", commune.code, u.code),
@@ -235,4 +232,87 @@ pub(crate) async fn load_groups<C: ConnectionTrait>(conn: &C, commune_id: i32) -
         out.push(UnitGroup { code: g.code, name: g.name, kinds, members });
     }
     Ok(out)
+}
+
+/// A unit's contact person for the plan's work (đầu mối liên hệ, plan IV.2). Personal data: not
+/// public.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct UnitContact {
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub note: Option<String>,
+}
+
+impl Store {
+    /// The province and commune a plan belongs to: the scope its routes act in.
+    pub async fn plan_scope(&self, plan_id: &str) -> Result<Option<(String, String)>, StoreError> {
+        use crate::entity::plan;
+        let Some(p) = plan::Entity::find().filter(plan::Column::Slug.eq(plan_id)).one(&self.db).await? else {
+            return Ok(None);
+        };
+        Ok(commune::Entity::find_by_id(p.commune_id).one(&self.db).await?.map(|c| (c.province_code, c.code)))
+    }
+
+    async fn unit_row(&self, province: &str, commune_code: &str, unit_code: &str) -> Result<Option<(commune::Model, unit::Model)>, StoreError> {
+        let Some(c) = commune::Entity::find()
+            .filter(commune::Column::ProvinceCode.eq(province))
+            .filter(commune::Column::Code.eq(commune_code))
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let u = unit::Entity::find()
+            .filter(unit::Column::CommuneId.eq(c.id))
+            .filter(unit::Column::Code.eq(unit_code))
+            .one(&self.db)
+            .await?;
+        Ok(u.map(|u| (c, u)))
+    }
+
+    pub async fn unit_contact(&self, province: &str, commune: &str, unit_code: &str) -> Result<Option<UnitContact>, StoreError> {
+        Ok(self.unit_row(province, commune, unit_code).await?.map(|(_, u)| UnitContact {
+            name: u.contact_name,
+            phone: u.contact_phone,
+            note: u.contact_note,
+        }))
+    }
+
+    /// Replaces a unit's contact person, with its audit row, in one transaction.
+    pub async fn set_unit_contact(
+        &self,
+        province: &str,
+        commune: &str,
+        unit_code: &str,
+        contact: &UnitContact,
+        actor: Actor<'_>,
+    ) -> Result<(), StoreError> {
+        let (c, u) = self
+            .unit_row(province, commune, unit_code)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("unit `{unit_code}`")))?;
+        let before = UnitContact { name: u.contact_name.clone(), phone: u.contact_phone.clone(), note: u.contact_note.clone() };
+        let txn = self.db.begin().await?;
+        let mut row = unit::ActiveModel::from(u);
+        row.contact_name = Set(contact.name.clone());
+        row.contact_phone = Set(contact.phone.clone());
+        row.contact_note = Set(contact.note.clone());
+        row.updated_at = Set(Some(Utc::now()));
+        row.update(&txn).await?;
+        audit::record(
+            &txn,
+            audit::Entry {
+                commune_id: Some(c.id),
+                actor,
+                action: "unit.contact",
+                record_kind: "unit",
+                record_key: &format!("{}/{}", c.code, unit_code),
+                before: Some(&before),
+                after: Some(contact),
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    }
 }

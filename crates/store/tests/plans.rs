@@ -1,7 +1,9 @@
 //! Plans in the database: round trip, re-import, two communes side by side, units.
 
 use kehoach_domain::{Plan, Unit, UnitKind};
-use kehoach_store::{StoreError, on_both_databases};
+use kehoach_store::{Actor, StoreError, on_both_databases};
+
+const TEST: Actor<'static> = Actor { name: "test", address: None };
 
 const SECOND_PLAN: &str = include_str!("../../plan/tests/fixtures/thu-nghiem-2027.toml");
 
@@ -35,7 +37,7 @@ fn assert_same_plan(stored: &Plan, file: &Plan) {
 on_both_databases!(
     async fn seed_plan_round_trips_exactly(store) {
         let plan = seed();
-        let outcome = store.import_plan(&plan, "test").await.unwrap();
+        let outcome = store.import_plan(&plan, TEST).await.unwrap();
         assert!(outcome.created && outcome.changed);
         let loaded = store.plan(&plan.id).await.unwrap().expect("stored plan");
         // Every field, every character: the domain value compares whole.
@@ -50,8 +52,8 @@ on_both_databases!(
 on_both_databases!(
     async fn reimporting_the_same_plan_changes_nothing(store) {
         let plan = seed();
-        store.import_plan(&plan, "test").await.unwrap();
-        let again = store.import_plan(&plan, "test").await.unwrap();
+        store.import_plan(&plan, TEST).await.unwrap();
+        let again = store.import_plan(&plan, TEST).await.unwrap();
         assert!(!again.created);
         assert!(!again.changed);
         assert_eq!(store.plans().await.unwrap().len(), 1);
@@ -65,14 +67,14 @@ on_both_databases!(
 on_both_databases!(
     async fn reimport_updates_removes_and_keeps_ids(store) {
         let mut plan = seed();
-        store.import_plan(&plan, "test").await.unwrap();
+        store.import_plan(&plan, TEST).await.unwrap();
         let ids_before = store.indicator_ids(&plan.id).await.unwrap();
 
         plan.indicators.retain(|i| i.code != "CT.8");
         plan.targets.retain(|t| t.indicator != "CT.8");
         plan.indicators[0].target.text = "Duy trì 02 cán bộ phụ trách".into();
         plan.indicators[0].target.value = Some(2.0);
-        let outcome = store.import_plan(&plan, "test").await.unwrap();
+        let outcome = store.import_plan(&plan, TEST).await.unwrap();
         assert!(!outcome.created && outcome.changed);
 
         let loaded = store.plan(&plan.id).await.unwrap().unwrap();
@@ -94,8 +96,8 @@ on_both_databases!(
     async fn two_communes_live_side_by_side(store) {
         let first = seed();
         let other = second();
-        store.import_plan(&first, "test").await.unwrap();
-        store.import_plan(&other, "test").await.unwrap();
+        store.import_plan(&first, TEST).await.unwrap();
+        store.import_plan(&other, TEST).await.unwrap();
 
         let plans = store.plans().await.unwrap();
         let ids: Vec<&str> = plans.iter().map(|p| p.id.as_str()).collect();
@@ -114,10 +116,10 @@ on_both_databases!(
 
 on_both_databases!(
     async fn a_plan_id_of_another_commune_is_refused_whole(store) {
-        store.import_plan(&seed(), "test").await.unwrap();
+        store.import_plan(&seed(), TEST).await.unwrap();
         let mut intruder = second();
         intruder.id = "muong-la-2026".into();
-        let err = store.import_plan(&intruder, "test").await.unwrap_err();
+        let err = store.import_plan(&intruder, TEST).await.unwrap_err();
         assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
         // Nothing of the refused import stays: not its commune, not its units.
         assert_eq!(store.communes().await.unwrap().len(), 1);
@@ -129,10 +131,10 @@ on_both_databases!(
 on_both_databases!(
     async fn units_join_groups_and_batches_are_all_or_nothing(store) {
         let plan = seed();
-        store.import_plan(&plan, "test").await.unwrap();
+        store.import_plan(&plan, TEST).await.unwrap();
         let village = Unit { code: "ban-mau-1".into(), name: "Bản Mẫu Một (mẫu)".into(), kind: UnitKind::Village, sample: true };
         let quarter = Unit { code: "tk-mau-1".into(), name: "Tiểu khu Mẫu (mẫu)".into(), kind: UnitKind::Quarter, sample: true };
-        assert_eq!(store.add_units("muong-la", &[village.clone(), quarter.clone()], "test").await.unwrap(), 2);
+        assert_eq!(store.add_units("muong-la", &[village.clone(), quarter.clone()], TEST).await.unwrap(), 2);
 
         let loaded = store.plan(&plan.id).await.unwrap().unwrap();
         let group = loaded.group("ban-tieu-khu").expect("group of villages and quarters");
@@ -143,7 +145,7 @@ on_both_databases!(
         let new_one = Unit { code: "ban-mau-2".into(), name: "Bản Mẫu Hai (mẫu)".into(), kind: UnitKind::Village, sample: true };
         for clash in ["ban-mau-1", "ban-tieu-khu"] {
             let dup = Unit { code: clash.into(), ..new_one.clone() };
-            let err = store.add_units("muong-la", &[new_one.clone(), dup], "test").await.unwrap_err();
+            let err = store.add_units("muong-la", &[new_one.clone(), dup], TEST).await.unwrap_err();
             assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
         }
         let units = store.units("muong-la").await.unwrap();
@@ -155,14 +157,14 @@ on_both_databases!(
 
 on_both_databases!(
     async fn units_sort_in_vietnamese_order(store) {
-        store.import_plan(&seed(), "test").await.unwrap();
+        store.import_plan(&seed(), TEST).await.unwrap();
         let names = ["Bản Đông (mẫu)", "Bản Ăn (mẫu)", "Bản Zê (mẫu)", "Bản An (mẫu)", "Bản Dê (mẫu)"];
         let units: Vec<Unit> = names
             .iter()
             .enumerate()
             .map(|(i, n)| Unit { code: format!("b{i}"), name: (*n).into(), kind: UnitKind::Village, sample: true })
             .collect();
-        store.add_units("muong-la", &units, "test").await.unwrap();
+        store.add_units("muong-la", &units, TEST).await.unwrap();
         let villages: Vec<String> = store
             .units("muong-la")
             .await

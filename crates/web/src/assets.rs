@@ -1,20 +1,19 @@
 //! Static files, compiled into the binary: commune intranets are often offline, so no CDN.
 
-use axum::Router;
 use axum::extract::Path;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use kehoach_domain::Action;
 use rust_embed::Embed;
 
-use crate::AppState;
+use crate::policy::Routes;
 
 #[derive(Embed)]
 #[folder = "static/"]
 struct Assets;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/static/{*path}", get(asset))
+pub fn routes(r: Routes) -> Routes {
+    r.get("/static/{*path}", Action::ReadPublic, asset)
 }
 
 async fn asset(Path(path): Path<String>) -> Response {

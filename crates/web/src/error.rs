@@ -1,8 +1,9 @@
 //! The web layer's one error type, and how it becomes a response.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
+use chrono::{DateTime, Utc};
 use kehoach_domain::Lang;
 use kehoach_store::StoreError;
 use serde::Serialize;
@@ -12,13 +13,34 @@ use crate::i18n::Tr;
 
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {
-    /// The thing asked for does not exist (or may not be seen).
+    /// The thing asked for does not exist, or the user may not know it does.
     #[error("{0} not found")]
     NotFound(NotFound),
+    /// Sign in first.
+    #[error("not signed in")]
+    NotSignedIn,
+    /// The credentials are wrong; the key names the message.
+    #[error("unauthenticated: {0}")]
+    Unauthenticated(&'static str),
+    /// Refused; the key names the reason in the interface texts.
+    #[error("forbidden: {0}")]
+    Forbidden(&'static str),
+    /// The input is wrong; the message is already in the user's language.
+    #[error("invalid input: {0}")]
+    Invalid(String),
+    /// The change contradicts what is stored; message in the user's language.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// Too many failed sign-ins: try again after this time.
+    #[error("locked until {0}")]
+    Locked(DateTime<Utc>),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("template: {0}")]
     Template(#[from] askama::Error),
+    /// Anything else that should not happen; the text is for the log only.
+    #[error("internal: {0}")]
+    Internal(String),
 }
 
 /// What was not found, to word the message.
@@ -57,25 +79,40 @@ pub struct ErrorBody {
 
 #[derive(Serialize, ToSchema)]
 pub struct ErrorDetail {
-    /// Stable machine code: `not_found`, `internal`.
+    /// Stable machine code: `not_found`, `not_signed_in`, `unauthenticated`, `forbidden`,
+    /// `invalid`, `conflict`, `too_many_attempts`, `internal`.
     pub code: &'static str,
     /// For people, in the request's language.
     pub message: String,
 }
 
 impl WebError {
-    fn status_and_message(&self, lang: Lang) -> (StatusCode, &'static str, String) {
+    fn parts(&self, lang: Lang) -> (StatusCode, &'static str, String) {
         let tr = Tr::new(lang);
         match self {
             WebError::NotFound(what) => (StatusCode::NOT_FOUND, "not_found", tr.get(what.key())),
-            WebError::Store(StoreError::NotFound(_)) => {
-                (StatusCode::NOT_FOUND, "not_found", tr.get("error-page-not-found"))
+            WebError::Store(StoreError::NotFound(_)) => (StatusCode::NOT_FOUND, "not_found", tr.get("error-page-not-found")),
+            WebError::NotSignedIn => (StatusCode::UNAUTHORIZED, "not_signed_in", tr.get("error-not-signed-in")),
+            WebError::Unauthenticated(key) => (StatusCode::UNAUTHORIZED, "unauthenticated", tr.get(key)),
+            WebError::Forbidden(key) => (StatusCode::FORBIDDEN, "forbidden", tr.get(key)),
+            WebError::Invalid(message) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid", message.clone()),
+            WebError::Conflict(message) => (StatusCode::CONFLICT, "conflict", message.clone()),
+            WebError::Locked(until) => {
+                let minutes = ((*until - Utc::now()).num_seconds().max(0) + 59) / 60;
+                (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", tr.with("error-locked", "minutes", minutes.max(1)))
             }
             other => {
                 // The cause goes to the log, never to the user.
                 tracing::error!(error = %other, "request failed");
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal", tr.get("error-internal"))
             }
+        }
+    }
+
+    fn retry_after(&self) -> Option<HeaderValue> {
+        match self {
+            WebError::Locked(until) => HeaderValue::from_str(&(*until - Utc::now()).num_seconds().max(1).to_string()).ok(),
+            _ => None,
         }
     }
 }
@@ -88,8 +125,13 @@ pub struct ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let (status, code, message) = self.error.status_and_message(self.lang);
-        (status, Json(ErrorBody { error: ErrorDetail { code, message } })).into_response()
+        let retry = self.error.retry_after();
+        let (status, code, message) = self.error.parts(self.lang);
+        let mut response = (status, Json(ErrorBody { error: ErrorDetail { code, message } })).into_response();
+        if let Some(retry) = retry {
+            response.headers_mut().insert(header::RETRY_AFTER, retry);
+        }
+        response
     }
 }
 
@@ -101,11 +143,27 @@ pub struct PageError {
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        let (status, _, message) = self.error.status_and_message(self.lang);
+        let (status, _, message) = self.error.parts(self.lang);
         let page = crate::pages::ErrorPage::new(self.lang, status, message);
         match askama::Template::render(&page) {
             Ok(html) => (status, Html(html)).into_response(),
             Err(_) => (status, page.message).into_response(),
         }
+    }
+}
+
+/// Turns any error into an [`ApiError`] or [`PageError`] in the request's language.
+pub trait InLang<T> {
+    fn api(self, lang: Lang) -> Result<T, ApiError>;
+    fn page(self, lang: Lang) -> Result<T, PageError>;
+}
+
+impl<T, E: Into<WebError>> InLang<T> for Result<T, E> {
+    fn api(self, lang: Lang) -> Result<T, ApiError> {
+        self.map_err(|e| ApiError { error: e.into(), lang })
+    }
+
+    fn page(self, lang: Lang) -> Result<T, PageError> {
+        self.map_err(|e| PageError { error: e.into(), lang })
     }
 }

@@ -1,18 +1,24 @@
 //! HTTP: the pages, the JSON API and its OpenAPI description.
 //!
 //! Handlers are thin: they read the request, ask the store, and hand domain values to a
-//! template or to JSON. Errors are one enum ([`WebError`]) mapped once to responses.
+//! template or to JSON. Every route is registered with the action it performs and goes through
+//! one guard ([`policy`]). Errors are one enum ([`WebError`]) mapped once to responses.
 
 mod api;
 mod assets;
+pub mod auth;
+mod client;
 mod error;
 mod i18n;
 mod pages;
+pub mod policy;
 
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use axum::Router;
-use axum::http::{HeaderName, HeaderValue, header};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::middleware::from_fn_with_state;
 use kehoach_store::Store;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -27,34 +33,48 @@ pub struct AppState {
     pub store: Store,
 }
 
-/// The whole application: pages, API, assets, with security headers and compression.
+/// Every route of the application with the action it performs: what the router is built from,
+/// and what the role × route test walks.
+pub fn routes() -> policy::Routes {
+    let r = policy::Routes::default();
+    let r = pages::routes(r);
+    let r = api::routes(r);
+    assets::routes(r)
+}
+
+/// The whole application: sessions, the guard, pages, API, assets, security headers,
+/// compression.
 pub fn router(store: Store) -> Router {
+    with_routes(store, routes())
+}
+
+/// The application over the given routes (tests add routes to show the guard at work).
+pub fn with_routes(store: Store, routes: policy::Routes) -> Router {
     let state = AppState { store };
+    let (guarded, _) = routes.into_router(state.clone());
     let security = [
         (header::CONTENT_SECURITY_POLICY, "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::REFERRER_POLICY, "same-origin"),
         (header::X_FRAME_OPTIONS, "DENY"),
     ];
-    let mut app = Router::new()
-        .merge(pages::router())
-        .merge(api::router())
-        .merge(assets::router())
+    let mut app = guarded
+        .fallback(pages::not_found)
+        .layer(from_fn_with_state(state.clone(), auth::session::load))
         .with_state(state)
         .layer(CompressionLayer::new())
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)));
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)));
     for (name, value) in security {
-        app = app.layer(SetResponseHeaderLayer::if_not_present(
-            HeaderName::from(name),
-            HeaderValue::from_static(value),
-        ));
+        app = app.layer(SetResponseHeaderLayer::if_not_present(HeaderName::from(name), HeaderValue::from_static(value)));
     }
     app
 }
 
 /// Serves until Ctrl-C or SIGTERM, finishing requests in flight.
 pub async fn serve(listener: tokio::net::TcpListener, store: Store) -> std::io::Result<()> {
-    axum::serve(listener, router(store)).with_graceful_shutdown(shutdown()).await
+    axum::serve(listener, router(store).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown())
+        .await
 }
 
 async fn shutdown() {

@@ -4,7 +4,9 @@ use axum::http::StatusCode;
 use axum_test::TestServer;
 use kehoach_domain::text::is_nfc;
 use kehoach_domain::{Plan, Unit, UnitKind};
-use kehoach_store::{Store, on_both_databases};
+use kehoach_store::{Actor, Store, on_both_databases};
+
+const TEST: Actor<'static> = Actor { name: "test", address: None };
 use serde_json::Value;
 
 const SECOND_PLAN: &str = include_str!("../../plan/tests/fixtures/thu-nghiem-2027.toml");
@@ -19,10 +21,10 @@ fn second() -> Plan {
 
 /// A server over a store holding both plans and one sample village in Mường La.
 async fn server(store: Store) -> TestServer {
-    store.import_plan(&seed(), "test").await.expect("import seed");
-    store.import_plan(&second(), "test").await.expect("import second");
+    store.import_plan(&seed(), TEST).await.expect("import seed");
+    store.import_plan(&second(), TEST).await.expect("import second");
     let village = Unit { code: "ban-mau".into(), name: "Bản Mẫu (mẫu)".into(), kind: UnitKind::Village, sample: true };
-    store.add_units("muong-la", &[village], "test").await.expect("add village");
+    store.add_units("muong-la", &[village], TEST).await.expect("add village");
     TestServer::new(kehoach_web::router(store))
 }
 
@@ -143,7 +145,7 @@ on_both_databases!(
     async fn openapi_describes_the_routes(store) {
         let server = server(store).await;
         let doc = server.get("/api/v1/openapi.json").await.json::<Value>();
-        for path in ["/healthz", "/api/v1/plans", "/api/v1/plans/{id}", "/api/v1/openapi.json"] {
+        for path in ["/healthz", "/api/v1/plans", "/api/v1/plans/{plan}", "/api/v1/openapi.json", "/api/v1/auth/login", "/api/v1/audit"] {
             assert!(doc["paths"].get(path).is_some(), "{path} missing from openapi.json");
         }
         assert!(doc["components"]["schemas"].get("PlanDto").is_some());
@@ -315,7 +317,7 @@ on_both_databases!(
 #[tokio::test]
 async fn home_with_one_plan_redirects_to_it() {
     let db = kehoach_store::testing::TestDb::new(kehoach_store::testing::Backend::Sqlite).await;
-    db.store.import_plan(&seed(), "test").await.unwrap();
+    db.store.import_plan(&seed(), TEST).await.unwrap();
     let server = TestServer::new(kehoach_web::router(db.store.clone()));
     let home = server.get("/").await;
     assert_eq!(home.status_code(), StatusCode::SEE_OTHER);

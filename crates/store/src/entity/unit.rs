@@ -17,6 +17,11 @@ pub struct Model {
     pub sample: bool,
     pub active: bool,
     pub created_at: DateTimeUtc,
+    /// The unit's contact person for this work (đầu mối liên hệ, plan IV.2).
+    pub contact_name: Option<String>,
+    pub contact_phone: Option<String>,
+    pub contact_note: Option<String>,
+    pub updated_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

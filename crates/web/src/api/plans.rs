@@ -1,40 +1,24 @@
-//! The JSON API, under `/api/v1`, described by `/api/v1/openapi.json`.
+//! Plans over the API: the list, and each plan whole.
 
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::get;
-use axum::{Json, Router};
 use kehoach_domain::{
-    Appendices, Commune, DocumentInfo, Figure, IndicatorKind, IndicatorSection, Plan, Section,
+    Action, Appendices, Commune, DocumentInfo, Figure, IndicatorKind, IndicatorSection, Plan, Section,
     Signer, TaskGroup, TimeFrame, Unit, UnitKind, UnitRef, UnitRefKind,
 };
 use serde::Serialize;
-use utoipa::{OpenApi, ToSchema};
+use utoipa::ToSchema;
 
-use crate::error::{ApiError, ErrorBody, ErrorDetail, NotFound, WebError};
-use crate::i18n::RequestLang;
 use crate::AppState;
+use crate::error::{ApiError, ErrorBody, InLang, NotFound, WebError};
+use crate::i18n::RequestLang;
+use crate::policy::Routes;
 
-#[derive(OpenApi)]
-#[openapi(
-    info(title = "kehoach API", description = "Kế hoạch KH, CN & ĐMST của xã: the plan as data. All text is Unicode NFC."),
-    paths(healthz, list_plans, get_plan, openapi_json),
-    components(schemas(
-        Health, PlanListItem, PlanDto, PreambleDto, GroupDto, RefDto, IndicatorDto, TaskDto,
-        ReportingDto, TargetDto, ErrorBody, ErrorDetail, Commune, DocumentInfo, Figure,
-        IndicatorKind, IndicatorSection, Section, Signer, TaskGroup, TimeFrame, Unit, UnitKind,
-        UnitRefKind, Appendices
-    ))
-)]
-pub struct ApiDoc;
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/api/v1/plans", get(list_plans))
-        .route("/api/v1/plans/{id}", get(get_plan))
-        .route("/api/v1/openapi.json", get(openapi_json))
-        .route("/api/{*rest}", get(api_not_found).post(api_not_found))
+pub fn routes(r: Routes) -> Routes {
+    r.get("/healthz", Action::ReadPublic, healthz)
+        .get("/api/v1/plans", Action::ReadPublic, list_plans)
+        .get("/api/v1/plans/{plan}", Action::ReadPublic, get_plan)
 }
 
 #[derive(Serialize, ToSchema)]
@@ -47,7 +31,7 @@ pub struct Health {
 #[utoipa::path(get, path = "/healthz", responses(
     (status = 200, body = Health), (status = 503, body = Health)
 ))]
-async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
+pub(super) async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
     match state.store.ping().await {
         Ok(()) => (StatusCode::OK, Json(Health { status: "ok" })),
         Err(e) => {
@@ -68,8 +52,8 @@ pub struct PlanListItem {
 
 /// Every plan held, newest year first.
 #[utoipa::path(get, path = "/api/v1/plans", responses((status = 200, body = [PlanListItem])))]
-async fn list_plans(State(state): State<AppState>, RequestLang(lang): RequestLang) -> Result<Json<Vec<PlanListItem>>, ApiError> {
-    let plans = state.store.plans().await.map_err(|e| ApiError { error: e.into(), lang })?;
+pub(super) async fn list_plans(State(state): State<AppState>, RequestLang(lang): RequestLang) -> Result<Json<Vec<PlanListItem>>, ApiError> {
+    let plans = state.store.plans().await.api(lang)?;
     Ok(Json(
         plans
             .into_iter()
@@ -269,25 +253,11 @@ impl From<&Plan> for PlanDto {
 }
 
 /// The whole plan.
-#[utoipa::path(get, path = "/api/v1/plans/{id}",
-    params(("id" = String, Path, description = "Plan id, e.g. `muong-la-2026`")),
+#[utoipa::path(get, path = "/api/v1/plans/{plan}",
+    params(("plan" = String, Path, description = "Plan id, e.g. `muong-la-2026`")),
     responses((status = 200, body = PlanDto), (status = 404, body = ErrorBody)))]
-async fn get_plan(State(state): State<AppState>, RequestLang(lang): RequestLang, Path(id): Path<String>) -> Result<Json<PlanDto>, ApiError> {
-    let plan = state
-        .store
-        .plan(&id)
-        .await
-        .map_err(|e| ApiError { error: e.into(), lang })?
-        .ok_or(ApiError { error: WebError::NotFound(NotFound::Plan), lang })?;
+pub(super) async fn get_plan(State(state): State<AppState>, RequestLang(lang): RequestLang, Path(id): Path<String>) -> Result<Json<PlanDto>, ApiError> {
+    let plan = state.store.plan(&id).await.api(lang)?.ok_or(ApiError { error: WebError::NotFound(NotFound::Plan), lang })?;
     Ok(Json(PlanDto::from(&plan)))
 }
 
-/// This description.
-#[utoipa::path(get, path = "/api/v1/openapi.json", responses((status = 200, description = "OpenAPI 3.1 document")))]
-async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
-}
-
-async fn api_not_found(RequestLang(lang): RequestLang) -> ApiError {
-    ApiError { error: WebError::NotFound(NotFound::Page), lang }
-}

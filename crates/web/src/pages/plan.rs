@@ -1,84 +1,36 @@
-//! The HTML pages: the plan, an indicator, a task, the units and what each does.
+//! The published plan: the plan page, an indicator, a task, the units and what each does.
 
 use askama::Template;
-use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::get;
 use kehoach_domain::layout::{number_line, place_date_line};
 use kehoach_domain::{
-    Indicator, IndicatorKind, Lang, Plan, Subject, Task, TimeFrame, Unit, UnitGroup, UnitKind,
+    Action, Indicator, IndicatorKind, Lang, Plan, Role, Subject, Task, TimeFrame, Unit, UnitGroup,
     UnitRef, UnitRefKind, Work, recipient_lines,
 };
 use kehoach_store::PlanSummary;
 use serde::Deserialize;
 
+use super::{Frame, render, safe_next, unit_kind_label};
 use crate::AppState;
-use crate::error::{NotFound, PageError, WebError};
+use crate::auth::session::Viewer;
+use crate::error::{InLang, NotFound, PageError, WebError};
 use crate::i18n::{RequestLang, Tr};
+use crate::policy::Routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/", get(home))
-        .route("/lang/{code}", get(switch_language))
-        .route("/plans/{id}", get(plan_page))
-        .route("/plans/{id}/indicators/{code}", get(indicator_page))
-        .route("/plans/{id}/tasks/{code}", get(task_page))
-        .route("/plans/{id}/units", get(units_page))
-        .route("/plans/{id}/units/{code}", get(unit_page))
-        .fallback(not_found)
+pub fn routes(r: Routes) -> Routes {
+    r.get("/", Action::ReadPublic, home)
+        .get("/lang/{code}", Action::ReadPublic, switch_language)
+        .get("/plans/{plan}", Action::ReadPublic, plan_page)
+        .get("/plans/{plan}/indicators/{code}", Action::ReadPublic, indicator_page)
+        .get("/plans/{plan}/tasks/{code}", Action::ReadPublic, task_page)
+        .get("/plans/{plan}/units", Action::ReadPublic, units_page)
+        .get("/plans/{plan}/units/{unit}", Action::ReadPublic, unit_page)
 }
 
-/// What every page's frame needs: the translator and the page's own path for the language
-/// switch.
-pub struct Frame {
-    pub t: Tr,
-    pub path: String,
-}
-
-impl Frame {
-    fn new(lang: Lang, path: impl Into<String>) -> Frame {
-        Frame { t: Tr::new(lang), path: path.into() }
-    }
-
-    /// The link that shows this page in the other language.
-    pub fn switch_href(&self) -> String {
-        let other = match self.t.lang {
-            Lang::Vi => "en",
-            Lang::En => "vi",
-        };
-        format!("/lang/{other}?next={}", encode_path(&self.path))
-    }
-
-    pub fn switch_label(&self) -> &'static str {
-        match self.t.lang {
-            Lang::Vi => "English",
-            Lang::En => "Tiếng Việt",
-        }
-    }
-}
-
-fn encode_path(path: &str) -> String {
-    path.bytes()
-        .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'/' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-fn render(page: &impl Template, lang: Lang) -> Result<Html<String>, PageError> {
-    page.render().map(Html).map_err(|e| PageError { error: e.into(), lang })
-}
-
-async fn load_plan(state: &AppState, id: &str, lang: Lang) -> Result<Plan, PageError> {
-    state
-        .store
-        .plan(id)
-        .await
-        .map_err(|e| PageError { error: e.into(), lang })?
-        .ok_or(PageError { error: WebError::NotFound(NotFound::Plan), lang })
+pub(super) async fn load_plan(state: &AppState, id: &str, lang: Lang) -> Result<Plan, PageError> {
+    state.store.plan(id).await.page(lang)?.ok_or(PageError { error: WebError::NotFound(NotFound::Plan), lang })
 }
 
 fn missing(what: NotFound, lang: Lang) -> PageError {
@@ -111,10 +63,6 @@ fn kind_label(t: &Tr, kind: IndicatorKind) -> String {
     })
 }
 
-pub fn unit_kind_label(t: &Tr, kind: UnitKind) -> String {
-    t.get(&format!("unit-kind-{}", kind.key().replace('_', "-")))
-}
-
 fn time_frame_label(t: &Tr, tf: TimeFrame) -> String {
     match tf {
         TimeFrame::Year(y) => t.with("time-frame-year", "year", y),
@@ -133,12 +81,20 @@ struct HomePage {
     plans: Vec<PlanSummary>,
 }
 
-async fn home(State(state): State<AppState>, RequestLang(lang): RequestLang) -> Result<Response, PageError> {
-    let plans = state.store.plans().await.map_err(|e| PageError { error: e.into(), lang })?;
+async fn home(State(state): State<AppState>, RequestLang(lang): RequestLang, viewer: Viewer) -> Result<Response, PageError> {
+    let plans = state.store.plans().await.page(lang)?;
+    // A unit's reporter starts at their own unit in their commune's newest plan.
+    if let Some(signed) = &viewer.0
+        && signed.principal.role == Role::DonVi
+        && let (Some(commune), Some(unit)) = (&signed.principal.commune, &signed.principal.unit)
+        && let Some(plan) = plans.iter().find(|p| p.commune.code == *commune && p.commune.province_code == signed.principal.province)
+    {
+        return Ok(Redirect::to(&format!("/plans/{}/units/{unit}", plan.id)).into_response());
+    }
     if let [only] = plans.as_slice() {
         return Ok(Redirect::to(&format!("/plans/{}", only.id)).into_response());
     }
-    Ok(render(&HomePage { frame: Frame::new(lang, "/"), plans }, lang)?.into_response())
+    Ok(render(&HomePage { frame: Frame::new(lang, "/", &viewer), plans }, lang)?.into_response())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -204,7 +160,8 @@ fn indicator_row(plan: &Plan, i: &Indicator) -> AppendixRow {
     }
 }
 
-async fn plan_page(State(state): State<AppState>, RequestLang(lang): RequestLang, Path(id): Path<String>) -> Result<Html<String>, PageError> {
+async fn plan_page(State(state): State<AppState>, RequestLang(lang): RequestLang,
+    viewer: Viewer, Path(id): Path<String>) -> Result<Html<String>, PageError> {
     let plan = load_plan(&state, &id, lang).await?;
     let t = Tr::new(lang);
     let appendix_indicators = plan
@@ -241,7 +198,7 @@ async fn plan_page(State(state): State<AppState>, RequestLang(lang): RequestLang
         })
         .collect();
     let page = PlanPage {
-        frame: Frame::new(lang, format!("/plans/{}", plan.id)),
+        frame: Frame::new(lang, format!("/plans/{}", plan.id), &viewer),
         number_line: number_line(plan.document.number.as_deref(), &plan.document.symbol),
         date_line: place_date_line(&plan.document.place, plan.document.issued_on, plan.year),
         preamble: plan.preamble.paragraph(),
@@ -275,13 +232,14 @@ struct IndicatorPage {
 async fn indicator_page(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
+    viewer: Viewer,
     Path((id, code)): Path<(String, String)>,
 ) -> Result<Html<String>, PageError> {
     let plan = load_plan(&state, &id, lang).await?;
     let indicator = plan.indicator(&code).cloned().ok_or(missing(NotFound::Indicator, lang))?;
     let t = Tr::new(lang);
     let page = IndicatorPage {
-        frame: Frame::new(lang, format!("/plans/{}/indicators/{}", plan.id, indicator.code)),
+        frame: Frame::new(lang, format!("/plans/{}/indicators/{}", plan.id, indicator.code), &viewer),
         section_title: plan
             .indicator_sections
             .iter()
@@ -317,13 +275,14 @@ struct TaskPage {
 async fn task_page(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
+    viewer: Viewer,
     Path((id, code)): Path<(String, String)>,
 ) -> Result<Html<String>, PageError> {
     let plan = load_plan(&state, &id, lang).await?;
     let task = plan.task(&code).cloned().ok_or(missing(NotFound::Task, lang))?;
     let t = Tr::new(lang);
     let page = TaskPage {
-        frame: Frame::new(lang, format!("/plans/{}/tasks/{}", plan.id, task.code)),
+        frame: Frame::new(lang, format!("/plans/{}/tasks/{}", plan.id, task.code), &viewer),
         group_title: plan.task_groups.iter().find(|g| g.code == task.group).map(|g| g.title.clone()).unwrap_or_default(),
         lead: named(&plan, &task.lead),
         coordinators: task.coordinators.iter().map(|c| named(&plan, c)).collect(),
@@ -362,13 +321,19 @@ struct UnitsPage {
     plan: Plan,
     units: Vec<UnitLine>,
     groups: Vec<GroupLine>,
+    /// The viewer may add units: show the forms.
+    can_manage: bool,
+    kinds: Vec<(String, String)>,
 }
 
-async fn units_page(State(state): State<AppState>, RequestLang(lang): RequestLang, Path(id): Path<String>) -> Result<Html<String>, PageError> {
+async fn units_page(State(state): State<AppState>, RequestLang(lang): RequestLang,
+    viewer: Viewer, Path(id): Path<String>) -> Result<Html<String>, PageError> {
     let plan = load_plan(&state, &id, lang).await?;
     let t = Tr::new(lang);
     let page = UnitsPage {
-        frame: Frame::new(lang, format!("/plans/{}/units", plan.id)),
+        can_manage: super::viewer_may(&viewer, Action::ManageUnits, &plan, None),
+        kinds: kehoach_domain::UnitKind::ALL.iter().map(|k| (k.key().to_owned(), unit_kind_label(&t, *k))).collect(),
+        frame: Frame::new(lang, format!("/plans/{}/units", plan.id), &viewer),
         units: plan.units.iter().map(|u| unit_line(&t, u)).collect(),
         groups: plan
             .groups
@@ -420,6 +385,9 @@ fn work_lines(plan: &Plan, t: &Tr, work: &[kehoach_domain::Assignment<'_>]) -> V
 struct UnitPage {
     frame: Frame,
     plan: Plan,
+    code: String,
+    /// The viewer may see the unit's contact person.
+    can_see_contact: bool,
     name: String,
     kind: String,
     sample: bool,
@@ -433,6 +401,7 @@ struct UnitPage {
 async fn unit_page(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
+    viewer: Viewer,
     Path((id, code)): Path<(String, String)>,
 ) -> Result<Html<String>, PageError> {
     let plan = load_plan(&state, &id, lang).await?;
@@ -440,10 +409,13 @@ async fn unit_page(
     let Work { leads, coordinates } = plan.work_of(&code);
     let leads = work_lines(&plan, &t, &leads);
     let coordinates = work_lines(&plan, &t, &coordinates);
-    let frame = Frame::new(lang, format!("/plans/{}/units/{}", plan.id, code));
+    let frame = Frame::new(lang, format!("/plans/{}/units/{}", plan.id, code), &viewer);
+    let can_see_contact = plan.units.iter().any(|u| u.code == code) && super::viewer_may(&viewer, Action::ReadUnitContact, &plan, Some(&code));
     let page = if let Some(unit) = plan.units.iter().find(|u| u.code == code) {
         UnitPage {
             frame,
+            code: code.clone(),
+            can_see_contact,
             name: unit.name.clone(),
             kind: unit_kind_label(&t, unit.kind),
             sample: unit.sample,
@@ -462,6 +434,8 @@ async fn unit_page(
     } else if let Some(group) = plan.group(&code) {
         UnitPage {
             frame,
+            code: code.clone(),
+            can_see_contact: false,
             name: group.name.clone(),
             kind: t.get("word-group"),
             sample: false,
@@ -488,8 +462,7 @@ struct Next {
 
 async fn switch_language(Path(code): Path<String>, Query(q): Query<Next>) -> Response {
     let lang = Lang::from_code(&code).unwrap_or_default();
-    // Only a path on this site: never an open redirect.
-    let next = q.next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\')).unwrap_or_else(|| "/".into());
+    let next = safe_next(q.next.as_deref());
     let cookie = format!("lang={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly", lang.code());
     let mut response = Redirect::to(&next).into_response();
     if let Ok(value) = HeaderValue::from_str(&cookie) {
@@ -498,20 +471,3 @@ async fn switch_language(Path(code): Path<String>, Query(q): Query<Next>) -> Res
     response
 }
 
-#[derive(Template)]
-#[template(path = "error.html")]
-pub struct ErrorPage {
-    frame: Frame,
-    status: u16,
-    pub message: String,
-}
-
-impl ErrorPage {
-    pub fn new(lang: Lang, status: StatusCode, message: String) -> ErrorPage {
-        ErrorPage { frame: Frame::new(lang, "/"), status: status.as_u16(), message }
-    }
-}
-
-async fn not_found(RequestLang(lang): RequestLang) -> PageError {
-    missing(NotFound::Page, lang)
-}

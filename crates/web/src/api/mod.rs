@@ -1,0 +1,50 @@
+//! The JSON API, under `/api/v1`, described by `/api/v1/openapi.json`.
+//!
+//! Writes authenticated by the session cookie must carry the session's CSRF token in the
+//! `X-CSRF-Token` header (given by `POST /api/v1/auth/login` and `GET /api/v1/me`).
+
+mod audit;
+mod auth;
+mod plans;
+mod units;
+
+use axum::Json;
+use kehoach_domain::Action;
+use utoipa::OpenApi;
+
+use crate::error::{ApiError, ErrorBody, ErrorDetail, NotFound, WebError};
+use crate::i18n::RequestLang;
+use crate::policy::Routes;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "kehoach API", description = "Kế hoạch KH, CN & ĐMST của xã: the plan as data. All text is Unicode NFC. Errors are `{\"error\": {\"code\", \"message\"}}`, messages in Vietnamese unless `?lang=en`."),
+    paths(
+        plans::healthz, plans::list_plans, plans::get_plan, openapi_json,
+        auth::login, auth::logout, auth::me, auth::change_password,
+        audit::audit, units::get_contact, units::put_contact, units::add_unit
+    ),
+    components(schemas(ErrorBody, ErrorDetail))
+)]
+pub struct ApiDoc;
+
+pub fn routes(r: Routes) -> Routes {
+    let r = plans::routes(r);
+    let r = auth::routes(r);
+    let r = audit::routes(r);
+    let r = units::routes(r);
+    r.get("/api/v1/openapi.json", Action::ReadPublic, openapi_json)
+        .get("/api/{*rest}", Action::ReadPublic, api_not_found)
+        .post("/api/{*rest}", Action::ReadPublic, api_not_found)
+        .put("/api/{*rest}", Action::ReadPublic, api_not_found)
+}
+
+/// This description.
+#[utoipa::path(get, path = "/api/v1/openapi.json", responses((status = 200, description = "OpenAPI 3.1 document")))]
+async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+async fn api_not_found(RequestLang(lang): RequestLang) -> ApiError {
+    ApiError { error: WebError::NotFound(NotFound::Page), lang }
+}

@@ -1,0 +1,109 @@
+//! A unit's contact person for the plan's work (đầu mối liên hệ, plan IV.2).
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use kehoach_domain::Action;
+use kehoach_store::{Actor, UnitContact};
+use serde::Deserialize;
+
+use super::plan::load_plan;
+use super::{Frame, render, viewer_may};
+use crate::AppState;
+use crate::auth::session::Viewer;
+use crate::client::ClientAddress;
+use crate::error::{InLang, NotFound, PageError, WebError};
+use crate::i18n::RequestLang;
+use crate::policy::Routes;
+
+pub fn routes(r: Routes) -> Routes {
+    r.get("/plans/{plan}/units/{unit}/contact", Action::ReadUnitContact, contact_page)
+        .post("/plans/{plan}/units/{unit}/contact", Action::EditUnitContact, save_contact)
+}
+
+#[derive(Template)]
+#[template(path = "contact.html")]
+struct ContactPage {
+    frame: Frame,
+    plan_id: String,
+    unit_code: String,
+    unit_name: String,
+    contact: UnitContact,
+    can_edit: bool,
+}
+
+async fn contact_page(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    viewer: Viewer,
+    Path((plan_id, unit_code)): Path<(String, String)>,
+) -> Result<Html<String>, PageError> {
+    let plan = load_plan(&state, &plan_id, lang).await?;
+    let unit = plan.units.iter().find(|u| u.code == unit_code).ok_or(PageError { error: WebError::NotFound(NotFound::Unit), lang })?;
+    let contact = state
+        .store
+        .unit_contact(&plan.commune.province_code, &plan.commune.code, &unit_code)
+        .await
+        .page(lang)?
+        .unwrap_or_default();
+    let page = ContactPage {
+        frame: Frame::new(lang, format!("/plans/{plan_id}/units/{unit_code}/contact"), &viewer),
+        can_edit: viewer_may(&viewer, Action::EditUnitContact, &plan, Some(&unit_code)),
+        unit_name: unit.name.clone(),
+        plan_id,
+        unit_code,
+        contact,
+    };
+    render(&page, lang)
+}
+
+#[derive(Deserialize)]
+pub struct ContactForm {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+impl ContactForm {
+    /// The contact as stored: NFC, trimmed, blanks as none. `Err`: the message key of a field
+    /// that is wrong.
+    pub fn checked(&self) -> Result<UnitContact, &'static str> {
+        let clean = |s: &str| Some(kehoach_domain::text::nfc(s.trim())).filter(|s| !s.is_empty());
+        let phone = clean(&self.phone);
+        if let Some(p) = &phone
+            && !(p.chars().all(|c| c.is_ascii_digit() || " +.-()".contains(c)) && p.chars().filter(char::is_ascii_digit).count() >= 8)
+        {
+            return Err("contact-bad-phone");
+        }
+        let contact = UnitContact { name: clean(&self.name), phone, note: clean(&self.note) };
+        if [&contact.name, &contact.note].iter().any(|f| f.as_ref().is_some_and(|s| s.chars().count() > 500)) {
+            return Err("error-too-large");
+        }
+        Ok(contact)
+    }
+}
+
+async fn save_contact(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    viewer: Viewer,
+    ClientAddress(address): ClientAddress,
+    Path((plan_id, unit_code)): Path<(String, String)>,
+    Form(form): Form<ContactForm>,
+) -> Result<Response, PageError> {
+    let signed = viewer.0.as_ref().ok_or(PageError { error: WebError::NotSignedIn, lang })?;
+    let t = crate::i18n::Tr::new(lang);
+    let contact = form.checked().map_err(|key| PageError { error: WebError::Invalid(t.get(key)), lang })?;
+    let plan = load_plan(&state, &plan_id, lang).await?;
+    let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
+    state
+        .store
+        .set_unit_contact(&plan.commune.province_code, &plan.commune.code, &unit_code, &contact, actor)
+        .await
+        .page(lang)?;
+    Ok(Redirect::to(&format!("/plans/{plan_id}/units/{unit_code}/contact")).into_response())
+}

@@ -1,0 +1,135 @@
+//! The HTML pages. Every route is registered with the action it performs (see [`crate::policy`]).
+
+mod account;
+mod admin;
+pub(crate) mod audit;
+pub(crate) mod contact;
+pub(crate) mod plan;
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::Html;
+use kehoach_domain::{Action, Lang, Principal, Role, Scope, UnitKind, authorize};
+
+use crate::auth::session::Viewer;
+use crate::error::{InLang, NotFound, PageError, WebError};
+use crate::i18n::{RequestLang, Tr};
+use crate::policy::Routes;
+
+pub fn routes(r: Routes) -> Routes {
+    let r = plan::routes(r);
+    let r = account::routes(r);
+    let r = admin::routes(r);
+    let r = audit::routes(r);
+    contact::routes(r)
+}
+
+/// The signed-in user as the page frame shows them.
+pub struct FrameUser {
+    pub full_name: String,
+    pub role: String,
+    pub csrf: String,
+    pub can_manage_users: bool,
+    pub can_read_audit: bool,
+}
+
+/// What every page's frame needs: the translator, the page's own path for the language switch,
+/// and who is signed in.
+pub struct Frame {
+    pub t: Tr,
+    pub path: String,
+    pub user: Option<FrameUser>,
+}
+
+fn may(p: &Principal, action: Action) -> bool {
+    let own = Scope { province: Some(p.province.clone()), commune: p.commune.clone(), unit: p.unit.clone() };
+    authorize(Some(p), action, &own) == kehoach_domain::Decision::Allow
+}
+
+/// Whether the viewer may do `action` on the plan's commune (and unit).
+pub fn viewer_may(viewer: &Viewer, action: Action, plan: &kehoach_domain::Plan, unit: Option<&str>) -> bool {
+    let scope = Scope {
+        province: Some(plan.commune.province_code.clone()),
+        commune: Some(plan.commune.code.clone()),
+        unit: unit.map(str::to_owned),
+    };
+    authorize(viewer.0.as_ref().map(|s| &s.principal), action, &scope) == kehoach_domain::Decision::Allow
+}
+
+pub fn role_label(t: &Tr, role: Role) -> String {
+    t.get(&format!("role-{}", role.key().replace('_', "-")))
+}
+
+impl Frame {
+    pub fn new(lang: Lang, path: impl Into<String>, viewer: &Viewer) -> Frame {
+        let t = Tr::new(lang);
+        let user = viewer.0.as_ref().map(|s| FrameUser {
+            full_name: s.principal.full_name.clone(),
+            role: role_label(&t, s.principal.role),
+            csrf: s.csrf.clone(),
+            can_manage_users: may(&s.principal, Action::ManageUsers),
+            can_read_audit: may(&s.principal, Action::ReadAudit),
+        });
+        Frame { t, path: path.into(), user }
+    }
+
+    /// The link that shows this page in the other language.
+    pub fn switch_href(&self) -> String {
+        let other = match self.t.lang {
+            Lang::Vi => "en",
+            Lang::En => "vi",
+        };
+        format!("/lang/{other}?next={}", encode_path(&self.path))
+    }
+
+    pub fn switch_label(&self) -> &'static str {
+        match self.t.lang {
+            Lang::Vi => "English",
+            Lang::En => "Tiếng Việt",
+        }
+    }
+}
+
+/// A path made safe to carry in a query string.
+pub fn encode_path(path: &str) -> String {
+    path.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'/' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A path on this site to go back to after a form, never another site.
+pub fn safe_next(next: Option<&str>) -> String {
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .unwrap_or("/")
+        .to_owned()
+}
+
+pub fn render(page: &impl Template, lang: Lang) -> Result<Html<String>, PageError> {
+    page.render().map(Html).page(lang)
+}
+
+pub fn unit_kind_label(t: &Tr, kind: UnitKind) -> String {
+    t.get(&format!("unit-kind-{}", kind.key().replace('_', "-")))
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    frame: Frame,
+    status: u16,
+    pub message: String,
+}
+
+impl ErrorPage {
+    pub fn new(lang: Lang, status: StatusCode, message: String) -> ErrorPage {
+        ErrorPage { frame: Frame::new(lang, "/", &Viewer(None)), status: status.as_u16(), message }
+    }
+}
+
+/// Pages that match no route.
+pub async fn not_found(RequestLang(lang): RequestLang) -> PageError {
+    PageError { error: WebError::NotFound(NotFound::Page), lang }
+}

@@ -1,0 +1,240 @@
+//! Every route with the action it performs, and the one guard that checks each request against
+//! the policy ([`kehoach_domain::authorize`]) before any handler runs.
+//!
+//! Routes are added only through [`Routes`], which requires an action; the guard refuses any
+//! request whose route has no rule (fail closed), so a route added around it is refused, not
+//! open.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::{Body, to_bytes};
+use axum::extract::{FromRequestParts, MatchedPath, RawPathParams, Request, State};
+use axum::handler::Handler;
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, Method, header};
+use axum::middleware::{Next, from_fn_with_state};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::MethodRouter;
+use kehoach_domain::{Action, Decision, DenyReason, Scope, authorize};
+
+use crate::AppState;
+use crate::auth::session::Signed;
+use crate::error::{ApiError, NotFound, PageError, WebError};
+use crate::i18n::lang_of;
+
+/// A route and the action it performs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rule {
+    pub method: Method,
+    pub path: &'static str,
+    pub action: Action,
+}
+
+/// The router under construction, with its rules.
+pub struct Routes {
+    router: Router<AppState>,
+    rules: Vec<Rule>,
+}
+
+impl Default for Routes {
+    fn default() -> Self {
+        Routes { router: Router::new(), rules: Vec::new() }
+    }
+}
+
+impl Routes {
+    fn add(mut self, method: Method, path: &'static str, action: Action, route: MethodRouter<AppState>) -> Self {
+        assert!(
+            !self.rules.iter().any(|r| r.method == method && r.path == path),
+            "route {method} {path} added twice"
+        );
+        self.rules.push(Rule { method, path, action });
+        self.router = self.router.route(path, route);
+        self
+    }
+
+    pub fn get<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, action: Action, handler: H) -> Self {
+        self.add(Method::GET, path, action, axum::routing::get(handler))
+    }
+
+    pub fn post<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, action: Action, handler: H) -> Self {
+        self.add(Method::POST, path, action, axum::routing::post(handler))
+    }
+
+    pub fn put<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, action: Action, handler: H) -> Self {
+        self.add(Method::PUT, path, action, axum::routing::put(handler))
+    }
+
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// The router with the guard on every route. Routes merged after this are not guarded:
+    /// add every route before.
+    pub fn into_router(self, state: AppState) -> (Router<AppState>, Arc<Vec<Rule>>) {
+        let rules = Arc::new(self.rules);
+        let guard = Guard { state, rules: rules.clone() };
+        (self.router.route_layer(from_fn_with_state(guard, check)), rules)
+    }
+}
+
+#[derive(Clone)]
+struct Guard {
+    state: AppState,
+    rules: Arc<Vec<Rule>>,
+}
+
+/// What the guard found out, for the handler: the request's scope.
+#[derive(Debug, Clone, Default)]
+pub struct RequestScope(pub Scope);
+
+impl<S: Send + Sync> FromRequestParts<S> for RequestScope {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts.extensions.get::<RequestScope>().cloned().unwrap_or_default())
+    }
+}
+
+fn is_api(parts: &Parts) -> bool {
+    parts.uri.path().starts_with("/api/")
+}
+
+fn refuse(parts: &Parts, error: WebError) -> Response {
+    let lang = lang_of(parts);
+    if is_api(parts) { ApiError { error, lang }.into_response() } else { PageError { error, lang }.into_response() }
+}
+
+/// The largest form body the guard reads to find its CSRF token.
+const FORM_LIMIT: usize = 256 * 1024;
+
+/// Cross-site writes are refused: by the browser's own word (`Sec-Fetch-Site`), by an `Origin`
+/// that is not this host, and, for a signed-in user, without the session's CSRF token (header
+/// `X-CSRF-Token`, query `csrf`, or form field `csrf`).
+async fn check_csrf(parts: &Parts, body: Body, signed: Option<&Signed>) -> Result<Body, WebError> {
+    if matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        return Ok(body);
+    }
+    let header_text = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
+    if header_text("sec-fetch-site") == Some("cross-site") {
+        return Err(WebError::Forbidden("error-cross-site"));
+    }
+    if let (Some(origin), Some(host)) = (header_text("origin"), header_text("host")) {
+        let origin_host = origin.split("://").nth(1).unwrap_or(origin);
+        if origin_host != host {
+            return Err(WebError::Forbidden("error-cross-site"));
+        }
+    }
+    let Some(signed) = signed else {
+        return Ok(body);
+    };
+    let given_in_query = parts.uri.query().and_then(|q| {
+        q.split('&').find_map(|kv| kv.strip_prefix("csrf=")).map(str::to_owned)
+    });
+    let given = header_text("x-csrf-token").map(str::to_owned).or(given_in_query);
+    if let Some(token) = given {
+        return if token == signed.csrf { Ok(body) } else { Err(WebError::Forbidden("error-csrf")) };
+    }
+    let is_form = header_text(header::CONTENT_TYPE.as_str()).is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Err(WebError::Forbidden("error-csrf"));
+    }
+    let bytes = to_bytes(body, FORM_LIMIT).await.map_err(|_| WebError::Invalid("error-too-large".into()))?;
+    let token = form_urlencoded_value(&bytes, "csrf");
+    if token.as_deref() == Some(signed.csrf.as_str()) {
+        Ok(Body::from(bytes))
+    } else {
+        Err(WebError::Forbidden("error-csrf"))
+    }
+}
+
+fn form_urlencoded_value(bytes: &[u8], key: &str) -> Option<String> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(bytes).ok()?.into_iter().find(|(k, _)| k == key).map(|(_, v)| v)
+}
+
+/// Resolves the scope a request acts in from its path: `{plan}` → its commune, `{user}` → that
+/// user's commune, `{unit}` → that unit. `Err(NotFound)`: the path names something that does
+/// not exist.
+async fn scope_of(state: &AppState, params: &[(String, String)], signed: Option<&Signed>) -> Result<Scope, WebError> {
+    let param = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    let mut scope = match signed {
+        Some(s) => Scope { province: Some(s.principal.province.clone()), commune: s.principal.commune.clone(), unit: None },
+        None => Scope::default(),
+    };
+    if let Some(plan) = param("plan") {
+        match state.store.plan_scope(plan).await? {
+            Some((province, commune)) => {
+                scope.province = Some(province);
+                scope.commune = Some(commune);
+            }
+            None => return Err(WebError::NotFound(NotFound::Plan)),
+        }
+    }
+    if let Some(username) = param("user") {
+        match state.store.user(username).await? {
+            Some(u) => {
+                scope.province = Some(u.province);
+                scope.commune = u.commune;
+                scope.unit = u.unit;
+            }
+            None => return Err(WebError::NotFound(NotFound::Page)),
+        }
+    }
+    if let Some(unit) = param("unit") {
+        scope.unit = Some(unit.to_owned());
+    }
+    Ok(scope)
+}
+
+async fn check(State(guard): State<Guard>, request: Request, next: Next) -> Response {
+    let (mut parts, body) = request.into_parts();
+    let method = if parts.method == Method::HEAD { Method::GET } else { parts.method.clone() };
+    let matched = parts.extensions.get::<MatchedPath>().map(|m| m.as_str().to_owned()).unwrap_or_default();
+    let Some(rule) = guard.rules.iter().find(|r| r.method == method && r.path == matched) else {
+        tracing::error!(%method, path = %matched, "route without a policy refused");
+        return refuse(&parts, WebError::Forbidden("error-no-policy"));
+    };
+    let action = rule.action;
+    let signed = parts.extensions.get::<Signed>().cloned();
+
+    let body = match check_csrf(&parts, body, signed.as_ref()).await {
+        Ok(body) => body,
+        Err(e) => return refuse(&parts, e),
+    };
+    let params: Vec<(String, String)> = match RawPathParams::from_request_parts(&mut parts, &()).await {
+        Ok(p) => p.iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect(),
+        Err(_) => Vec::new(),
+    };
+    let scope = match scope_of(&guard.state, &params, signed.as_ref()).await {
+        Ok(scope) => scope,
+        Err(e) => return refuse(&parts, e),
+    };
+    if let Some(s) = &signed
+        && s.must_change_password
+        && !matches!(action, Action::ReadPublic | Action::SignIn | Action::OwnAccount)
+    {
+        return if is_api(&parts) {
+            refuse(&parts, WebError::Forbidden("error-must-change-password"))
+        } else {
+            Redirect::to("/account").into_response()
+        };
+    }
+    match authorize(signed.as_ref().map(|s| &s.principal), action, &scope) {
+        Decision::Allow => {
+            parts.extensions.insert(RequestScope(scope));
+            next.run(Request::from_parts(parts, body)).await
+        }
+        Decision::Deny(DenyReason::NotSignedIn) if !is_api(&parts) => {
+            let next_path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+            let mut response = Redirect::to(&format!("/login?next={}", crate::pages::encode_path(next_path))).into_response();
+            response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            response
+        }
+        Decision::Deny(DenyReason::NotSignedIn) => refuse(&parts, WebError::NotSignedIn),
+        Decision::Deny(DenyReason::ReadOnly) => refuse(&parts, WebError::Forbidden("error-read-only")),
+        Decision::Deny(DenyReason::RoleCannot(_)) => refuse(&parts, WebError::Forbidden("error-role-cannot")),
+        Decision::Hide => refuse(&parts, WebError::NotFound(NotFound::Page)),
+    }
+}
+
