@@ -66,6 +66,14 @@ impl Routes {
         self.add(Method::PUT, path, action, axum::routing::put(handler))
     }
 
+    /// Adds a route with no rule, as a mistake would. It exists to show, in the tests, that the
+    /// guard refuses such a route for everyone instead of leaving it open.
+    #[doc(hidden)]
+    pub fn route_without_rule(mut self, path: &'static str, route: MethodRouter<AppState>) -> Self {
+        self.router = self.router.route(path, route);
+        self
+    }
+
     pub fn rules(&self) -> &[Rule] {
         &self.rules
     }
