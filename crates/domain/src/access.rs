@@ -222,7 +222,10 @@ mod tests {
     fn commune_staff_stay_in_their_commune() {
         for role in [Role::Admin, Role::LanhDao, Role::DauMoi] {
             let me = user(role, Some("muong-la"), None);
-            assert_eq!(authorize(Some(&me), Action::ReadUnitContact, &scope("muong-la", Some("ban-b"))), Decision::Allow);
+            assert_eq!(
+                authorize(Some(&me), Action::ReadUnitContact, &scope("muong-la", Some("ban-b"))),
+                Decision::Allow
+            );
             assert_eq!(authorize(Some(&me), Action::ReadAudit, &scope("xa-khac", None)), Decision::Hide);
         }
     }

@@ -126,9 +126,7 @@ impl IndicatorKind {
     }
 
     pub fn from_key(key: &str) -> Option<IndicatorKind> {
-        [IndicatorKind::Count, IndicatorKind::Ratio, IndicatorKind::Qualitative]
-            .into_iter()
-            .find(|k| k.key() == key)
+        [IndicatorKind::Count, IndicatorKind::Ratio, IndicatorKind::Qualitative].into_iter().find(|k| k.key() == key)
     }
 }
 
@@ -275,27 +273,22 @@ impl Plan {
 
     /// Indicators printed in Phụ lục I, in section order.
     pub fn appendix_indicators(&self) -> impl Iterator<Item = (&IndicatorSection, Vec<&Indicator>)> {
-        self.indicator_sections.iter().filter(|s| s.in_appendix).map(|s| {
-            (s, self.indicators.iter().filter(|i| i.section == s.code).collect())
-        })
+        self.indicator_sections
+            .iter()
+            .filter(|s| s.in_appendix)
+            .map(|s| (s, self.indicators.iter().filter(|i| i.section == s.code).collect()))
     }
 
     /// Tasks by group, in the order of Phụ lục II.
     pub fn tasks_by_group(&self) -> impl Iterator<Item = (&TaskGroup, Vec<&Task>)> {
-        self.task_groups
-            .iter()
-            .map(|g| (g, self.tasks.iter().filter(|t| t.group == g.code).collect()))
+        self.task_groups.iter().map(|g| (g, self.tasks.iter().filter(|t| t.group == g.code).collect()))
     }
 }
 
 /// Recipients as printed: "- x;" on each line, the last one ending with ".".
 pub fn recipient_lines(recipients: &[String]) -> Vec<String> {
     let last = recipients.len().saturating_sub(1);
-    recipients
-        .iter()
-        .enumerate()
-        .map(|(i, r)| format!("- {r}{}", if i == last { "." } else { ";" }))
-        .collect()
+    recipients.iter().enumerate().map(|(i, r)| format!("- {r}{}", if i == last { "." } else { ";" })).collect()
 }
 
 #[cfg(test)]

@@ -31,8 +31,7 @@ fn collator() -> &'static CollatorBorrowed<'static> {
     COLLATOR.get_or_init(|| {
         // The `vi` collation data is compiled into the crate: this cannot fail at run time
         // unless the crate itself is broken, which the tests below would show.
-        Collator::try_new(locale!("vi").into(), CollatorOptions::default())
-            .expect("compiled Vietnamese collation data")
+        Collator::try_new(locale!("vi").into(), CollatorOptions::default()).expect("compiled Vietnamese collation data")
     })
 }
 

@@ -83,12 +83,14 @@ pub struct UnitGroup {
 }
 
 impl UnitGroup {
+    /// Whether the unit belongs to this group: by its kind, or named as a member.
+    pub fn has(&self, unit: &Unit) -> bool {
+        self.kinds.contains(&unit.kind) || self.members.contains(&unit.code)
+    }
+
     /// The units of `units` that belong to this group, in the order given.
     pub fn resolve<'a>(&self, units: &'a [Unit]) -> Vec<&'a Unit> {
-        units
-            .iter()
-            .filter(|u| self.kinds.contains(&u.kind) || self.members.iter().any(|m| *m == u.code))
-            .collect()
+        units.iter().filter(|u| self.has(u)).collect()
     }
 }
 

@@ -44,11 +44,7 @@ impl Plan {
         if let Some(p) = printed {
             return p.to_owned();
         }
-        let joined = refs
-            .iter()
-            .map(|r| self.ref_name(r).unwrap_or(&r.code))
-            .collect::<Vec<_>>()
-            .join("; ");
+        let joined = refs.iter().map(|r| self.ref_name(r).unwrap_or(&r.code)).collect::<Vec<_>>().join("; ");
         capitalise_first(&joined)
     }
 
@@ -63,8 +59,7 @@ impl Plan {
             }
             let unit = unit?;
             let group = self.group(&r.code).filter(|_| r.kind == UnitRefKind::Group)?;
-            let member = group.kinds.contains(&unit.kind) || group.members.iter().any(|m| *m == unit.code);
-            member.then_some(Some(group))
+            group.has(unit).then_some(Some(group))
         };
         let subjects = self
             .indicators
@@ -75,7 +70,7 @@ impl Plan {
         for (subject, lead, coordinators) in subjects {
             if let Some(via) = concerns(lead) {
                 work.leads.push(Assignment { subject, via });
-            } else if let Some(via) = coordinators.iter().find_map(|c| concerns(c)) {
+            } else if let Some(via) = coordinators.iter().find_map(&concerns) {
                 work.coordinates.push(Assignment { subject, via });
             }
         }

@@ -76,13 +76,15 @@ pub async fn run(command: UserCommand) -> anyhow::Result<ExitCode> {
             if !(3..=32).contains(&username.len())
                 || !username.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
             {
-                bail!("tên đăng nhập gồm 3–32 ký tự: chữ thường không dấu, chữ số, dấu chấm, gạch dưới hoặc gạch ngang");
+                bail!(
+                    "tên đăng nhập gồm 3–32 ký tự: chữ thường không dấu, chữ số, dấu chấm, gạch dưới hoặc gạch ngang"
+                );
             }
             let given = read_password()?;
             if let Some(p) = &given
-                && let Some(key) = password::weakness(p, &username)
+                && password::weakness(p, &username).is_some()
             {
-                bail!("mật khẩu quá yếu ({key}): ít nhất 10 ký tự, không chứa tên đăng nhập");
+                bail!("mật khẩu quá yếu: cần ít nhất 10 ký tự và không chứa tên đăng nhập");
             }
             let store = Store::connect(&database.url).await.context("database")?;
             let commune = match (role, commune) {

@@ -29,13 +29,20 @@ fn plan_check_passes_the_seed_and_lists_every_problem_of_a_damaged_copy() {
     assert!(ok.status.success(), "{}", text(&ok.stderr));
     assert!(text(&ok.stdout).contains("hợp lệ"));
 
-    let damaged = SEED.replacen("lead = \"kinh-te\"", "lead = \"khong-co\"", 1).replacen("deadline_day = 5", "deadline_day = 31", 1);
+    let damaged = SEED.replacen("lead = \"kinh-te\"", "lead = \"khong-co\"", 1).replacen(
+        "deadline_day = 5",
+        "deadline_day = 31",
+        1,
+    );
     std::fs::write(dir.path().join("bad.toml"), &damaged).unwrap();
     let bad = kehoach(dir.path(), &["plan", "check", "bad.toml"]);
     assert_eq!(bad.status.code(), Some(1));
     let err = text(&bad.stderr);
     let lead_line = damaged[..damaged.find("\"khong-co\"").unwrap()].matches('\n').count() + 1;
-    assert!(err.contains(&format!("bad.toml:{lead_line}:8: không có đơn vị hoặc nhóm đơn vị nào có mã `khong-co`")), "{err}");
+    assert!(
+        err.contains(&format!("bad.toml:{lead_line}:8: không có đơn vị hoặc nhóm đơn vị nào có mã `khong-co`")),
+        "{err}"
+    );
     assert!(err.contains("ngày 31 không có trong tháng 6"), "{err}");
     assert!(err.contains("2 lỗi"), "{err}");
 
@@ -59,18 +66,23 @@ fn plan_import_then_reimport_and_units() {
     let again = kehoach(dir.path(), &["plan", "import", "plan.toml"]);
     assert_eq!(text(&again.stdout).trim(), "muong-la-2026: không có gì thay đổi");
 
-    let add = kehoach(dir.path(), &["unit", "add", "--code", "ban-mau", "--name", "Bản Mẫu (mẫu)", "--kind", "village", "--sample"]);
+    let add = kehoach(
+        dir.path(),
+        &["unit", "add", "--code", "ban-mau", "--name", "Bản Mẫu (mẫu)", "--kind", "village", "--sample"],
+    );
     assert!(add.status.success(), "{}", text(&add.stderr));
     let bad_kind = kehoach(dir.path(), &["unit", "add", "--code", "x", "--name", "X", "--kind", "hamlet"]);
     assert!(!bad_kind.status.success());
     assert!(text(&bad_kind.stderr).contains("loại đơn vị `hamlet` không hợp lệ"));
 
     // A CSV with one bad row adds nothing.
-    std::fs::write(dir.path().join("bad.csv"), "code,name,kind\ntk-mau,Tiểu khu Mẫu (mẫu),quarter\nBAD,,village\n").unwrap();
+    std::fs::write(dir.path().join("bad.csv"), "code,name,kind\ntk-mau,Tiểu khu Mẫu (mẫu),quarter\nBAD,,village\n")
+        .unwrap();
     let bad = kehoach(dir.path(), &["unit", "import", "bad.csv"]);
     assert_eq!(bad.status.code(), Some(1));
     assert!(text(&bad.stderr).contains("bad.csv:3:"), "{}", text(&bad.stderr));
-    std::fs::write(dir.path().join("ok.csv"), "code,name,kind,sample\ntk-mau,Tiểu khu Mẫu (mẫu),quarter,true\n").unwrap();
+    std::fs::write(dir.path().join("ok.csv"), "code,name,kind,sample\ntk-mau,Tiểu khu Mẫu (mẫu),quarter,true\n")
+        .unwrap();
     assert!(kehoach(dir.path(), &["unit", "import", "ok.csv"]).status.success());
 
     let list = text(&kehoach(dir.path(), &["unit", "list"]).stdout);

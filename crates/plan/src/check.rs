@@ -6,9 +6,9 @@ use std::ops::Range;
 use chrono::NaiveDate;
 use kehoach_domain::text::nfc;
 use kehoach_domain::{
-    Appendices, Commune, DocumentInfo, Figure, Indicator, IndicatorKind, IndicatorSection, Plan,
-    Preamble, ReportingRegime, Section, SectionKind, SectionPart, Signer, Target, Task, TaskGroup,
-    TimeFrame, Unit, UnitGroup, UnitKind, UnitRef, UnitRefKind,
+    Appendices, Commune, DocumentInfo, Figure, Indicator, IndicatorKind, IndicatorSection, Plan, Preamble,
+    ReportingRegime, Section, SectionKind, SectionPart, Signer, Target, Task, TaskGroup, TimeFrame, Unit, UnitGroup,
+    UnitKind, UnitRef, UnitRefKind,
 };
 use toml::Spanned;
 
@@ -142,7 +142,14 @@ impl Checker<'_> {
         }
     }
 
-    fn choice(&mut self, v: &S<String>, field: &str, table: &str, at: &Range<usize>, allowed: &'static [&'static str]) -> String {
+    fn choice(
+        &mut self,
+        v: &S<String>,
+        field: &str,
+        table: &str,
+        at: &Range<usize>,
+        allowed: &'static [&'static str],
+    ) -> String {
         let value = self.text(v, field, table, at);
         if !value.is_empty() && !allowed.contains(&value.as_str()) {
             let span = v.as_ref().map_or(at.clone(), |s| s.span());
@@ -224,7 +231,13 @@ impl Checker<'_> {
         let table = "[commune]";
         let Some(raw) = raw else {
             self.missing(&(0..0), "commune", "tệp kế hoạch");
-            return Commune { code: String::new(), name: String::new(), kind: String::new(), province_code: String::new(), province: String::new() };
+            return Commune {
+                code: String::new(),
+                name: String::new(),
+                kind: String::new(),
+                province_code: String::new(),
+                province: String::new(),
+            };
         };
         let at = raw.span();
         let r = raw.get_ref();
@@ -255,9 +268,11 @@ impl Checker<'_> {
         let at = raw.span();
         let r = raw.get_ref();
         let issued_on = r.issued_on.as_ref().and_then(|d| {
-            let date = d.get_ref().date.filter(|_| d.get_ref().time.is_none()).and_then(|date| {
-                NaiveDate::from_ymd_opt(date.year.into(), date.month.into(), date.day.into())
-            });
+            let date = d
+                .get_ref()
+                .date
+                .filter(|_| d.get_ref().time.is_none())
+                .and_then(|date| NaiveDate::from_ymd_opt(date.year.into(), date.month.into(), date.day.into()));
             if date.is_none() {
                 self.report(d.span(), ProblemKind::NotADate);
             }
@@ -341,12 +356,7 @@ impl Checker<'_> {
                 let code = self.slug(&r.code, "code", table, &at);
                 self.unique(seen, Thing::UnitOrGroup, &code, r.code.as_ref().map_or(at.clone(), |c| c.span()));
                 let kind = self.unit_kind(&r.kind, table, &at).unwrap_or(UnitKind::Outside);
-                Unit {
-                    code,
-                    name: self.text(&r.name, "name", table, &at),
-                    kind,
-                    sample: self.flag(&r.sample, false),
-                }
+                Unit { code, name: self.text(&r.name, "name", table, &at), kind, sample: self.flag(&r.sample, false) }
             })
             .collect()
     }
@@ -406,7 +416,14 @@ impl Checker<'_> {
         UnitRef { kind, code }
     }
 
-    fn required_reference(&mut self, v: &S<String>, field: &str, table: &str, at: &Range<usize>, refs: &Refs) -> UnitRef {
+    fn required_reference(
+        &mut self,
+        v: &S<String>,
+        field: &str,
+        table: &str,
+        at: &Range<usize>,
+        refs: &Refs,
+    ) -> UnitRef {
         match v {
             Some(v) => self.reference(v, refs),
             None => {
@@ -428,7 +445,12 @@ impl Checker<'_> {
                 let at = s.span();
                 let r = s.get_ref();
                 let code = self.printed_code(&r.code, "code", table, &at);
-                self.unique(&mut seen, Thing::IndicatorSection, &code, r.code.as_ref().map_or(at.clone(), |c| c.span()));
+                self.unique(
+                    &mut seen,
+                    Thing::IndicatorSection,
+                    &code,
+                    r.code.as_ref().map_or(at.clone(), |c| c.span()),
+                );
                 IndicatorSection {
                     code,
                     title: self.text(&r.title, "title", table, &at),
@@ -438,7 +460,12 @@ impl Checker<'_> {
             .collect()
     }
 
-    fn indicators(&mut self, raw: &[Spanned<RawIndicator>], sections: &[IndicatorSection], refs: &Refs) -> Vec<Indicator> {
+    fn indicators(
+        &mut self,
+        raw: &[Spanned<RawIndicator>],
+        sections: &[IndicatorSection],
+        refs: &Refs,
+    ) -> Vec<Indicator> {
         let table = "[[indicators]]";
         let mut seen = Seen::default();
         raw.iter()
@@ -463,11 +490,12 @@ impl Checker<'_> {
                     value: self.figure_value(&r.target_value, kind),
                 };
                 match (kind, &r.target_value) {
-                    (IndicatorKind::Qualitative, Some(v)) => self.report(v.span(), ProblemKind::TargetValueForQualitative),
-                    (IndicatorKind::Count | IndicatorKind::Ratio, None) => self.report(
-                        r.kind.as_ref().map_or(at.clone(), |k| k.span()),
-                        ProblemKind::TargetValueMissing,
-                    ),
+                    (IndicatorKind::Qualitative, Some(v)) => {
+                        self.report(v.span(), ProblemKind::TargetValueForQualitative)
+                    }
+                    (IndicatorKind::Count | IndicatorKind::Ratio, None) => {
+                        self.report(r.kind.as_ref().map_or(at.clone(), |k| k.span()), ProblemKind::TargetValueMissing)
+                    }
                     _ => {}
                 }
                 Indicator {
@@ -561,7 +589,10 @@ impl Checker<'_> {
                         RawTimeFrame::Word(w) if w == "ongoing" => TimeFrame::Ongoing,
                         RawTimeFrame::Word(w) if w == "every_year" => TimeFrame::EveryYear,
                         RawTimeFrame::Word(w) => {
-                            self.report(tf.span(), ProblemKind::UnknownChoice { value: w.clone(), allowed: TIME_FRAME_WORDS });
+                            self.report(
+                                tf.span(),
+                                ProblemKind::UnknownChoice { value: w.clone(), allowed: TIME_FRAME_WORDS },
+                            );
                             TimeFrame::Ongoing
                         }
                     },
@@ -596,7 +627,15 @@ impl Checker<'_> {
     }
 
     /// A day of the month that must exist in that month of every quarter of the year.
-    fn quarter_day(&mut self, v: &S<i64>, field: &str, table: &str, at: &Range<usize>, month_of_quarter: Option<u32>, year: i32) -> u32 {
+    fn quarter_day(
+        &mut self,
+        v: &S<i64>,
+        field: &str,
+        table: &str,
+        at: &Range<usize>,
+        month_of_quarter: Option<u32>,
+        year: i32,
+    ) -> u32 {
         let Some(v) = v else {
             self.missing(at, field, table);
             return 1;
@@ -638,7 +677,8 @@ impl Checker<'_> {
         let at = raw.span();
         let r = raw.get_ref();
         let frequency = self.choice(&r.frequency, "frequency", table, &at, FREQUENCIES);
-        let deadline_month = self.month_of_quarter(&r.deadline_month_of_quarter, "deadline_month_of_quarter", table, &at);
+        let deadline_month =
+            self.month_of_quarter(&r.deadline_month_of_quarter, "deadline_month_of_quarter", table, &at);
         let deadline_day = self.quarter_day(&r.deadline_day, "deadline_day", table, &at, deadline_month, year);
         let cutoff_month = self.month_of_quarter(&r.cutoff_month_of_quarter, "cutoff_month_of_quarter", table, &at);
         let cutoff_day = self.quarter_day(&r.cutoff_day, "cutoff_day", table, &at, cutoff_month, year);
@@ -698,9 +738,7 @@ struct Refs<'a> {
 }
 
 pub fn is_slug(s: &str) -> bool {
-    !s.is_empty()
-        && !s.starts_with('-')
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    !s.is_empty() && !s.starts_with('-') && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 fn is_printed_code(s: &str) -> bool {

@@ -10,29 +10,76 @@ use kehoach_domain::Lang;
 pub enum ProblemKind {
     /// The file is not valid TOML, or a value has the wrong type; the text is the parser's.
     Syntax(String),
-    Missing { field: String, table: String },
-    Empty { field: String },
-    Duplicate { what: Thing, code: String, first_line: usize },
-    UnknownUnitOrGroup { code: String },
-    UnknownIndicator { code: String },
-    UnknownIndicatorSection { code: String },
-    UnknownTaskGroup { code: String },
-    UnknownUnitKind { value: String },
-    UnknownUnit { code: String },
-    UnknownChoice { value: String, allowed: &'static [&'static str] },
-    RatioOutOfRange { value: f64 },
-    CountNotWhole { value: f64 },
+    Missing {
+        field: String,
+        table: String,
+    },
+    Empty {
+        field: String,
+    },
+    Duplicate {
+        what: Thing,
+        code: String,
+        first_line: usize,
+    },
+    UnknownUnitOrGroup {
+        code: String,
+    },
+    UnknownIndicator {
+        code: String,
+    },
+    UnknownIndicatorSection {
+        code: String,
+    },
+    UnknownTaskGroup {
+        code: String,
+    },
+    UnknownUnitKind {
+        value: String,
+    },
+    UnknownUnit {
+        code: String,
+    },
+    UnknownChoice {
+        value: String,
+        allowed: &'static [&'static str],
+    },
+    RatioOutOfRange {
+        value: f64,
+    },
+    CountNotWhole {
+        value: f64,
+    },
     TargetValueMissing,
     TargetValueForQualitative,
-    DayNotInMonth { day: i64, month: u32 },
-    DayOutOfRange { day: i64 },
-    MonthOfQuarter { value: i64 },
-    UnknownTimeZone { name: String },
-    BadCode { value: String },
-    BadPlanId { value: String },
-    YearOutOfRange { value: i64 },
-    TimeFrameYear { value: i64 },
-    UnsupportedFormat { value: i64 },
+    DayNotInMonth {
+        day: i64,
+        month: u32,
+    },
+    DayOutOfRange {
+        day: i64,
+    },
+    MonthOfQuarter {
+        value: i64,
+    },
+    UnknownTimeZone {
+        name: String,
+    },
+    BadCode {
+        value: String,
+    },
+    BadPlanId {
+        value: String,
+    },
+    YearOutOfRange {
+        value: i64,
+    },
+    TimeFrameYear {
+        value: i64,
+    },
+    UnsupportedFormat {
+        value: i64,
+    },
     NotADate,
 }
 
@@ -113,16 +160,12 @@ impl Problem {
             Missing { field, table } => write!(m, "missing required field `{field}` in {table}"),
             Empty { field } if vi => write!(m, "trường `{field}` không được để trống"),
             Empty { field } => write!(m, "field `{field}` must not be empty"),
-            Duplicate { what, code, first_line } if vi => write!(
-                m,
-                "mã {} `{code}` bị trùng (đã khai báo ở dòng {first_line})",
-                what.name(lang)
-            ),
-            Duplicate { what, code, first_line } => write!(
-                m,
-                "duplicate {} code `{code}` (first declared on line {first_line})",
-                what.name(lang)
-            ),
+            Duplicate { what, code, first_line } if vi => {
+                write!(m, "mã {} `{code}` bị trùng (đã khai báo ở dòng {first_line})", what.name(lang))
+            }
+            Duplicate { what, code, first_line } => {
+                write!(m, "duplicate {} code `{code}` (first declared on line {first_line})", what.name(lang))
+            }
             UnknownUnitOrGroup { code } if vi => {
                 write!(m, "không có đơn vị hoặc nhóm đơn vị nào có mã `{code}`")
             }
@@ -143,11 +186,9 @@ impl Problem {
             UnknownTaskGroup { code } => {
                 write!(m, "no task group has the code `{code}` in [[task_groups]]")
             }
-            UnknownUnitKind { value } if vi => write!(
-                m,
-                "loại đơn vị `{value}` không hợp lệ; dùng một trong: {}",
-                unit_kinds()
-            ),
+            UnknownUnitKind { value } if vi => {
+                write!(m, "loại đơn vị `{value}` không hợp lệ; dùng một trong: {}", unit_kinds())
+            }
             UnknownUnitKind { value } => {
                 write!(m, "unknown unit kind `{value}`; use one of: {}", unit_kinds())
             }
@@ -169,10 +210,9 @@ impl Problem {
             CountNotWhole { value } => {
                 write!(m, "a count must be a whole number of at least 0, not {value}")
             }
-            TargetValueMissing if vi => write!(
-                m,
-                "chỉ tiêu đếm hoặc tỷ lệ cần `target_value` (giá trị số của chỉ tiêu)"
-            ),
+            TargetValueMissing if vi => {
+                write!(m, "chỉ tiêu đếm hoặc tỷ lệ cần `target_value` (giá trị số của chỉ tiêu)")
+            }
             TargetValueMissing => write!(m, "a count or ratio indicator needs `target_value`"),
             TargetValueForQualitative if vi => {
                 write!(m, "chỉ tiêu định tính không có `target_value`; chỉ ghi `target`")
@@ -200,22 +240,16 @@ impl Problem {
             UnknownTimeZone { name } => {
                 write!(m, "unknown time zone `{name}` (e.g. Asia/Ho_Chi_Minh)")
             }
-            BadCode { value } if vi => write!(
-                m,
-                "mã `{value}` không hợp lệ: chỉ dùng chữ thường không dấu, chữ số và dấu gạch ngang"
-            ),
-            BadCode { value } => write!(
-                m,
-                "code `{value}` is invalid: use lower-case ASCII letters, digits and hyphens"
-            ),
-            BadPlanId { value } if vi => write!(
-                m,
-                "mã `{value}` không hợp lệ: chỉ dùng chữ không dấu, chữ số, dấu chấm và gạch ngang"
-            ),
-            BadPlanId { value } => write!(
-                m,
-                "code `{value}` is invalid: use ASCII letters, digits, dots and hyphens"
-            ),
+            BadCode { value } if vi => {
+                write!(m, "mã `{value}` không hợp lệ: chỉ dùng chữ thường không dấu, chữ số và dấu gạch ngang")
+            }
+            BadCode { value } => {
+                write!(m, "code `{value}` is invalid: use lower-case ASCII letters, digits and hyphens")
+            }
+            BadPlanId { value } if vi => {
+                write!(m, "mã `{value}` không hợp lệ: chỉ dùng chữ không dấu, chữ số, dấu chấm và gạch ngang")
+            }
+            BadPlanId { value } => write!(m, "code `{value}` is invalid: use ASCII letters, digits, dots and hyphens"),
             YearOutOfRange { value } if vi => write!(m, "năm {value} không hợp lệ (từ 2000 đến 2100)"),
             YearOutOfRange { value } => write!(m, "year {value} is out of range (2000 to 2100)"),
             TimeFrameYear { value } if vi => {

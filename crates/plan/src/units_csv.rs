@@ -55,10 +55,18 @@ pub fn parse_units_csv(text: &str, lang: Lang) -> Result<Vec<Unit>, Vec<RowProbl
                 format!("code `{code}` is invalid: use lower-case ASCII letters, digits and hyphens")
             });
         } else if units.iter().any(|u| u.code == code) {
-            bad(if vi { format!("mã `{code}` bị trùng trong tệp") } else { format!("code `{code}` appears twice in the file") });
+            bad(if vi {
+                format!("mã `{code}` bị trùng trong tệp")
+            } else {
+                format!("code `{code}` appears twice in the file")
+            });
         }
         if name.is_empty() {
-            bad(if vi { "tên đơn vị không được để trống".into() } else { "the unit name must not be empty".into() });
+            bad(if vi {
+                "tên đơn vị không được để trống".into()
+            } else {
+                "the unit name must not be empty".into()
+            });
         }
         let kind = UnitKind::from_key(&kind_key);
         if kind.is_none() {
@@ -94,7 +102,8 @@ mod tests {
 
     #[test]
     fn reads_units_with_bom_and_nfd() {
-        let text = "\u{feff}code,name,kind,sample\nban-1,Ba\u{0300}n Một (mẫu),village,true\ntk-1,Tiểu khu 1 (mẫu),quarter,\n";
+        let text =
+            "\u{feff}code,name,kind,sample\nban-1,Ba\u{0300}n Một (mẫu),village,true\ntk-1,Tiểu khu 1 (mẫu),quarter,\n";
         let units = parse_units_csv(text, Lang::Vi).unwrap_or_default();
         assert_eq!(units.len(), 2);
         assert_eq!(units[0].name, "Bàn Một (mẫu)");

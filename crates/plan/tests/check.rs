@@ -12,7 +12,7 @@ fn damage(source: &str, from: &str, to: &str, nth: usize) -> String {
 }
 
 fn problems(source: &str) -> Vec<Problem> {
-    parse(source).err().expect("the damaged plan must be refused")
+    parse(source).expect_err("the damaged plan must be refused")
 }
 
 /// Asserts one problem renders as `FILE:LINE:COL: …fragment…` where LINE:COL is where `needle`
@@ -40,20 +40,33 @@ fn assert_problem_at_offset(source: &str, offset: usize, lang: Lang, fragment: &
 
 #[test]
 fn the_seed_plan_is_valid() {
-    let plan = parse(DEFAULT_PLAN).unwrap_or_else(|p| panic!("{:#?}", p.iter().map(|p| p.render(FILE, DEFAULT_PLAN, Lang::En)).collect::<Vec<_>>()));
+    let plan = parse(DEFAULT_PLAN).unwrap_or_else(|p| {
+        panic!("{:#?}", p.iter().map(|p| p.render(FILE, DEFAULT_PLAN, Lang::En)).collect::<Vec<_>>())
+    });
     assert_eq!(plan.id, "muong-la-2026");
 }
 
 #[test]
 fn unknown_unit_in_a_lead() {
     let src = damage(DEFAULT_PLAN, "lead = \"kinh-te\"", "lead = \"phong-khong-co\"", 0);
-    assert_problem_at(&src, "\"phong-khong-co\"", 0, Lang::Vi, "không có đơn vị hoặc nhóm đơn vị nào có mã `phong-khong-co`");
+    assert_problem_at(
+        &src,
+        "\"phong-khong-co\"",
+        0,
+        Lang::Vi,
+        "không có đơn vị hoặc nhóm đơn vị nào có mã `phong-khong-co`",
+    );
     assert_problem_at(&src, "\"phong-khong-co\"", 0, Lang::En, "no unit or unit group has the code `phong-khong-co`");
 }
 
 #[test]
 fn unknown_unit_in_coordinators() {
-    let src = damage(DEFAULT_PLAN, "coordinators = [\"ttdvth\", \"ban-tieu-khu\"]", "coordinators = [\"ttdvth\", \"cac-ban\"]", 0);
+    let src = damage(
+        DEFAULT_PLAN,
+        "coordinators = [\"ttdvth\", \"ban-tieu-khu\"]",
+        "coordinators = [\"ttdvth\", \"cac-ban\"]",
+        0,
+    );
     assert_problem_at(&src, "\"cac-ban\"", 0, Lang::Vi, "`cac-ban`");
 }
 
@@ -61,7 +74,13 @@ fn unknown_unit_in_coordinators() {
 fn duplicate_codes() {
     let src = damage(DEFAULT_PLAN, "code = \"kinh-te\"", "code = \"vhxh\"", 0);
     let first_line = position(&src, src.find("code = \"vhxh\"").unwrap_or(0)).line;
-    assert_problem_at(&src, "\"vhxh\"\nname", 1, Lang::Vi, &format!("mã đơn vị hoặc nhóm đơn vị `vhxh` bị trùng (đã khai báo ở dòng {first_line})"));
+    assert_problem_at(
+        &src,
+        "\"vhxh\"\nname",
+        1,
+        Lang::Vi,
+        &format!("mã đơn vị hoặc nhóm đơn vị `vhxh` bị trùng (đã khai báo ở dòng {first_line})"),
+    );
 
     let src = damage(DEFAULT_PLAN, "code = \"II.1\"", "code = \"I.1\"", 0);
     // Indicators come before tasks (which have their own I.1): the second occurrence is ours.
@@ -101,7 +120,10 @@ fn missing_required_field() {
     assert_problem_at_offset(&src, header, Lang::Vi, "thiếu trường bắt buộc `name` trong [[units]]");
     let src = damage(DEFAULT_PLAN, "year = 2026\n", "", 0);
     let rendered: Vec<String> = problems(&src).iter().map(|p| p.render(FILE, &src, Lang::En)).collect();
-    assert!(rendered.iter().any(|r| r.starts_with(&format!("{FILE}:1:1: missing required field `year`"))), "{rendered:?}");
+    assert!(
+        rendered.iter().any(|r| r.starts_with(&format!("{FILE}:1:1: missing required field `year`"))),
+        "{rendered:?}"
+    );
 }
 
 #[test]

@@ -81,13 +81,62 @@ fn all_text_is_nfc() {
 /// Phụ lục I as printed: STT, name, 2025 result, 2026 target, lead, coordinators. Transcribed
 /// from the seed independently of the plan file.
 const APPENDIX_I: &[(&str, &str, &str, &str, &str, &str)] = &[
-    ("I.1", "Bố trí cán bộ đầu mối phụ trách KH, CN&ĐMST tại UBND xã", "01 cán bộ phụ trách", "Duy trì 01 cán bộ phụ trách", "Phòng Văn hóa - Xã hội", ""),
-    ("I.2", "Tỷ lệ CBCC xã được tuyên truyền, phổ biến kiến thức cơ bản về KH, CN&ĐMST", "100%", "100%", "Phòng Văn hóa - Xã hội", "Các cơ quan, đơn vị thuộc UBND xã"),
-    ("II.1", "Ứng dụng CNTT, chuyển đổi số trong quản lý, điều hành UBND xã", "Thực hiện thường xuyên", "Duy trì, nâng cao hiệu quả", "Phòng Văn hóa - Xã hội", "Các cơ quan, đơn vị thuộc UBND xã"),
-    ("II.2", "Số mô hình/hoạt động ứng dụng tiến bộ khoa học kỹ thuật vào sản xuất, đời sống được tuyên truyền, nhân rộng", "", "01", "Phòng Kinh tế", "Các cơ quan, đơn vị; các bản, tiểu khu"),
-    ("III.1", "Số sáng kiến, giải pháp cải tiến trong khu vực công cấp xã được đề xuất", "", "01", "Phòng Văn hóa - Xã hội", "Các cơ quan, đơn vị thuộc UBND xã"),
-    ("III.2", "Số sản phẩm OCOP, sản phẩm địa phương được hỗ trợ ứng dụng khoa học kỹ thuật, cải tiến quy trình", "", "01", "Phòng Kinh tế", "Các cơ quan, đơn vị; các bản, tiểu khu"),
-    ("IV.1", "Số lượt tuyên truyền về KH, CN&ĐMST trên hệ thống truyền thanh, họp bản, hội nghị", "Thường xuyên", "Tối thiểu 4 lượt/ năm", "Phòng Văn hóa - Xã hội", "Trung tâm Dịch vụ tổng hợp; các bản, tiểu khu"),
+    (
+        "I.1",
+        "Bố trí cán bộ đầu mối phụ trách KH, CN&ĐMST tại UBND xã",
+        "01 cán bộ phụ trách",
+        "Duy trì 01 cán bộ phụ trách",
+        "Phòng Văn hóa - Xã hội",
+        "",
+    ),
+    (
+        "I.2",
+        "Tỷ lệ CBCC xã được tuyên truyền, phổ biến kiến thức cơ bản về KH, CN&ĐMST",
+        "100%",
+        "100%",
+        "Phòng Văn hóa - Xã hội",
+        "Các cơ quan, đơn vị thuộc UBND xã",
+    ),
+    (
+        "II.1",
+        "Ứng dụng CNTT, chuyển đổi số trong quản lý, điều hành UBND xã",
+        "Thực hiện thường xuyên",
+        "Duy trì, nâng cao hiệu quả",
+        "Phòng Văn hóa - Xã hội",
+        "Các cơ quan, đơn vị thuộc UBND xã",
+    ),
+    (
+        "II.2",
+        "Số mô hình/hoạt động ứng dụng tiến bộ khoa học kỹ thuật vào sản xuất, đời sống được tuyên truyền, nhân rộng",
+        "",
+        "01",
+        "Phòng Kinh tế",
+        "Các cơ quan, đơn vị; các bản, tiểu khu",
+    ),
+    (
+        "III.1",
+        "Số sáng kiến, giải pháp cải tiến trong khu vực công cấp xã được đề xuất",
+        "",
+        "01",
+        "Phòng Văn hóa - Xã hội",
+        "Các cơ quan, đơn vị thuộc UBND xã",
+    ),
+    (
+        "III.2",
+        "Số sản phẩm OCOP, sản phẩm địa phương được hỗ trợ ứng dụng khoa học kỹ thuật, cải tiến quy trình",
+        "",
+        "01",
+        "Phòng Kinh tế",
+        "Các cơ quan, đơn vị; các bản, tiểu khu",
+    ),
+    (
+        "IV.1",
+        "Số lượt tuyên truyền về KH, CN&ĐMST trên hệ thống truyền thanh, họp bản, hội nghị",
+        "Thường xuyên",
+        "Tối thiểu 4 lượt/ năm",
+        "Phòng Văn hóa - Xã hội",
+        "Trung tâm Dịch vụ tổng hợp; các bản, tiểu khu",
+    ),
 ];
 
 const APPENDIX_I_SECTIONS: &[(&str, &str)] = &[
@@ -125,15 +174,78 @@ fn appendix_i_rows_are_exact() {
 
 /// Phụ lục II as printed: content, task, lead, coordinators, time frame.
 const APPENDIX_II: &[(&str, &str, &str, &str, &str, TimeFrame)] = &[
-    ("I.1", "Triển khai chính sách KHCN", "Tổ chức tuyên truyền, quán triệt và triển khai thực hiện các cơ chế, chính sách của Trung ương, của tỉnh về khoa học, công nghệ và đổi mới sáng tạo trên địa bàn xã", "Phòng Văn hóa - Xã hội", "Các cơ quan, đơn vị; các bản, tiểu khu", TimeFrame::Year(2026)),
-    ("I.2", "Rà soát, đề xuất", "Tổng hợp khó khăn, vướng mắc; đề xuất cấp có thẩm quyền điều chỉnh, bổ sung chính sách phù hợp với thực tiễn cơ sở", "Phòng Văn hóa - Xã hội", "Các cơ quan, đơn vị; các bản, tiểu khu", TimeFrame::Ongoing),
-    ("II.1", "Nông nghiệp", "Ứng dụng tiến bộ kỹ thuật trong sản xuất nông nghiệp chủ lực của xã (giống, quy trình canh tác, phòng trừ dịch bệnh, bảo vệ môi trường)", "Phòng Kinh tế", "Phòng Kinh tế; HTX", TimeFrame::Year(2026)),
-    ("II.2", "Môi trường", "Ứng dụng các mô hình xử lý chất thải sinh hoạt, chất thải chăn nuôi quy mô hộ gia đình, bản, tiểu khu", "Phòng Kinh tế", "MTTQ xã và các tổ chức chính trị - xã hội; Các cơ quan, đơn vị; các bản, tiểu khu", TimeFrame::Year(2026)),
-    ("II.3", "Phát triển sản phẩm", "Hỗ trợ áp dụng KHCN trong bảo quản, sơ chế, nâng cao chất lượng sản phẩm nông nghiệp, sản phẩm OCOP của địa phương", "Phòng Kinh tế", "Phòng Kinh tế", TimeFrame::Year(2026)),
-    ("III.1", "Chuyển đổi số", "Ứng dụng CNTT, nền tảng số trong quản lý hành chính, giải quyết TTHC, điều hành UBND xã", "Phòng Văn hóa - Xã hội", "Các cơ quan, đơn vị", TimeFrame::Ongoing),
-    ("III.2", "Đổi mới sáng tạo", "Phát động, triển khai phong trào sáng kiến, cải tiến kỹ thuật trong cán bộ, công chức và cộng đồng dân cư", "Phòng Văn hóa - Xã hội", "MTTQ xã và các tổ chức chính trị - xã hội; các cơ quan, đơn vị; các bản, tiểu khu", TimeFrame::Year(2026)),
-    ("III.3", "Truyền thông số", "Tuyên truyền nâng cao nhận thức về KHCN, đổi mới sáng tạo và chuyển đổi số cho người dân", "Phòng Văn hóa - Xã hội", "MTTQ xã và các tổ chức chính trị - xã hội; các cơ quan, đơn vị; các bản, tiểu khu", TimeFrame::Year(2026)),
-    ("IV.1", "Sáng kiến kinh nghiệm", "Tổ chức xét công nhận sáng kiến, cải tiến kỹ thuật trong phạm vi địa bàn xã", "Phòng Văn hóa - Xã hội", "Các cơ quan, đơn vị; các bản, tiểu khu", TimeFrame::EveryYear),
+    (
+        "I.1",
+        "Triển khai chính sách KHCN",
+        "Tổ chức tuyên truyền, quán triệt và triển khai thực hiện các cơ chế, chính sách của Trung ương, của tỉnh về khoa học, công nghệ và đổi mới sáng tạo trên địa bàn xã",
+        "Phòng Văn hóa - Xã hội",
+        "Các cơ quan, đơn vị; các bản, tiểu khu",
+        TimeFrame::Year(2026),
+    ),
+    (
+        "I.2",
+        "Rà soát, đề xuất",
+        "Tổng hợp khó khăn, vướng mắc; đề xuất cấp có thẩm quyền điều chỉnh, bổ sung chính sách phù hợp với thực tiễn cơ sở",
+        "Phòng Văn hóa - Xã hội",
+        "Các cơ quan, đơn vị; các bản, tiểu khu",
+        TimeFrame::Ongoing,
+    ),
+    (
+        "II.1",
+        "Nông nghiệp",
+        "Ứng dụng tiến bộ kỹ thuật trong sản xuất nông nghiệp chủ lực của xã (giống, quy trình canh tác, phòng trừ dịch bệnh, bảo vệ môi trường)",
+        "Phòng Kinh tế",
+        "Phòng Kinh tế; HTX",
+        TimeFrame::Year(2026),
+    ),
+    (
+        "II.2",
+        "Môi trường",
+        "Ứng dụng các mô hình xử lý chất thải sinh hoạt, chất thải chăn nuôi quy mô hộ gia đình, bản, tiểu khu",
+        "Phòng Kinh tế",
+        "MTTQ xã và các tổ chức chính trị - xã hội; Các cơ quan, đơn vị; các bản, tiểu khu",
+        TimeFrame::Year(2026),
+    ),
+    (
+        "II.3",
+        "Phát triển sản phẩm",
+        "Hỗ trợ áp dụng KHCN trong bảo quản, sơ chế, nâng cao chất lượng sản phẩm nông nghiệp, sản phẩm OCOP của địa phương",
+        "Phòng Kinh tế",
+        "Phòng Kinh tế",
+        TimeFrame::Year(2026),
+    ),
+    (
+        "III.1",
+        "Chuyển đổi số",
+        "Ứng dụng CNTT, nền tảng số trong quản lý hành chính, giải quyết TTHC, điều hành UBND xã",
+        "Phòng Văn hóa - Xã hội",
+        "Các cơ quan, đơn vị",
+        TimeFrame::Ongoing,
+    ),
+    (
+        "III.2",
+        "Đổi mới sáng tạo",
+        "Phát động, triển khai phong trào sáng kiến, cải tiến kỹ thuật trong cán bộ, công chức và cộng đồng dân cư",
+        "Phòng Văn hóa - Xã hội",
+        "MTTQ xã và các tổ chức chính trị - xã hội; các cơ quan, đơn vị; các bản, tiểu khu",
+        TimeFrame::Year(2026),
+    ),
+    (
+        "III.3",
+        "Truyền thông số",
+        "Tuyên truyền nâng cao nhận thức về KHCN, đổi mới sáng tạo và chuyển đổi số cho người dân",
+        "Phòng Văn hóa - Xã hội",
+        "MTTQ xã và các tổ chức chính trị - xã hội; các cơ quan, đơn vị; các bản, tiểu khu",
+        TimeFrame::Year(2026),
+    ),
+    (
+        "IV.1",
+        "Sáng kiến kinh nghiệm",
+        "Tổ chức xét công nhận sáng kiến, cải tiến kỹ thuật trong phạm vi địa bàn xã",
+        "Phòng Văn hóa - Xã hội",
+        "Các cơ quan, đơn vị; các bản, tiểu khu",
+        TimeFrame::EveryYear,
+    ),
 ];
 
 const APPENDIX_II_GROUPS: &[(&str, &str)] = &[
@@ -164,7 +276,10 @@ fn appendix_ii_rows_are_exact() {
 fn appendix_titles_signer_and_regime() {
     let plan = plan();
     assert_eq!(plan.appendices.indicators_title, "CHỈ TIÊU KHOA HỌC, CÔNG NGHỆ VÀ ĐỔI MỚI SÁNG TẠO NĂM 2026");
-    assert_eq!(plan.appendices.tasks_title, "DANH MỤC NHIỆM VỤ KHOA HỌC, CÔNG NGHỆ VÀ ĐỔI MỚI SÁNG TẠO TRỌNG TÂM NĂM 2026 (CẤP XÃ)");
+    assert_eq!(
+        plan.appendices.tasks_title,
+        "DANH MỤC NHIỆM VỤ KHOA HỌC, CÔNG NGHỆ VÀ ĐỔI MỚI SÁNG TẠO TRỌNG TÂM NĂM 2026 (CẤP XÃ)"
+    );
     assert_eq!(plan.signer.authority, ["KT. CHỦ TỊCH"]);
     assert_eq!(plan.signer.title, "PHÓ CHỦ TỊCH");
     assert_eq!(plan.signer.name, "Trần Hải Sơn");
@@ -173,5 +288,10 @@ fn appendix_titles_signer_and_regime() {
     assert!(plan.reporting.deadline_before);
     assert_eq!(plan.reporting.time_zone, "Asia/Ho_Chi_Minh");
     // The seed names no village or quarter: none is invented.
-    assert!(!plan.units.iter().any(|u| matches!(u.kind, kehoach_domain::UnitKind::Village | kehoach_domain::UnitKind::Quarter)));
+    assert!(
+        !plan
+            .units
+            .iter()
+            .any(|u| matches!(u.kind, kehoach_domain::UnitKind::Village | kehoach_domain::UnitKind::Quarter))
+    );
 }

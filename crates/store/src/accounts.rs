@@ -4,8 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 use kehoach_domain::{Principal, Role};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 use serde::Serialize;
 
@@ -99,7 +98,11 @@ impl Store {
     }
 
     /// Creates a user, checking that its commune and unit exist and fit its role.
-    pub async fn add_user(&self, new: &NewUser, actor: Actor<'_>) -> Result<Result<UserRecord, UserProblem>, StoreError> {
+    pub async fn add_user(
+        &self,
+        new: &NewUser,
+        actor: Actor<'_>,
+    ) -> Result<Result<UserRecord, UserProblem>, StoreError> {
         let txn = self.db.begin().await?;
         if user::Entity::find().filter(user::Column::Username.eq(&new.username)).one(&txn).await?.is_some() {
             return Ok(Err(UserProblem::UsernameTaken));
@@ -331,7 +334,12 @@ impl Store {
     }
 
     /// Moves a session's expiry on: it lives while it is used.
-    pub async fn touch_session(&self, id: i32, now: DateTime<Utc>, expires_at: DateTime<Utc>) -> Result<(), StoreError> {
+    pub async fn touch_session(
+        &self,
+        id: i32,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         session::Entity::update_many()
             .col_expr(session::Column::LastSeenAt, Expr::value(now))
             .col_expr(session::Column::ExpiresAt, Expr::value(expires_at))
@@ -348,7 +356,11 @@ impl Store {
 
     /// Removes expired sessions; returns how many.
     pub async fn purge_sessions(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
-        Ok(session::Entity::delete_many().filter(session::Column::ExpiresAt.lte(now)).exec(&self.db).await?.rows_affected)
+        Ok(session::Entity::delete_many()
+            .filter(session::Column::ExpiresAt.lte(now))
+            .exec(&self.db)
+            .await?
+            .rows_affected)
     }
 
     pub async fn session_count(&self, user_id: i32) -> Result<u64, StoreError> {
@@ -357,12 +369,17 @@ impl Store {
 
     /// Until when the latest lock among `keys` holds, if any does now.
     pub async fn locked_until(&self, keys: &[String], now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, StoreError> {
-        let rows = login_throttle::Entity::find().filter(login_throttle::Column::Key.is_in(keys.iter().cloned())).all(&self.db).await?;
+        let rows = login_throttle::Entity::find()
+            .filter(login_throttle::Column::Key.is_in(keys.iter().cloned()))
+            .all(&self.db)
+            .await?;
         Ok(rows.into_iter().filter_map(|r| r.locked_until).filter(|t| *t > now).max())
     }
 
     /// Counts a failed sign-in under `key`; after `limit` failures within `window`, locks the
-    /// key for `lock`. Returns the lock's end if this failure set one.
+    /// key for `lock`. A lock in force is never lifted by a failure counted during it (a request
+    /// that passed the check before the lock was set). Returns the end of the lock in force after
+    /// this failure, if any.
     pub async fn count_failure(
         &self,
         key: &str,
@@ -373,6 +390,7 @@ impl Store {
     ) -> Result<Option<DateTime<Utc>>, StoreError> {
         let txn = self.db.begin().await?;
         let existing = login_throttle::Entity::find().filter(login_throttle::Column::Key.eq(key)).one(&txn).await?;
+        let in_force = existing.as_ref().and_then(|r| r.locked_until).filter(|t| *t > now);
         let (mut row, failures) = match existing {
             Some(r) if now - r.window_start <= window => {
                 let failures = r.failures + 1;
@@ -390,13 +408,14 @@ impl Store {
         };
         let locked = (failures >= limit).then(|| now + lock);
         row.failures = Set(if locked.is_some() { 0 } else { failures });
-        row.locked_until = Set(locked);
+        let until = locked.max(in_force);
+        row.locked_until = Set(until);
         if locked.is_some() {
             row.window_start = Set(now);
         }
         row.save(&txn).await?;
         txn.commit().await?;
-        Ok(locked)
+        Ok(until)
     }
 
     /// Forgets the failures under `key` (after a successful sign-in).

@@ -147,3 +147,38 @@ impl crate::Store {
             .collect())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::ConnectionTrait;
+
+    use crate::testing::{Backend, TestDb};
+
+    /// No code path may change an audit row, and the database itself refuses it.
+    async fn refuses_changes(backend: Backend) {
+        let db = TestDb::new(backend).await;
+        let conn = &db.store.db;
+        conn.execute_unprepared(
+            "INSERT INTO audit_log (commune_id, at, actor, action, record_kind, record_key) \
+             VALUES (NULL, '2026-01-01T00:00:00Z', 'test', 'test.add', 'test', 'k')",
+        )
+        .await
+        .expect("appending is allowed");
+        assert!(conn.execute_unprepared("UPDATE audit_log SET actor = 'someone else'").await.is_err());
+        assert!(conn.execute_unprepared("DELETE FROM audit_log").await.is_err());
+        let rows = db.store.audit_trail("test", "k").await.expect("read");
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].actor, "test");
+        db.finish().await;
+    }
+
+    #[tokio::test]
+    async fn audit_rows_cannot_be_changed_sqlite() {
+        refuses_changes(Backend::Sqlite).await;
+    }
+
+    #[tokio::test]
+    async fn audit_rows_cannot_be_changed_postgres() {
+        refuses_changes(Backend::Postgres).await;
+    }
+}

@@ -40,7 +40,13 @@ impl Store {
         // An in-memory SQLite database exists once per connection: keep exactly one. A file
         // allows one writer at a time anyway; a small pool keeps memory low on a 1 GB server.
         options
-            .max_connections(if memory { 1 } else if sqlite { 4 } else { 10 })
+            .max_connections(if memory {
+                1
+            } else if sqlite {
+                4
+            } else {
+                10
+            })
             .min_connections(if memory { 1 } else { 0 })
             .sqlx_logging(false);
         let db = Database::connect(options).await.map_err(StoreError::connect)?;

@@ -2,21 +2,17 @@
 
 use chrono::Utc;
 use kehoach_domain::{
-    Appendices, Commune, DocumentInfo, Figure, Indicator, IndicatorKind, IndicatorSection, Plan,
-    Preamble, ReportingRegime, Section, Signer, Target, Task, TaskGroup, TimeFrame, UnitRef,
-    UnitRefKind,
+    Appendices, Commune, DocumentInfo, Figure, Indicator, IndicatorKind, IndicatorSection, Plan, Preamble,
+    ReportingRegime, Section, Signer, Target, Task, TaskGroup, TimeFrame, UnitRef, UnitRefKind,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 
-use crate::entity::{
-    commune, indicator, indicator_section, plan, responsibility, target, task, task_group,
-};
-use crate::units::{load_groups, load_units, upsert_commune, upsert_group, upsert_unit};
 use crate::audit::{self, Actor};
+use crate::entity::{commune, indicator, indicator_section, plan, responsibility, target, task, task_group};
+use crate::units::{load_groups, load_units, upsert_commune, upsert_group, upsert_unit};
 use crate::{Store, StoreError};
 
 /// The narrative parts of a plan, stored whole in `plans.text_json`.
@@ -66,10 +62,7 @@ impl Store {
         if let Some(row) = &existing
             && row.commune_id != commune_id
         {
-            return Err(StoreError::Conflict(format!(
-                "plan id `{}` already belongs to another commune",
-                plan.id
-            )));
+            return Err(StoreError::Conflict(format!("plan id `{}` already belongs to another commune", plan.id)));
         }
 
         for unit in &plan.units {
@@ -325,7 +318,12 @@ fn same_plan(stored: &Plan, file: &Plan) -> bool {
 }
 
 /// Rows with no identity of their own are rewritten whole on each import.
-async fn replace_children(txn: &DatabaseTransaction, commune_id: i32, plan_id: i32, plan: &Plan) -> Result<(), StoreError> {
+async fn replace_children(
+    txn: &DatabaseTransaction,
+    commune_id: i32,
+    plan_id: i32,
+    plan: &Plan,
+) -> Result<(), StoreError> {
     indicator_section::Entity::delete_many().filter(indicator_section::Column::PlanId.eq(plan_id)).exec(txn).await?;
     target::Entity::delete_many().filter(target::Column::PlanId.eq(plan_id)).exec(txn).await?;
     task_group::Entity::delete_many().filter(task_group::Column::PlanId.eq(plan_id)).exec(txn).await?;
@@ -398,7 +396,12 @@ async fn replace_children(txn: &DatabaseTransaction, commune_id: i32, plan_id: i
 }
 
 /// Indicators keep their row (and id) across imports: later records point at them.
-async fn upsert_indicators(txn: &DatabaseTransaction, commune_id: i32, plan_id: i32, indicators: &[Indicator]) -> Result<(), StoreError> {
+async fn upsert_indicators(
+    txn: &DatabaseTransaction,
+    commune_id: i32,
+    plan_id: i32,
+    indicators: &[Indicator],
+) -> Result<(), StoreError> {
     let existing = indicator::Entity::find().filter(indicator::Column::PlanId.eq(plan_id)).all(txn).await?;
     for stale in existing.iter().filter(|e| !indicators.iter().any(|i| i.code == e.code)) {
         indicator::Entity::delete_by_id(stale.id).exec(txn).await?;
@@ -430,7 +433,12 @@ async fn upsert_indicators(txn: &DatabaseTransaction, commune_id: i32, plan_id: 
 }
 
 /// Tasks keep their row across imports, like indicators.
-async fn upsert_tasks(txn: &DatabaseTransaction, commune_id: i32, plan_id: i32, tasks: &[Task]) -> Result<(), StoreError> {
+async fn upsert_tasks(
+    txn: &DatabaseTransaction,
+    commune_id: i32,
+    plan_id: i32,
+    tasks: &[Task],
+) -> Result<(), StoreError> {
     let existing = task::Entity::find().filter(task::Column::PlanId.eq(plan_id)).all(txn).await?;
     for stale in existing.iter().filter(|e| !tasks.iter().any(|t| t.code == e.code)) {
         task::Entity::delete_by_id(stale.id).exec(txn).await?;
@@ -462,4 +470,3 @@ async fn upsert_tasks(txn: &DatabaseTransaction, commune_id: i32, plan_id: i32, 
     }
     Ok(())
 }
-

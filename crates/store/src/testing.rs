@@ -78,7 +78,9 @@ impl TestDb {
         store.close().await.expect("close store");
         if let Some((admin, name)) = postgres {
             let conn = Database::connect(&admin).await.expect("admin connection");
-            conn.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await.expect("drop test database");
+            conn.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                .await
+                .expect("drop test database");
             conn.close().await.expect("close admin connection");
         }
     }
@@ -124,6 +126,9 @@ mod tests {
     #[test]
     fn swaps_the_database_name() {
         assert_eq!(with_database("postgres://u:p@h:5432/postgres", "t1"), "postgres://u:p@h:5432/t1");
-        assert_eq!(with_database("postgres://u:p@h/postgres?sslmode=disable", "t1"), "postgres://u:p@h/t1?sslmode=disable");
+        assert_eq!(
+            with_database("postgres://u:p@h/postgres?sslmode=disable", "t1"),
+            "postgres://u:p@h/t1?sslmode=disable"
+        );
     }
 }

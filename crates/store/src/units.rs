@@ -4,20 +4,19 @@ use chrono::{DateTime, Utc};
 use kehoach_domain::text::{fold, sort_vi_by};
 use kehoach_domain::{Commune, Unit, UnitGroup, UnitKind};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TryIntoModel,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    TryIntoModel,
 };
 
+use crate::audit::{self, Actor};
 use crate::entity::{commune, unit, unit_group, unit_group_member};
 use crate::plans::commune_of;
-use crate::audit::{self, Actor};
 use crate::{Store, StoreError};
 
 impl Store {
     /// Every commune in the database.
     pub async fn communes(&self) -> Result<Vec<Commune>, StoreError> {
-        let mut communes: Vec<Commune> =
-            commune::Entity::find().all(&self.db).await?.iter().map(commune_of).collect();
+        let mut communes: Vec<Commune> = commune::Entity::find().all(&self.db).await?.iter().map(commune_of).collect();
         sort_vi_by(&mut communes, |c| &c.name);
         Ok(communes)
     }
@@ -69,7 +68,8 @@ impl Store {
                     .map(|g| g.code),
             )
             .collect();
-        let clashes: Vec<&str> = units.iter().map(|u| u.code.as_str()).filter(|c| taken.iter().any(|t| t == c)).collect();
+        let clashes: Vec<&str> =
+            units.iter().map(|u| u.code.as_str()).filter(|c| taken.iter().any(|t| t == c)).collect();
         if !clashes.is_empty() {
             return Err(StoreError::Conflict(format!("codes already in use: {}", clashes.join(", "))));
         }
@@ -95,7 +95,11 @@ impl Store {
     }
 }
 
-pub(crate) async fn upsert_commune<C: ConnectionTrait>(conn: &C, c: &Commune, now: DateTime<Utc>) -> Result<i32, StoreError> {
+pub(crate) async fn upsert_commune<C: ConnectionTrait>(
+    conn: &C,
+    c: &Commune,
+    now: DateTime<Utc>,
+) -> Result<i32, StoreError> {
     let existing = commune::Entity::find()
         .filter(commune::Column::ProvinceCode.eq(&c.province_code))
         .filter(commune::Column::Code.eq(&c.code))
@@ -116,7 +120,12 @@ pub(crate) async fn upsert_commune<C: ConnectionTrait>(conn: &C, c: &Commune, no
     Ok(row.save(conn).await?.try_into_model()?.id)
 }
 
-pub(crate) async fn upsert_unit<C: ConnectionTrait>(conn: &C, commune_id: i32, u: &Unit, now: DateTime<Utc>) -> Result<i32, StoreError> {
+pub(crate) async fn upsert_unit<C: ConnectionTrait>(
+    conn: &C,
+    commune_id: i32,
+    u: &Unit,
+    now: DateTime<Utc>,
+) -> Result<i32, StoreError> {
     let existing = unit::Entity::find()
         .filter(unit::Column::CommuneId.eq(commune_id))
         .filter(unit::Column::Code.eq(&u.code))
@@ -139,7 +148,11 @@ pub(crate) async fn upsert_unit<C: ConnectionTrait>(conn: &C, commune_id: i32, u
     Ok(row.save(conn).await?.try_into_model()?.id)
 }
 
-pub(crate) async fn upsert_group<C: ConnectionTrait>(conn: &C, commune_id: i32, g: &UnitGroup) -> Result<(), StoreError> {
+pub(crate) async fn upsert_group<C: ConnectionTrait>(
+    conn: &C,
+    commune_id: i32,
+    g: &UnitGroup,
+) -> Result<(), StoreError> {
     let existing = unit_group::Entity::find()
         .filter(unit_group::Column::CommuneId.eq(commune_id))
         .filter(unit_group::Column::Code.eq(&g.code))
@@ -147,20 +160,15 @@ pub(crate) async fn upsert_group<C: ConnectionTrait>(conn: &C, commune_id: i32, 
         .await?;
     let mut row = match existing {
         Some(row) => unit_group::ActiveModel::from(row),
-        None => unit_group::ActiveModel {
-            commune_id: Set(commune_id),
-            code: Set(g.code.clone()),
-            ..Default::default()
-        },
+        None => {
+            unit_group::ActiveModel { commune_id: Set(commune_id), code: Set(g.code.clone()), ..Default::default() }
+        }
     };
     row.name = Set(g.name.clone());
     row.kinds = Set(g.kinds.iter().map(|k| k.key()).collect::<Vec<_>>().join(","));
     let group_id = row.save(conn).await?.try_into_model()?.id;
 
-    unit_group_member::Entity::delete_many()
-        .filter(unit_group_member::Column::GroupId.eq(group_id))
-        .exec(conn)
-        .await?;
+    unit_group_member::Entity::delete_many().filter(unit_group_member::Column::GroupId.eq(group_id)).exec(conn).await?;
     for code in &g.members {
         let unit = unit::Entity::find()
             .filter(unit::Column::CommuneId.eq(commune_id))
@@ -193,7 +201,8 @@ pub(crate) async fn load_units<C: ConnectionTrait>(conn: &C, commune_id: i32) ->
         .into_iter()
         .map(|u| {
             Ok(Unit {
-                kind: UnitKind::from_key(&u.kind).ok_or_else(|| StoreError::Corrupt(format!("unit kind {}", u.kind)))?,
+                kind: UnitKind::from_key(&u.kind)
+                    .ok_or_else(|| StoreError::Corrupt(format!("unit kind {}", u.kind)))?,
                 code: u.code,
                 name: u.name,
                 sample: u.sample,
@@ -211,10 +220,8 @@ pub(crate) async fn load_groups<C: ConnectionTrait>(conn: &C, commune_id: i32) -
         .order_by_asc(unit_group::Column::Id)
         .all(conn)
         .await?;
-    let members = unit_group_member::Entity::find()
-        .filter(unit_group_member::Column::CommuneId.eq(commune_id))
-        .all(conn)
-        .await?;
+    let members =
+        unit_group_member::Entity::find().filter(unit_group_member::Column::CommuneId.eq(commune_id)).all(conn).await?;
     let units = unit::Entity::find().filter(unit::Column::CommuneId.eq(commune_id)).all(conn).await?;
     let mut out = Vec::with_capacity(groups.len());
     for g in groups {
@@ -253,7 +260,12 @@ impl Store {
         Ok(commune::Entity::find_by_id(p.commune_id).one(&self.db).await?.map(|c| (c.province_code, c.code)))
     }
 
-    async fn unit_row(&self, province: &str, commune_code: &str, unit_code: &str) -> Result<Option<(commune::Model, unit::Model)>, StoreError> {
+    async fn unit_row(
+        &self,
+        province: &str,
+        commune_code: &str,
+        unit_code: &str,
+    ) -> Result<Option<(commune::Model, unit::Model)>, StoreError> {
         let Some(c) = commune::Entity::find()
             .filter(commune::Column::ProvinceCode.eq(province))
             .filter(commune::Column::Code.eq(commune_code))
@@ -270,7 +282,12 @@ impl Store {
         Ok(u.map(|u| (c, u)))
     }
 
-    pub async fn unit_contact(&self, province: &str, commune: &str, unit_code: &str) -> Result<Option<UnitContact>, StoreError> {
+    pub async fn unit_contact(
+        &self,
+        province: &str,
+        commune: &str,
+        unit_code: &str,
+    ) -> Result<Option<UnitContact>, StoreError> {
         Ok(self.unit_row(province, commune, unit_code).await?.map(|(_, u)| UnitContact {
             name: u.contact_name,
             phone: u.contact_phone,
@@ -291,7 +308,8 @@ impl Store {
             .unit_row(province, commune, unit_code)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("unit `{unit_code}`")))?;
-        let before = UnitContact { name: u.contact_name.clone(), phone: u.contact_phone.clone(), note: u.contact_note.clone() };
+        let before =
+            UnitContact { name: u.contact_name.clone(), phone: u.contact_phone.clone(), note: u.contact_note.clone() };
         let txn = self.db.begin().await?;
         let mut row = unit::ActiveModel::from(u);
         row.contact_name = Set(contact.name.clone());

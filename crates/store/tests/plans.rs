@@ -176,4 +176,3 @@ on_both_databases!(
         assert_eq!(villages, ["Bản An (mẫu)", "Bản Ăn (mẫu)", "Bản Dê (mẫu)", "Bản Đông (mẫu)", "Bản Zê (mẫu)"]);
     }
 );
-

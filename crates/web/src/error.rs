@@ -91,7 +91,9 @@ impl WebError {
         let tr = Tr::new(lang);
         match self {
             WebError::NotFound(what) => (StatusCode::NOT_FOUND, "not_found", tr.get(what.key())),
-            WebError::Store(StoreError::NotFound(_)) => (StatusCode::NOT_FOUND, "not_found", tr.get("error-page-not-found")),
+            WebError::Store(StoreError::NotFound(_)) => {
+                (StatusCode::NOT_FOUND, "not_found", tr.get("error-page-not-found"))
+            }
             WebError::NotSignedIn => (StatusCode::UNAUTHORIZED, "not_signed_in", tr.get("error-not-signed-in")),
             WebError::Unauthenticated(key) => (StatusCode::UNAUTHORIZED, "unauthenticated", tr.get(key)),
             WebError::Forbidden(key) => (StatusCode::FORBIDDEN, "forbidden", tr.get(key)),
@@ -111,7 +113,9 @@ impl WebError {
 
     fn retry_after(&self) -> Option<HeaderValue> {
         match self {
-            WebError::Locked(until) => HeaderValue::from_str(&(*until - Utc::now()).num_seconds().max(1).to_string()).ok(),
+            WebError::Locked(until) => {
+                HeaderValue::from_str(&(*until - Utc::now()).num_seconds().max(1).to_string()).ok()
+            }
             _ => None,
         }
     }

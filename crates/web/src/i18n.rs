@@ -3,8 +3,8 @@
 //! The plan's own text is the plan's: it is shown as written, whatever the interface language.
 
 use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
 use axum::http::header;
+use axum::http::request::Parts;
 use fluent_templates::{LanguageIdentifier, Loader, langid};
 use kehoach_domain::Lang;
 
@@ -44,7 +44,10 @@ impl Tr {
     /// A text with one argument (`{ $n }` in the .ftl file).
     pub fn with(&self, key: &str, name: &'static str, value: impl ToString) -> String {
         let mut args = std::collections::HashMap::new();
-        args.insert(std::borrow::Cow::Borrowed(name), fluent_templates::fluent_bundle::FluentValue::from(value.to_string()));
+        args.insert(
+            std::borrow::Cow::Borrowed(name),
+            fluent_templates::fluent_bundle::FluentValue::from(value.to_string()),
+        );
         LOCALES.lookup_with_args(self.id(), key, &args)
     }
 
@@ -65,13 +68,17 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestLang {
 }
 
 pub fn lang_of(parts: &Parts) -> Lang {
-    let from_query = parts.uri.query().and_then(|q| {
-        q.split('&').find_map(|pair| pair.strip_prefix("lang=").and_then(Lang::from_code))
-    });
+    let from_query = parts
+        .uri
+        .query()
+        .and_then(|q| q.split('&').find_map(|pair| pair.strip_prefix("lang=").and_then(Lang::from_code)));
     let from_cookie = || {
-        parts.headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|v| {
-            v.split(';').find_map(|c| c.trim().strip_prefix("lang=").and_then(Lang::from_code))
-        })
+        parts
+            .headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|v| v.split(';').find_map(|c| c.trim().strip_prefix("lang=").and_then(Lang::from_code)))
     };
     from_query.or_else(from_cookie).unwrap_or_default()
 }

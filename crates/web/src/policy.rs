@@ -45,10 +45,7 @@ impl Default for Routes {
 
 impl Routes {
     fn add(mut self, method: Method, path: &'static str, action: Action, route: MethodRouter<AppState>) -> Self {
-        assert!(
-            !self.rules.iter().any(|r| r.method == method && r.path == path),
-            "route {method} {path} added twice"
-        );
+        assert!(!self.rules.iter().any(|r| r.method == method && r.path == path), "route {method} {path} added twice");
         self.rules.push(Rule { method, path, action });
         self.router = self.router.route(path, route);
         self
@@ -137,14 +134,14 @@ async fn check_csrf(parts: &Parts, body: Body, signed: Option<&Signed>) -> Resul
     let Some(signed) = signed else {
         return Ok(body);
     };
-    let given_in_query = parts.uri.query().and_then(|q| {
-        q.split('&').find_map(|kv| kv.strip_prefix("csrf=")).map(str::to_owned)
-    });
+    let given_in_query =
+        parts.uri.query().and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("csrf=")).map(str::to_owned));
     let given = header_text("x-csrf-token").map(str::to_owned).or(given_in_query);
     if let Some(token) = given {
         return if token == signed.csrf { Ok(body) } else { Err(WebError::Forbidden("error-csrf")) };
     }
-    let is_form = header_text(header::CONTENT_TYPE.as_str()).is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
+    let is_form =
+        header_text(header::CONTENT_TYPE.as_str()).is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
     if !is_form {
         return Err(WebError::Forbidden("error-csrf"));
     }
@@ -158,7 +155,11 @@ async fn check_csrf(parts: &Parts, body: Body, signed: Option<&Signed>) -> Resul
 }
 
 fn form_urlencoded_value(bytes: &[u8], key: &str) -> Option<String> {
-    serde_urlencoded::from_bytes::<Vec<(String, String)>>(bytes).ok()?.into_iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(bytes)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v)
 }
 
 /// Resolves the scope a request acts in from its path: `{plan}` → its commune, `{user}` → that
@@ -167,7 +168,9 @@ fn form_urlencoded_value(bytes: &[u8], key: &str) -> Option<String> {
 async fn scope_of(state: &AppState, params: &[(String, String)], signed: Option<&Signed>) -> Result<Scope, WebError> {
     let param = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
     let mut scope = match signed {
-        Some(s) => Scope { province: Some(s.principal.province.clone()), commune: s.principal.commune.clone(), unit: None },
+        Some(s) => {
+            Scope { province: Some(s.principal.province.clone()), commune: s.principal.commune.clone(), unit: None }
+        }
         None => Scope::default(),
     };
     if let Some(plan) = param("plan") {
@@ -235,7 +238,8 @@ async fn check(State(guard): State<Guard>, request: Request, next: Next) -> Resp
         }
         Decision::Deny(DenyReason::NotSignedIn) if !is_api(&parts) => {
             let next_path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
-            let mut response = Redirect::to(&format!("/login?next={}", crate::pages::encode_path(next_path))).into_response();
+            let mut response =
+                Redirect::to(&format!("/login?next={}", crate::pages::encode_path(next_path))).into_response();
             response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             response
         }
@@ -245,4 +249,3 @@ async fn check(State(guard): State<Guard>, request: Request, next: Next) -> Resp
         Decision::Hide => refuse(&parts, WebError::NotFound(NotFound::Page)),
     }
 }
-

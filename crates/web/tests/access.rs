@@ -34,8 +34,12 @@ async fn world(store: &Store) {
     store.import_plan(&kehoach_plan::parse(kehoach_plan::DEFAULT_PLAN).unwrap(), TEST).await.unwrap();
     let second = include_str!("../../plan/tests/fixtures/thu-nghiem-2027.toml");
     store.import_plan(&kehoach_plan::parse(second).unwrap(), TEST).await.unwrap();
-    let village = |code: &str, name: &str| Unit { code: code.into(), name: name.into(), kind: UnitKind::Village, sample: true };
-    store.add_units("muong-la", &[village("ban-a", "Bản A (mẫu)"), village("ban-b", "Bản B (mẫu)")], TEST).await.unwrap();
+    let village =
+        |code: &str, name: &str| Unit { code: code.into(), name: name.into(), kind: UnitKind::Village, sample: true };
+    store
+        .add_units("muong-la", &[village("ban-a", "Bản A (mẫu)"), village("ban-b", "Bản B (mẫu)")], TEST)
+        .await
+        .unwrap();
     let hash = password::hash(PASSWORD).unwrap();
     for (username, role, commune, unit) in PEOPLE {
         let province = if *commune == Some("thu-nghiem") { "tinh-mau" } else { "son-la" };
@@ -65,7 +69,10 @@ async fn browser(store: &Store, username: &str) -> Browser {
     let token = session::new_token();
     let csrf = session::new_token();
     let now = Utc::now();
-    store.create_session(user.id, &session::token_hash(&token), &csrf, None, now, now + Duration::hours(1)).await.unwrap();
+    store
+        .create_session(user.id, &session::token_hash(&token), &csrf, None, now, now + Duration::hours(1))
+        .await
+        .unwrap();
     Browser { cookie: format!("{}={token}", session::COOKIE), csrf }
 }
 

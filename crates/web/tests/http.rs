@@ -23,16 +23,27 @@ fn second() -> Plan {
 async fn server(store: Store) -> TestServer {
     store.import_plan(&seed(), TEST).await.expect("import seed");
     store.import_plan(&second(), TEST).await.expect("import second");
-    let village = Unit { code: "ban-mau".into(), name: "Bản Mẫu (mẫu)".into(), kind: UnitKind::Village, sample: true };
+    let village =
+        Unit { code: "ban-mau".into(), name: "Bản Mẫu (mẫu)".into(), kind: UnitKind::Village, sample: true };
     store.add_units("muong-la", &[village], TEST).await.expect("add village");
     TestServer::new(kehoach_web::router(store))
 }
 
 /// The page's text with HTML character references read back, to look for plain strings in it.
 fn unescape(s: &str) -> String {
-    [("&#38;", "&"), ("&#60;", "<"), ("&#62;", ">"), ("&#34;", "\""), ("&#39;", "'"), ("&amp;", "&"), ("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\"")]
-        .iter()
-        .fold(s.to_owned(), |acc, (from, to)| acc.replace(from, to))
+    [
+        ("&#38;", "&"),
+        ("&#60;", "<"),
+        ("&#62;", ">"),
+        ("&#34;", "\""),
+        ("&#39;", "'"),
+        ("&amp;", "&"),
+        ("&lt;", "<"),
+        ("&gt;", ">"),
+        ("&quot;", "\""),
+    ]
+    .iter()
+    .fold(s.to_owned(), |acc, (from, to)| acc.replace(from, to))
 }
 
 fn all_strings_nfc(v: &Value) -> bool {
@@ -179,7 +190,7 @@ on_both_databases!(
             "Thường xuyên",
             "Hằng năm",
         ] {
-            assert!(text.contains(&needle), "plan page lacks `{needle}`");
+            assert!(text.contains(needle), "plan page lacks `{needle}`");
         }
         assert!(text.contains(&plan.preamble.paragraph()));
         for t in &plan.targets {
@@ -209,7 +220,7 @@ on_both_databases!(
         let indicator = server.get("/plans/muong-la-2026/indicators/IV.1").await;
         assert_eq!(indicator.status_code(), StatusCode::OK);
         let text = unescape(&indicator.text());
-        assert!(text.contains(&"Số lượt tuyên truyền về KH, CN&ĐMST trên hệ thống truyền thanh, họp bản, hội nghị"));
+        assert!(text.contains("Số lượt tuyên truyền về KH, CN&ĐMST trên hệ thống truyền thanh, họp bản, hội nghị"));
         assert!(text.contains("Tối thiểu 4 lượt/ năm"));
         assert!(text.contains("/plans/muong-la-2026/units/ttdvth"));
 

@@ -162,7 +162,12 @@ enum AuditLog {
 }
 
 /// A foreign key that removes the row with its parent.
-fn cascade(from: impl IntoIden, col: impl IntoIden, to: impl IntoIden, to_col: impl IntoIden) -> ForeignKeyCreateStatement {
+fn cascade(
+    from: impl IntoIden,
+    col: impl IntoIden,
+    to: impl IntoIden,
+    to_col: impl IntoIden,
+) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .from_tbl(from)
         .from_col(col)
@@ -173,7 +178,12 @@ fn cascade(from: impl IntoIden, col: impl IntoIden, to: impl IntoIden, to_col: i
 }
 
 /// The columns every plan child table starts with: id, commune, plan, position.
-fn plan_child(table: impl IntoIden + Copy + 'static, commune: impl IntoIden + Copy, plan: impl IntoIden + Copy, position: impl IntoIden) -> TableCreateStatement {
+fn plan_child(
+    table: impl IntoIden + Copy + 'static,
+    commune: impl IntoIden + Copy,
+    plan: impl IntoIden + Copy,
+    position: impl IntoIden,
+) -> TableCreateStatement {
     Table::create()
         .table(table)
         .if_not_exists()
@@ -247,13 +257,29 @@ impl MigrationTrait for Migration {
                 .col(integer(UnitGroupMembers::CommuneId))
                 .col(integer(UnitGroupMembers::GroupId))
                 .col(integer(UnitGroupMembers::UnitId))
-                .foreign_key(&mut cascade(UnitGroupMembers::Table, UnitGroupMembers::CommuneId, Communes::Table, Communes::Id))
-                .foreign_key(&mut cascade(UnitGroupMembers::Table, UnitGroupMembers::GroupId, UnitGroups::Table, UnitGroups::Id))
+                .foreign_key(&mut cascade(
+                    UnitGroupMembers::Table,
+                    UnitGroupMembers::CommuneId,
+                    Communes::Table,
+                    Communes::Id,
+                ))
+                .foreign_key(&mut cascade(
+                    UnitGroupMembers::Table,
+                    UnitGroupMembers::GroupId,
+                    UnitGroups::Table,
+                    UnitGroups::Id,
+                ))
                 .foreign_key(&mut cascade(UnitGroupMembers::Table, UnitGroupMembers::UnitId, Units::Table, Units::Id))
                 .to_owned(),
         )
         .await?;
-        unique(m, "ux_unit_group_members", UnitGroupMembers::Table, &[UnitGroupMembers::GroupId, UnitGroupMembers::UnitId]).await?;
+        unique(
+            m,
+            "ux_unit_group_members",
+            UnitGroupMembers::Table,
+            &[UnitGroupMembers::GroupId, UnitGroupMembers::UnitId],
+        )
+        .await?;
 
         m.create_table(
             Table::create()
@@ -277,14 +303,25 @@ impl MigrationTrait for Migration {
         unique(m, "ux_plans_slug", Plans::Table, &[Plans::Slug]).await?;
 
         m.create_table(
-            plan_child(IndicatorSections::Table, IndicatorSections::CommuneId, IndicatorSections::PlanId, IndicatorSections::Position)
-                .col(string(IndicatorSections::Code))
-                .col(text(IndicatorSections::Title))
-                .col(boolean(IndicatorSections::InAppendix))
-                .to_owned(),
+            plan_child(
+                IndicatorSections::Table,
+                IndicatorSections::CommuneId,
+                IndicatorSections::PlanId,
+                IndicatorSections::Position,
+            )
+            .col(string(IndicatorSections::Code))
+            .col(text(IndicatorSections::Title))
+            .col(boolean(IndicatorSections::InAppendix))
+            .to_owned(),
         )
         .await?;
-        unique(m, "ux_indicator_sections", IndicatorSections::Table, &[IndicatorSections::PlanId, IndicatorSections::Code]).await?;
+        unique(
+            m,
+            "ux_indicator_sections",
+            IndicatorSections::Table,
+            &[IndicatorSections::PlanId, IndicatorSections::Code],
+        )
+        .await?;
 
         m.create_table(
             plan_child(Indicators::Table, Indicators::CommuneId, Indicators::PlanId, Indicators::Position)
@@ -337,13 +374,18 @@ impl MigrationTrait for Migration {
         unique(m, "ux_tasks", Tasks::Table, &[Tasks::PlanId, Tasks::Code]).await?;
 
         m.create_table(
-            plan_child(Responsibilities::Table, Responsibilities::CommuneId, Responsibilities::PlanId, Responsibilities::Position)
-                .col(string(Responsibilities::SubjectKind))
-                .col(string(Responsibilities::SubjectCode))
-                .col(string(Responsibilities::Role))
-                .col(string(Responsibilities::RefKind))
-                .col(string(Responsibilities::RefCode))
-                .to_owned(),
+            plan_child(
+                Responsibilities::Table,
+                Responsibilities::CommuneId,
+                Responsibilities::PlanId,
+                Responsibilities::Position,
+            )
+            .col(string(Responsibilities::SubjectKind))
+            .col(string(Responsibilities::SubjectCode))
+            .col(string(Responsibilities::Role))
+            .col(string(Responsibilities::RefKind))
+            .col(string(Responsibilities::RefCode))
+            .to_owned(),
         )
         .await?;
         m.create_index(
@@ -374,7 +416,12 @@ impl MigrationTrait for Migration {
         )
         .await?;
         m.create_index(
-            Index::create().name("ix_audit_record").table(AuditLog::Table).col(AuditLog::RecordKind).col(AuditLog::RecordKey).to_owned(),
+            Index::create()
+                .name("ix_audit_record")
+                .table(AuditLog::Table)
+                .col(AuditLog::RecordKind)
+                .col(AuditLog::RecordKey)
+                .to_owned(),
         )
         .await?;
         Ok(())
@@ -401,7 +448,12 @@ impl MigrationTrait for Migration {
     }
 }
 
-async fn unique<T: IntoIden + Copy + 'static>(m: &SchemaManager<'_>, name: &str, table: T, cols: &[T]) -> Result<(), DbErr> {
+async fn unique<T: IntoIden + Copy + 'static>(
+    m: &SchemaManager<'_>,
+    name: &str,
+    table: T,
+    cols: &[T],
+) -> Result<(), DbErr> {
     let mut index = Index::create();
     index.name(name).table(table).unique();
     for col in cols {

@@ -115,7 +115,10 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(Index::create().name("ix_sessions_user").table(Sessions::Table).col(Sessions::UserId).to_owned()).await?;
+        m.create_index(
+            Index::create().name("ix_sessions_user").table(Sessions::Table).col(Sessions::UserId).to_owned(),
+        )
+        .await?;
 
         m.create_table(
             Table::create()
@@ -133,8 +136,10 @@ impl MigrationTrait for Migration {
         for col in [Units::ContactName, Units::ContactPhone, Units::ContactNote] {
             m.alter_table(Table::alter().table(Units::Table).add_column(string_null(col)).to_owned()).await?;
         }
-        m.alter_table(Table::alter().table(Units::Table).add_column(timestamp_with_time_zone_null(Units::UpdatedAt)).to_owned())
-            .await?;
+        m.alter_table(
+            Table::alter().table(Units::Table).add_column(timestamp_with_time_zone_null(Units::UpdatedAt)).to_owned(),
+        )
+        .await?;
         Ok(())
     }
 

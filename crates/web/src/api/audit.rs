@@ -27,6 +27,7 @@ pub(super) async fn audit(
     Query(query): Query<AuditQuery>,
 ) -> Result<Json<Vec<AuditEntry>>, ApiError> {
     let signed = viewer.0.as_ref().ok_or(ApiError { error: WebError::NotSignedIn, lang })?;
-    let filter = audit_filter(&query, signed).map_err(|key| ApiError { error: WebError::Invalid(Tr::new(lang).get(key)), lang })?;
+    let filter = audit_filter(&query, signed)
+        .map_err(|key| ApiError { error: WebError::Invalid(Tr::new(lang).get(key)), lang })?;
     Ok(Json(state.store.audit(&filter).await.api(lang)?))
 }

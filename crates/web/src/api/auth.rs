@@ -2,7 +2,6 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use kehoach_domain::{Action, Principal};
 use serde::{Deserialize, Serialize};
@@ -37,14 +36,6 @@ pub struct SessionInfo {
     must_change_password: bool,
 }
 
-fn with_cookie(mut response: Response, cookie: &str) -> Response {
-    if let Ok(v) = HeaderValue::from_str(cookie) {
-        response.headers_mut().append(header::SET_COOKIE, v);
-    }
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
-}
-
 /// Signs in: sets the session cookie (HttpOnly, SameSite=Lax, Secure over HTTPS).
 #[utoipa::path(post, path = "/api/v1/auth/login", request_body = LoginBody, responses(
     (status = 200, body = SessionInfo),
@@ -57,7 +48,10 @@ pub(super) async fn login(
     Https(https): Https,
     body: Result<Json<LoginBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let Json(body) = body.map_err(|e| ApiError { error: WebError::Invalid(Tr::new(lang).with("error-bad-json", "detail", e.body_text())), lang })?;
+    let Json(body) = body.map_err(|e| ApiError {
+        error: WebError::Invalid(Tr::new(lang).with("error-bad-json", "detail", e.body_text())),
+        lang,
+    })?;
     match sign_in(&state, &body.username, &body.password, address.as_deref()).await {
         Ok(signed) => {
             let info = SessionInfo {
@@ -65,7 +59,7 @@ pub(super) async fn login(
                 csrf_token: signed.csrf,
                 must_change_password: signed.user.must_change_password,
             };
-            Ok(with_cookie(Json(info).into_response(), &session::set_cookie(&signed.token, https)))
+            Ok(session::with_cookie(Json(info).into_response(), &session::set_cookie(&signed.token, https)))
         }
         Err(SignInError::BadCredentials) => Err(ApiError { error: WebError::Unauthenticated("login-wrong"), lang }),
         Err(SignInError::Locked(until)) => Err(ApiError { error: WebError::Locked(until), lang }),
@@ -75,11 +69,16 @@ pub(super) async fn login(
 
 /// Signs out: ends this session.
 #[utoipa::path(post, path = "/api/v1/auth/logout", responses((status = 204), (status = 401, body = ErrorBody)))]
-pub(super) async fn logout(State(state): State<AppState>, RequestLang(lang): RequestLang, viewer: Viewer, Https(https): Https) -> Result<Response, ApiError> {
+pub(super) async fn logout(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    viewer: Viewer,
+    Https(https): Https,
+) -> Result<Response, ApiError> {
     if let Some(s) = &viewer.0 {
         state.store.end_session(&s.token_hash).await.api(lang)?;
     }
-    Ok(with_cookie(axum::http::StatusCode::NO_CONTENT.into_response(), &session::clear_cookie(https)))
+    Ok(session::with_cookie(axum::http::StatusCode::NO_CONTENT.into_response(), &session::clear_cookie(https)))
 }
 
 /// The signed-in user.
@@ -109,11 +108,14 @@ pub(super) async fn change_password(
 ) -> Result<Response, ApiError> {
     let t = Tr::new(lang);
     let s = viewer.0.ok_or(ApiError { error: WebError::NotSignedIn, lang })?;
-    let Json(body) = body.map_err(|e| ApiError { error: WebError::Invalid(t.with("error-bad-json", "detail", e.body_text())), lang })?;
-    match change_own_password(&state, &s.principal.username, &body.current, &body.new, &body.new, address.as_deref()).await {
+    let Json(body) = body
+        .map_err(|e| ApiError { error: WebError::Invalid(t.with("error-bad-json", "detail", e.body_text())), lang })?;
+    match change_own_password(&state, &s.principal.username, &body.current, &body.new, &body.new, address.as_deref())
+        .await
+    {
         Ok(new) => {
             let info = SessionInfo { user: s.principal, csrf_token: new.csrf, must_change_password: false };
-            Ok(with_cookie(Json(info).into_response(), &session::set_cookie(&new.token, https)))
+            Ok(session::with_cookie(Json(info).into_response(), &session::set_cookie(&new.token, https)))
         }
         Err(PasswordChangeError::Rejected(key)) => Err(ApiError { error: WebError::Invalid(t.get(key)), lang }),
         Err(PasswordChangeError::Store(e)) => Err(ApiError { error: e.into(), lang }),

@@ -18,11 +18,23 @@ use crate::policy::Routes;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "kehoach API", description = "Kế hoạch KH, CN & ĐMST của xã: the plan as data. All text is Unicode NFC. Errors are `{\"error\": {\"code\", \"message\"}}`, messages in Vietnamese unless `?lang=en`."),
+    info(
+        title = "kehoach API",
+        description = "Kế hoạch KH, CN & ĐMST của xã: the plan as data. All text is Unicode NFC. Errors are `{\"error\": {\"code\", \"message\"}}`, messages in Vietnamese unless `?lang=en`."
+    ),
     paths(
-        plans::healthz, plans::list_plans, plans::get_plan, openapi_json,
-        auth::login, auth::logout, auth::me, auth::change_password,
-        audit::audit, units::get_contact, units::put_contact, units::add_unit
+        plans::healthz,
+        plans::list_plans,
+        plans::get_plan,
+        openapi_json,
+        auth::login,
+        auth::logout,
+        auth::me,
+        auth::change_password,
+        audit::audit,
+        units::get_contact,
+        units::put_contact,
+        units::add_unit
     ),
     components(schemas(ErrorBody, ErrorDetail))
 )]

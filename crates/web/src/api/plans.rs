@@ -4,8 +4,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use kehoach_domain::{
-    Action, Appendices, Commune, DocumentInfo, Figure, IndicatorKind, IndicatorSection, Plan, Section,
-    Signer, TaskGroup, TimeFrame, Unit, UnitKind, UnitRef, UnitRefKind,
+    Action, Appendices, Commune, DocumentInfo, Figure, IndicatorKind, IndicatorSection, Plan, Section, Signer,
+    TaskGroup, TimeFrame, Unit, UnitKind, UnitRef, UnitRefKind,
 };
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -16,9 +16,11 @@ use crate::i18n::RequestLang;
 use crate::policy::Routes;
 
 pub fn routes(r: Routes) -> Routes {
-    r.get("/healthz", Action::ReadPublic, healthz)
-        .get("/api/v1/plans", Action::ReadPublic, list_plans)
-        .get("/api/v1/plans/{plan}", Action::ReadPublic, get_plan)
+    r.get("/healthz", Action::ReadPublic, healthz).get("/api/v1/plans", Action::ReadPublic, list_plans).get(
+        "/api/v1/plans/{plan}",
+        Action::ReadPublic,
+        get_plan,
+    )
 }
 
 #[derive(Serialize, ToSchema)]
@@ -52,7 +54,10 @@ pub struct PlanListItem {
 
 /// Every plan held, newest year first.
 #[utoipa::path(get, path = "/api/v1/plans", responses((status = 200, body = [PlanListItem])))]
-pub(super) async fn list_plans(State(state): State<AppState>, RequestLang(lang): RequestLang) -> Result<Json<Vec<PlanListItem>>, ApiError> {
+pub(super) async fn list_plans(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+) -> Result<Json<Vec<PlanListItem>>, ApiError> {
     let plans = state.store.plans().await.api(lang)?;
     Ok(Json(
         plans
@@ -182,7 +187,11 @@ impl From<&Plan> for PlanDto {
                 paragraph: plan.preamble.paragraph(),
             },
             sections: plan.sections.clone(),
-            targets: plan.targets.iter().map(|t| TargetDto { text: t.text.clone(), indicator: t.indicator.clone() }).collect(),
+            targets: plan
+                .targets
+                .iter()
+                .map(|t| TargetDto { text: t.text.clone(), indicator: t.indicator.clone() })
+                .collect(),
             units: plan.units.clone(),
             groups: plan
                 .groups
@@ -256,8 +265,12 @@ impl From<&Plan> for PlanDto {
 #[utoipa::path(get, path = "/api/v1/plans/{plan}",
     params(("plan" = String, Path, description = "Plan id, e.g. `muong-la-2026`")),
     responses((status = 200, body = PlanDto), (status = 404, body = ErrorBody)))]
-pub(super) async fn get_plan(State(state): State<AppState>, RequestLang(lang): RequestLang, Path(id): Path<String>) -> Result<Json<PlanDto>, ApiError> {
-    let plan = state.store.plan(&id).await.api(lang)?.ok_or(ApiError { error: WebError::NotFound(NotFound::Plan), lang })?;
+pub(super) async fn get_plan(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    Path(id): Path<String>,
+) -> Result<Json<PlanDto>, ApiError> {
+    let plan =
+        state.store.plan(&id).await.api(lang)?.ok_or(ApiError { error: WebError::NotFound(NotFound::Plan), lang })?;
     Ok(Json(PlanDto::from(&plan)))
 }
-

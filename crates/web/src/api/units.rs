@@ -26,8 +26,10 @@ pub fn routes(r: Routes) -> Routes {
 type JsonBody<T> = Result<Json<T>, axum::extract::rejection::JsonRejection>;
 
 fn body<T>(body: JsonBody<T>, lang: kehoach_domain::Lang) -> Result<T, ApiError> {
-    body.map(|Json(b)| b)
-        .map_err(|e| ApiError { error: WebError::Invalid(Tr::new(lang).with("error-bad-json", "detail", e.body_text())), lang })
+    body.map(|Json(b)| b).map_err(|e| ApiError {
+        error: WebError::Invalid(Tr::new(lang).with("error-bad-json", "detail", e.body_text())),
+        lang,
+    })
 }
 
 /// Adds a unit (village, quarter, department …) to the plan's commune.
@@ -52,11 +54,18 @@ pub(super) async fn add_unit(
     if unit.name.is_empty() {
         return Err(ApiError { error: WebError::Invalid(t.get("unit-no-name")), lang });
     }
-    let (province, commune) = state.store.plan_scope(&plan_id).await.api(lang)?.ok_or(ApiError { error: WebError::NotFound(NotFound::Plan), lang })?;
+    let (province, commune) = state
+        .store
+        .plan_scope(&plan_id)
+        .await
+        .api(lang)?
+        .ok_or(ApiError { error: WebError::NotFound(NotFound::Plan), lang })?;
     let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
     match state.store.add_units(&format!("{province}/{commune}"), std::slice::from_ref(&unit), actor).await {
         Ok(_) => Ok((StatusCode::CREATED, Json(unit))),
-        Err(StoreError::Conflict(_)) => Err(ApiError { error: WebError::Conflict(t.with("unit-code-taken", "codes", &unit.code)), lang }),
+        Err(StoreError::Conflict(_)) => {
+            Err(ApiError { error: WebError::Conflict(t.with("unit-code-taken", "codes", &unit.code)), lang })
+        }
         Err(e) => Err(ApiError { error: e.into(), lang }),
     }
 }
@@ -69,7 +78,12 @@ pub(super) async fn get_contact(
     RequestLang(lang): RequestLang,
     Path((plan_id, unit_code)): Path<(String, String)>,
 ) -> Result<Json<UnitContact>, ApiError> {
-    let (province, commune) = state.store.plan_scope(&plan_id).await.api(lang)?.ok_or(ApiError { error: WebError::NotFound(NotFound::Plan), lang })?;
+    let (province, commune) = state
+        .store
+        .plan_scope(&plan_id)
+        .await
+        .api(lang)?
+        .ok_or(ApiError { error: WebError::NotFound(NotFound::Plan), lang })?;
     let contact = state.store.unit_contact(&province, &commune, &unit_code).await.api(lang)?;
     contact.map(Json).ok_or(ApiError { error: WebError::NotFound(NotFound::Unit), lang })
 }
@@ -98,9 +112,18 @@ pub(super) async fn put_contact(
 ) -> Result<Json<UnitContact>, ApiError> {
     let signed = viewer.0.as_ref().ok_or(ApiError { error: WebError::NotSignedIn, lang })?;
     let b = body(contact, lang)?;
-    let form = ContactForm { name: b.name.unwrap_or_default(), phone: b.phone.unwrap_or_default(), note: b.note.unwrap_or_default() };
+    let form = ContactForm {
+        name: b.name.unwrap_or_default(),
+        phone: b.phone.unwrap_or_default(),
+        note: b.note.unwrap_or_default(),
+    };
     let contact = form.checked().map_err(|key| ApiError { error: WebError::Invalid(Tr::new(lang).get(key)), lang })?;
-    let (province, commune) = state.store.plan_scope(&plan_id).await.api(lang)?.ok_or(ApiError { error: WebError::NotFound(NotFound::Plan), lang })?;
+    let (province, commune) = state
+        .store
+        .plan_scope(&plan_id)
+        .await
+        .api(lang)?
+        .ok_or(ApiError { error: WebError::NotFound(NotFound::Plan), lang })?;
     let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
     match state.store.set_unit_contact(&province, &commune, &unit_code, &contact, actor).await {
         Ok(()) => Ok(Json(contact)),

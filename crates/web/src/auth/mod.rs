@@ -4,4 +4,6 @@ pub mod password;
 pub mod session;
 mod sign_in;
 
-pub use sign_in::{NewSession, PasswordChangeError, SignInError, SignedIn, change_own_password, hash_blocking, sign_in};
+pub use sign_in::{
+    NewSession, PasswordChangeError, SignInError, SignedIn, change_own_password, hash_blocking, sign_in,
+};

@@ -51,9 +51,12 @@ impl<S: Send + Sync> FromRequestParts<S> for Viewer {
 }
 
 fn cookie_token(parts: &Parts) -> Option<String> {
-    parts.headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|v| {
-        v.split(';').find_map(|c| c.trim().strip_prefix(&format!("{COOKIE}=")).map(str::to_owned))
-    })
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.split(';').find_map(|c| c.trim().strip_prefix(&format!("{COOKIE}=")).map(str::to_owned)))
 }
 
 /// Whether the request came over HTTPS (directly or through a proxy that says so).
@@ -76,8 +79,21 @@ pub fn clear_cookie(secure: bool) -> String {
     format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}", if secure { "; Secure" } else { "" })
 }
 
+/// The response with a `Set-Cookie` for the session, kept out of every cache.
+pub fn with_cookie(mut response: Response, cookie: &str) -> Response {
+    if let Ok(v) = axum::http::HeaderValue::from_str(cookie) {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    response.headers_mut().insert(header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
+    response
+}
+
 /// Middleware: finds the request's session and puts its [`Signed`] user in the request.
-pub async fn load(axum::extract::State(state): axum::extract::State<AppState>, request: Request, next: Next) -> Response {
+pub async fn load(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let (mut parts, body) = request.into_parts();
     if let Some(token) = cookie_token(&parts) {
         let hash = token_hash(&token);

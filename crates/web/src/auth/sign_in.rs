@@ -37,7 +37,12 @@ fn keys(username: &str, address: Option<&str>) -> (String, Option<String>) {
 }
 
 /// Checks the credentials and opens a session.
-pub async fn sign_in(state: &AppState, username: &str, password_text: &str, address: Option<&str>) -> Result<SignedIn, SignInError> {
+pub async fn sign_in(
+    state: &AppState,
+    username: &str,
+    password_text: &str,
+    address: Option<&str>,
+) -> Result<SignedIn, SignInError> {
     let username = username.trim().to_lowercase();
     let now = Utc::now();
     let (user_key, addr_key) = keys(&username, address);

@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kehoach_domain::Action;
 use serde::Deserialize;
@@ -39,7 +39,11 @@ struct NextQuery {
     next: Option<String>,
 }
 
-async fn login_form(RequestLang(lang): RequestLang, viewer: Viewer, Query(q): Query<NextQuery>) -> Result<Response, PageError> {
+async fn login_form(
+    RequestLang(lang): RequestLang,
+    viewer: Viewer,
+    Query(q): Query<NextQuery>,
+) -> Result<Response, PageError> {
     let next = safe_next(q.next.as_deref());
     if viewer.0.is_some() {
         return Ok(Redirect::to(&next).into_response());
@@ -57,14 +61,6 @@ struct LoginForm {
     next: Option<String>,
 }
 
-fn with_cookie(mut response: Response, cookie: &str) -> Response {
-    if let Ok(v) = HeaderValue::from_str(cookie) {
-        response.headers_mut().append(header::SET_COOKIE, v);
-    }
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
-}
-
 async fn login(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
@@ -78,7 +74,10 @@ async fn login(
     let (status, error) = match sign_in(&state, &form.username, &form.password, address.as_deref()).await {
         Ok(signed) => {
             let to = if signed.user.must_change_password { "/account".to_owned() } else { next };
-            return Ok(with_cookie(Redirect::to(&to).into_response(), &session::set_cookie(&signed.token, https)));
+            return Ok(session::with_cookie(
+                Redirect::to(&to).into_response(),
+                &session::set_cookie(&signed.token, https),
+            ));
         }
         Err(SignInError::BadCredentials) => (StatusCode::UNAUTHORIZED, frame.t.get("login-wrong")),
         Err(SignInError::Locked(until)) => {
@@ -91,11 +90,16 @@ async fn login(
     Ok((status, render(&page, lang)?).into_response())
 }
 
-async fn logout(State(state): State<AppState>, RequestLang(lang): RequestLang, viewer: Viewer, Https(https): Https) -> Result<Response, PageError> {
+async fn logout(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    viewer: Viewer,
+    Https(https): Https,
+) -> Result<Response, PageError> {
     if let Some(s) = &viewer.0 {
         state.store.end_session(&s.token_hash).await.page(lang)?;
     }
-    Ok(with_cookie(Redirect::to("/").into_response(), &session::clear_cookie(https)))
+    Ok(session::with_cookie(Redirect::to("/").into_response(), &session::clear_cookie(https)))
 }
 
 #[derive(Template)]
@@ -112,7 +116,12 @@ struct AccountPage {
     done: bool,
 }
 
-fn account_page(viewer: &Viewer, lang: kehoach_domain::Lang, error: Option<String>, done: bool) -> Result<AccountPage, PageError> {
+fn account_page(
+    viewer: &Viewer,
+    lang: kehoach_domain::Lang,
+    error: Option<String>,
+    done: bool,
+) -> Result<AccountPage, PageError> {
     let signed = viewer.0.as_ref().ok_or(PageError { error: WebError::NotSignedIn, lang })?;
     let frame = Frame::new(lang, "/account", viewer);
     let p = &signed.principal;
@@ -154,18 +163,19 @@ async fn change_password(
     let signed = viewer.0.as_ref().ok_or(PageError { error: WebError::NotSignedIn, lang })?;
     let t = crate::i18n::Tr::new(lang);
     let username = signed.principal.username.clone();
-    let problem = match change_own_password(&state, &username, &form.current, &form.new, &form.confirm, address.as_deref()).await {
-        Ok(new_session) => {
-            // Every session ended with the change, this one included: open a new one here.
-            let page = account_page(&viewer, lang, None, true)?;
-            let response = render(&page, lang)?.into_response();
-            return Ok(with_cookie(response, &session::set_cookie(&new_session.token, https)));
-        }
-        Err(PasswordChangeError::Rejected(key)) => t.get(key),
-        Err(PasswordChangeError::Store(e)) => return Err(PageError { error: e.into(), lang }),
-        Err(PasswordChangeError::Hash(e)) => return Err(PageError { error: WebError::Internal(e), lang }),
-    };
+    let problem =
+        match change_own_password(&state, &username, &form.current, &form.new, &form.confirm, address.as_deref()).await
+        {
+            Ok(new_session) => {
+                // Every session ended with the change, this one included: open a new one here.
+                let page = account_page(&viewer, lang, None, true)?;
+                let response = render(&page, lang)?.into_response();
+                return Ok(session::with_cookie(response, &session::set_cookie(&new_session.token, https)));
+            }
+            Err(PasswordChangeError::Rejected(key)) => t.get(key),
+            Err(PasswordChangeError::Store(e)) => return Err(PageError { error: e.into(), lang }),
+            Err(PasswordChangeError::Hash(e)) => return Err(PageError { error: WebError::Internal(e), lang }),
+        };
     let page = account_page(&viewer, lang, Some(problem), false)?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page, lang)?).into_response())
 }
-

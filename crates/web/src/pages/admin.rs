@@ -93,7 +93,11 @@ async fn users_page_with(
     Ok(response)
 }
 
-async fn users_page(State(state): State<AppState>, RequestLang(lang): RequestLang, viewer: Viewer) -> Result<Response, PageError> {
+async fn users_page(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    viewer: Viewer,
+) -> Result<Response, PageError> {
     users_page_with(&state, &viewer, lang, None, None).await
 }
 
@@ -113,7 +117,8 @@ struct NewUserForm {
 
 /// A user name: 3–32 lower-case ASCII letters, digits, `.`, `_` or `-`.
 fn valid_username(name: &str) -> bool {
-    (3..=32).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+    (3..=32).contains(&name.len())
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
 }
 
 /// Checks the form; the reason it is refused, as a message key.
@@ -160,7 +165,8 @@ async fn add_user(
     };
     let generated = form.password.is_empty();
     let password_text = if generated { password::generate() } else { form.password.clone() };
-    let hash = hash_blocking(password_text.clone()).await.map_err(|e| PageError { error: WebError::Internal(e), lang })?;
+    let hash =
+        hash_blocking(password_text.clone()).await.map_err(|e| PageError { error: WebError::Internal(e), lang })?;
     let p = &me.principal;
     let new = NewUser {
         username: form.username.trim().to_owned(),
@@ -206,7 +212,8 @@ async fn reset_password(
 ) -> Result<Response, PageError> {
     let me = signed(&viewer, lang)?;
     let password_text = password::generate();
-    let hash = hash_blocking(password_text.clone()).await.map_err(|e| PageError { error: WebError::Internal(e), lang })?;
+    let hash =
+        hash_blocking(password_text.clone()).await.map_err(|e| PageError { error: WebError::Internal(e), lang })?;
     let actor = Actor { name: &me.principal.username, address: address.as_deref() };
     state.store.set_password(&username, &hash, true, actor).await.page(lang)?;
     users_page_with(&state, &viewer, lang, Some((username, password_text)), None).await
@@ -225,7 +232,13 @@ struct NewUnitForm {
 }
 
 /// Adds the units, or says in the user's language why not.
-async fn add_units(state: &AppState, plan_id: &str, units: &[Unit], actor: Actor<'_>, lang: Lang) -> Result<(), PageError> {
+async fn add_units(
+    state: &AppState,
+    plan_id: &str,
+    units: &[Unit],
+    actor: Actor<'_>,
+    lang: Lang,
+) -> Result<(), PageError> {
     let plan = load_plan(state, plan_id, lang).await?;
     let commune = format!("{}/{}", plan.commune.province_code, plan.commune.code);
     match state.store.add_units(&commune, units, actor).await {
@@ -290,7 +303,8 @@ async fn import_units(
     }
     let text = text.ok_or_else(|| invalid(t.get("csv-missing")))?;
     let units = kehoach_plan::parse_units_csv(&text, lang).map_err(|problems| {
-        let lines: Vec<String> = problems.iter().map(|p| t.with("csv-row", "line", p.line) + ": " + &p.message).collect();
+        let lines: Vec<String> =
+            problems.iter().map(|p| t.with("csv-row", "line", p.line) + ": " + &p.message).collect();
         invalid(lines.join("\n"))
     })?;
     let actor = Actor { name: &me.principal.username, address: address.as_deref() };

@@ -55,8 +55,13 @@ pub fn audit_filter(q: &AuditQuery, signed: &crate::auth::session::Signed) -> Re
         record_key: text(&q.key),
         actor: text(&q.actor),
         // Days are days in Vietnam (UTC+7).
-        from: from.and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| Utc.from_utc_datetime(&(t - chrono::Duration::hours(7)))),
-        to: to.and_then(|d| d.succ_opt()).and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| Utc.from_utc_datetime(&(t - chrono::Duration::hours(7)))),
+        from: from
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|t| Utc.from_utc_datetime(&(t - chrono::Duration::hours(7)))),
+        to: to
+            .and_then(|d| d.succ_opt())
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|t| Utc.from_utc_datetime(&(t - chrono::Duration::hours(7)))),
         limit: 200,
     })
 }
@@ -100,7 +105,8 @@ async fn audit_page(
 ) -> Result<Html<String>, PageError> {
     let signed = viewer.0.as_ref().ok_or(PageError { error: WebError::NotSignedIn, lang })?;
     let t = crate::i18n::Tr::new(lang);
-    let filter = audit_filter(&query, signed).map_err(|key| PageError { error: WebError::Invalid(t.get(key)), lang })?;
+    let filter =
+        audit_filter(&query, signed).map_err(|key| PageError { error: WebError::Invalid(t.get(key)), lang })?;
     let lines = state.store.audit(&filter).await.page(lang)?.into_iter().map(line).collect();
     render(&AuditPage { frame: Frame::new(lang, "/audit", &viewer), query, lines }, lang)
 }

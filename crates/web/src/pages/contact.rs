@@ -18,8 +18,11 @@ use crate::i18n::RequestLang;
 use crate::policy::Routes;
 
 pub fn routes(r: Routes) -> Routes {
-    r.get("/plans/{plan}/units/{unit}/contact", Action::ReadUnitContact, contact_page)
-        .post("/plans/{plan}/units/{unit}/contact", Action::EditUnitContact, save_contact)
+    r.get("/plans/{plan}/units/{unit}/contact", Action::ReadUnitContact, contact_page).post(
+        "/plans/{plan}/units/{unit}/contact",
+        Action::EditUnitContact,
+        save_contact,
+    )
 }
 
 #[derive(Template)]
@@ -40,7 +43,11 @@ async fn contact_page(
     Path((plan_id, unit_code)): Path<(String, String)>,
 ) -> Result<Html<String>, PageError> {
     let plan = load_plan(&state, &plan_id, lang).await?;
-    let unit = plan.units.iter().find(|u| u.code == unit_code).ok_or(PageError { error: WebError::NotFound(NotFound::Unit), lang })?;
+    let unit = plan
+        .units
+        .iter()
+        .find(|u| u.code == unit_code)
+        .ok_or(PageError { error: WebError::NotFound(NotFound::Unit), lang })?;
     let contact = state
         .store
         .unit_contact(&plan.commune.province_code, &plan.commune.code, &unit_code)
@@ -75,7 +82,8 @@ impl ContactForm {
         let clean = |s: &str| Some(kehoach_domain::text::nfc(s.trim())).filter(|s| !s.is_empty());
         let phone = clean(&self.phone);
         if let Some(p) = &phone
-            && !(p.chars().all(|c| c.is_ascii_digit() || " +.-()".contains(c)) && p.chars().filter(char::is_ascii_digit).count() >= 8)
+            && !(p.chars().all(|c| c.is_ascii_digit() || " +.-()".contains(c))
+                && p.chars().filter(char::is_ascii_digit).count() >= 8)
         {
             return Err("contact-bad-phone");
         }

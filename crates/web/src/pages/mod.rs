@@ -102,9 +102,7 @@ pub fn encode_path(path: &str) -> String {
 
 /// A path on this site to go back to after a form, never another site.
 pub fn safe_next(next: Option<&str>) -> String {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
-        .unwrap_or("/")
-        .to_owned()
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\')).unwrap_or("/").to_owned()
 }
 
 pub fn render(page: &impl Template, lang: Lang) -> Result<Html<String>, PageError> {

@@ -6,8 +6,8 @@ use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use kehoach_domain::layout::{number_line, place_date_line};
 use kehoach_domain::{
-    Action, Indicator, IndicatorKind, Lang, Plan, Role, Subject, Task, TimeFrame, Unit, UnitGroup,
-    UnitRef, UnitRefKind, Work, recipient_lines,
+    Action, Indicator, IndicatorKind, Lang, Plan, Role, Subject, Task, TimeFrame, Unit, UnitGroup, UnitRef,
+    UnitRefKind, Work, recipient_lines,
 };
 use kehoach_store::PlanSummary;
 use serde::Deserialize;
@@ -81,13 +81,18 @@ struct HomePage {
     plans: Vec<PlanSummary>,
 }
 
-async fn home(State(state): State<AppState>, RequestLang(lang): RequestLang, viewer: Viewer) -> Result<Response, PageError> {
+async fn home(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    viewer: Viewer,
+) -> Result<Response, PageError> {
     let plans = state.store.plans().await.page(lang)?;
     // A unit's reporter starts at their own unit in their commune's newest plan.
     if let Some(signed) = &viewer.0
         && signed.principal.role == Role::DonVi
         && let (Some(commune), Some(unit)) = (&signed.principal.commune, &signed.principal.unit)
-        && let Some(plan) = plans.iter().find(|p| p.commune.code == *commune && p.commune.province_code == signed.principal.province)
+        && let Some(plan) =
+            plans.iter().find(|p| p.commune.code == *commune && p.commune.province_code == signed.principal.province)
     {
         return Ok(Redirect::to(&format!("/plans/{}/units/{unit}", plan.id)).into_response());
     }
@@ -160,8 +165,12 @@ fn indicator_row(plan: &Plan, i: &Indicator) -> AppendixRow {
     }
 }
 
-async fn plan_page(State(state): State<AppState>, RequestLang(lang): RequestLang,
-    viewer: Viewer, Path(id): Path<String>) -> Result<Html<String>, PageError> {
+async fn plan_page(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Html<String>, PageError> {
     let plan = load_plan(&state, &id, lang).await?;
     let t = Tr::new(lang);
     let appendix_indicators = plan
@@ -283,7 +292,12 @@ async fn task_page(
     let t = Tr::new(lang);
     let page = TaskPage {
         frame: Frame::new(lang, format!("/plans/{}/tasks/{}", plan.id, task.code), &viewer),
-        group_title: plan.task_groups.iter().find(|g| g.code == task.group).map(|g| g.title.clone()).unwrap_or_default(),
+        group_title: plan
+            .task_groups
+            .iter()
+            .find(|g| g.code == task.group)
+            .map(|g| g.title.clone())
+            .unwrap_or_default(),
         lead: named(&plan, &task.lead),
         coordinators: task.coordinators.iter().map(|c| named(&plan, c)).collect(),
         coordinators_cell: plan.cell(&task.coordinators, task.coordinators_text.as_deref()),
@@ -326,8 +340,12 @@ struct UnitsPage {
     kinds: Vec<(String, String)>,
 }
 
-async fn units_page(State(state): State<AppState>, RequestLang(lang): RequestLang,
-    viewer: Viewer, Path(id): Path<String>) -> Result<Html<String>, PageError> {
+async fn units_page(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Html<String>, PageError> {
     let plan = load_plan(&state, &id, lang).await?;
     let t = Tr::new(lang);
     let page = UnitsPage {
@@ -410,7 +428,8 @@ async fn unit_page(
     let leads = work_lines(&plan, &t, &leads);
     let coordinates = work_lines(&plan, &t, &coordinates);
     let frame = Frame::new(lang, format!("/plans/{}/units/{}", plan.id, code), &viewer);
-    let can_see_contact = plan.units.iter().any(|u| u.code == code) && super::viewer_may(&viewer, Action::ReadUnitContact, &plan, Some(&code));
+    let can_see_contact = plan.units.iter().any(|u| u.code == code)
+        && super::viewer_may(&viewer, Action::ReadUnitContact, &plan, Some(&code));
     let page = if let Some(unit) = plan.units.iter().find(|u| u.code == code) {
         UnitPage {
             frame,
@@ -421,12 +440,7 @@ async fn unit_page(
             sample: unit.sample,
             is_group: false,
             members: Vec::new(),
-            groups: plan
-                .groups
-                .iter()
-                .filter(|g| g.kinds.contains(&unit.kind) || g.members.contains(&unit.code))
-                .map(|g| g.name.clone())
-                .collect(),
+            groups: plan.groups.iter().filter(|g| g.has(unit)).map(|g| g.name.clone()).collect(),
             leads,
             coordinates,
             plan,
@@ -470,4 +484,3 @@ async fn switch_language(Path(code): Path<String>, Query(q): Query<Next>) -> Res
     }
     response
 }
-
