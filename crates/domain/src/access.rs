@@ -66,6 +66,8 @@ pub enum Action {
     ManageUsers,
     /// A commune's units: add, import.
     ManageUnits,
+    /// A commune's plans: import a plan file, or a new version of one.
+    ManagePlans,
     /// The audit trail.
     ReadAudit,
     /// A unit's contact person (đầu mối liên hệ, plan IV.2).
@@ -74,12 +76,13 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 8] = [
+    pub const ALL: [Action; 9] = [
         Action::ReadPublic,
         Action::SignIn,
         Action::OwnAccount,
         Action::ManageUsers,
         Action::ManageUnits,
+        Action::ManagePlans,
         Action::ReadAudit,
         Action::ReadUnitContact,
         Action::EditUnitContact,
@@ -127,7 +130,7 @@ fn role_may(role: Role, action: Action) -> bool {
     use Role::*;
     match action {
         ReadPublic | SignIn | OwnAccount => true,
-        ManageUsers | ManageUnits => role == Admin,
+        ManageUsers | ManageUnits | ManagePlans => role == Admin,
         ReadAudit => matches!(role, Admin | LanhDao | DauMoi),
         ReadUnitContact => true,
         EditUnitContact => matches!(role, Admin | DauMoi | DonVi),

@@ -11,6 +11,7 @@ mod client;
 mod error;
 mod i18n;
 mod pages;
+mod plan_upload;
 pub mod policy;
 
 use std::net::SocketAddr;

@@ -93,7 +93,7 @@ fn expected(role: Option<Role>, action: Action) -> bool {
     };
     match action {
         ReadPublic | SignIn | OwnAccount => true,
-        ManageUsers | ManageUnits => role == Role::Admin,
+        ManageUsers | ManageUnits | ManagePlans => role == Role::Admin,
         ReadAudit => matches!(role, Role::Admin | Role::LanhDao | Role::DauMoi),
         ReadUnitContact => true,
         EditUnitContact => matches!(role, Role::Admin | Role::DauMoi | Role::DonVi),
@@ -553,5 +553,52 @@ on_both_databases!(
         assert!(page.contains("/plans/muong-la-2026/units/ban-a/contact"), "their contact page is offered");
         let other = server.get("/plans/muong-la-2026/units/ban-b").add_header(HeaderName::from_static("cookie"), cookie).await.text();
         assert!(!other.contains("/units/ban-b/contact"), "not another unit's");
+    }
+);
+
+on_both_databases!(
+    /// The admin loads a new version of the commune's plan over the web; a damaged file is
+    /// refused with every problem at its line and column; another commune's plan is refused.
+    async fn the_admin_loads_plan_files(store) {
+        world(&store).await;
+        let server = TestServer::new(kehoach_web::router(store.clone()));
+        let admin = browser(&store, "quan-tri").await;
+        let with = |r: axum_test::TestRequest| {
+            r.add_header(HeaderName::from_static("cookie"), HeaderValue::from_str(&admin.cookie).unwrap())
+                .add_header(HeaderName::from_static("x-csrf-token"), HeaderValue::from_str(&admin.csrf).unwrap())
+        };
+        let seed = kehoach_plan::DEFAULT_PLAN;
+        let same = with(server.post("/api/v1/plans")).text(seed).await;
+        assert_eq!(same.status_code(), StatusCode::OK);
+        assert_eq!(same.json::<Value>()["changed"], false);
+
+        let newer = seed.replacen("Duy trì 01 cán bộ phụ trách", "Duy trì 02 cán bộ phụ trách", 1);
+        let updated = with(server.post("/api/v1/plans")).text(newer).await;
+        assert_eq!(updated.status_code(), StatusCode::OK);
+        assert_eq!(updated.json::<Value>()["changed"], true);
+        let plan = store.plan(PLAN).await.unwrap().unwrap();
+        assert_eq!(plan.indicator("I.1").unwrap().target.text, "Duy trì 02 cán bộ phụ trách");
+        assert_eq!(store.audit_trail("plan", PLAN).await.unwrap().last().unwrap().actor, "quan-tri");
+
+        let damaged = seed.replacen("deadline_day = 5", "deadline_day = 31", 1);
+        let line = damaged[..damaged.find("deadline_day = 31").unwrap()].matches('\n').count() + 1;
+        let refused = with(server.post("/api/v1/plans")).text(damaged.clone()).await;
+        assert_eq!(refused.status_code(), StatusCode::UNPROCESSABLE_ENTITY);
+        let body = refused.json::<Value>();
+        assert_eq!(body["problems"][0]["line"], line);
+        assert_eq!(body["problems"][0]["column"], 16);
+        assert_eq!(body["problems"][0]["message"], "ngày 31 không có trong tháng 6");
+        let page = with(server.post("/admin/plans"))
+            .multipart(MultipartForm::new().add_part("file", Part::bytes(damaged.into_bytes()).file_name("ke-hoach.toml")))
+            .await;
+        assert_eq!(page.status_code(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.text().contains(&format!("ke-hoach.toml:{line}:16")), "{}", page.text());
+
+        let other = include_str!("../../plan/tests/fixtures/thu-nghiem-2027.toml");
+        let foreign = with(server.post("/api/v1/plans")).text(other).await;
+        assert_eq!(foreign.status_code(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(foreign.json::<Value>()["error"]["message"], "Kế hoạch này thuộc một xã mà bạn không quản lý.");
+        // Nothing was written by the refused uploads.
+        assert_eq!(store.plan(PLAN).await.unwrap().unwrap().reporting.deadline_day, 5);
     }
 );

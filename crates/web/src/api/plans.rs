@@ -11,16 +11,66 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::AppState;
+use crate::auth::session::Viewer;
+use crate::client::ClientAddress;
 use crate::error::{ApiError, ErrorBody, InLang, NotFound, WebError};
 use crate::i18n::RequestLang;
+use crate::plan_upload::{self, FileProblem, UploadError};
 use crate::policy::Routes;
 
 pub fn routes(r: Routes) -> Routes {
-    r.get("/healthz", Action::ReadPublic, healthz).get("/api/v1/plans", Action::ReadPublic, list_plans).get(
-        "/api/v1/plans/{plan}",
-        Action::ReadPublic,
-        get_plan,
-    )
+    r.get("/healthz", Action::ReadPublic, healthz)
+        .get("/api/v1/plans", Action::ReadPublic, list_plans)
+        .get("/api/v1/plans/{plan}", Action::ReadPublic, get_plan)
+        .post("/api/v1/plans", Action::ManagePlans, upload_plan)
+}
+
+/// What an upload did.
+#[derive(Serialize, ToSchema)]
+pub struct UploadResult {
+    id: String,
+    created: bool,
+    changed: bool,
+}
+
+/// Every problem of a refused plan file.
+#[derive(Serialize, ToSchema)]
+pub struct UploadProblems {
+    error: crate::error::ErrorDetail,
+    problems: Vec<FileProblem>,
+}
+
+/// Checks a plan file (the TOML text as the body) and imports it: 201 for a new plan, 200 for an
+/// update (or no change); 422 with every problem and its line and column.
+#[utoipa::path(post, path = "/api/v1/plans", request_body(content = String, content_type = "application/toml"), responses(
+    (status = 201, body = UploadResult), (status = 200, body = UploadResult),
+    (status = 422, body = UploadProblems), (status = 403, body = ErrorBody)))]
+pub(super) async fn upload_plan(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    viewer: Viewer,
+    ClientAddress(address): ClientAddress,
+    body: axum::body::Bytes,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let t = crate::i18n::Tr::new(lang);
+    let signed = viewer.0.as_ref().ok_or(ApiError { error: WebError::NotSignedIn, lang })?;
+    if body.len() > plan_upload::PLAN_LIMIT {
+        return Err(ApiError { error: WebError::Invalid(t.get("error-too-large")), lang });
+    }
+    let text =
+        std::str::from_utf8(&body).map_err(|_| ApiError { error: WebError::Invalid(t.get("csv-not-utf8")), lang })?;
+    match plan_upload::import(&state, signed, address.as_deref(), text, lang).await {
+        Ok(o) => {
+            let status = if o.created { StatusCode::CREATED } else { StatusCode::OK };
+            Ok((status, Json(UploadResult { id: o.plan_id, created: o.created, changed: o.changed })).into_response())
+        }
+        Err(UploadError::Invalid(problems)) => {
+            let error = crate::error::ErrorDetail { code: "invalid", message: t.get("plan-invalid") };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(UploadProblems { error, problems })).into_response())
+        }
+        Err(UploadError::Web(error)) => Err(ApiError { error, lang }),
+    }
 }
 
 #[derive(Serialize, ToSchema)]

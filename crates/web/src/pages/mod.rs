@@ -5,6 +5,7 @@ mod admin;
 pub(crate) mod audit;
 pub(crate) mod contact;
 pub(crate) mod plan;
+mod plans_admin;
 
 use askama::Template;
 use axum::http::StatusCode;
@@ -21,6 +22,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = account::routes(r);
     let r = admin::routes(r);
     let r = audit::routes(r);
+    let r = plans_admin::routes(r);
     contact::routes(r)
 }
 
@@ -30,6 +32,7 @@ pub struct FrameUser {
     pub role: String,
     pub csrf: String,
     pub can_manage_users: bool,
+    pub can_manage_plans: bool,
     pub can_read_audit: bool,
 }
 
@@ -68,6 +71,7 @@ impl Frame {
             role: role_label(&t, s.principal.role),
             csrf: s.csrf.clone(),
             can_manage_users: may(&s.principal, Action::ManageUsers),
+            can_manage_plans: may(&s.principal, Action::ManagePlans),
             can_read_audit: may(&s.principal, Action::ReadAudit),
         });
         Frame { t, path: path.into(), user }
