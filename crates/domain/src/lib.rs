@@ -5,7 +5,9 @@
 pub mod access;
 pub mod lang;
 pub mod layout;
+pub mod period;
 pub mod plan;
+pub mod report;
 pub mod text;
 pub mod unit;
 pub mod work;
