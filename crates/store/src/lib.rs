@@ -8,6 +8,7 @@ pub mod entity;
 mod error;
 mod migration;
 mod plans;
+mod reports;
 mod units;
 
 #[cfg(any(test, feature = "testing"))]
@@ -17,6 +18,7 @@ pub use accounts::{NewUser, SessionRecord, UserProblem, UserRecord};
 pub use audit::{Actor, AuditEntry, AuditFilter};
 pub use error::StoreError;
 pub use plans::{ImportOutcome, PlanSummary};
+pub use reports::{ReportVersion, ReportWrite, StoredReport, WriteOutcome};
 pub use units::UnitContact;
 
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};

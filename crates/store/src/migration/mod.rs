@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 mod m0001_initial;
 mod m0002_accounts;
 mod m0003_audit_append_only;
+mod m0004_reports;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_initial::Migration),
             Box::new(m0002_accounts::Migration),
             Box::new(m0003_audit_append_only::Migration),
+            Box::new(m0004_reports::Migration),
         ]
     }
 }
