@@ -73,10 +73,18 @@ pub enum Action {
     /// A unit's contact person (đầu mối liên hệ, plan IV.2).
     ReadUnitContact,
     EditUnitContact,
+    /// A unit's report for a period: read it.
+    ReadReport,
+    /// Fill in and submit a unit's report.
+    EditReport,
+    /// Accept, return or reopen a unit's report.
+    ReviewReport,
+    /// The timeliness board of a period.
+    ReadBoard,
 }
 
 impl Action {
-    pub const ALL: [Action; 9] = [
+    pub const ALL: [Action; 13] = [
         Action::ReadPublic,
         Action::SignIn,
         Action::OwnAccount,
@@ -86,11 +94,18 @@ impl Action {
         Action::ReadAudit,
         Action::ReadUnitContact,
         Action::EditUnitContact,
+        Action::ReadReport,
+        Action::EditReport,
+        Action::ReviewReport,
+        Action::ReadBoard,
     ];
 
     /// Whether the action changes nothing: what `cap_tren` may do across its province.
     pub fn is_read(self) -> bool {
-        matches!(self, Action::ReadPublic | Action::ReadAudit | Action::ReadUnitContact)
+        matches!(
+            self,
+            Action::ReadPublic | Action::ReadAudit | Action::ReadUnitContact | Action::ReadReport | Action::ReadBoard
+        )
     }
 }
 
@@ -134,6 +149,10 @@ fn role_may(role: Role, action: Action) -> bool {
         ReadAudit => matches!(role, Admin | LanhDao | DauMoi),
         ReadUnitContact => true,
         EditUnitContact => matches!(role, Admin | DauMoi | DonVi),
+        ReadReport => matches!(role, Admin | LanhDao | DauMoi | DonVi),
+        EditReport => matches!(role, DauMoi | DonVi),
+        ReviewReport => role == DauMoi,
+        ReadBoard => matches!(role, Admin | LanhDao | DauMoi),
     }
 }
 

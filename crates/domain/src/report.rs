@@ -245,6 +245,18 @@ impl ReportBody {
         body
     }
 
+    /// How much of the report is filled in, in percent: tasks with a status, figures with a
+    /// value, and the three texts.
+    pub fn completeness(&self) -> u8 {
+        let texts = [&self.activities, &self.difficulties, &self.proposals];
+        let total = self.tasks.len() + self.figures.len() + texts.len();
+        let filled =
+            self.tasks.iter().filter(|t| t.status != TaskStatus::NotStarted || !t.note.trim().is_empty()).count()
+                + self.figures.iter().filter(|f| f.value.is_some()).count()
+                + texts.iter().filter(|t| !t.trim().is_empty()).count();
+        u8::try_from(filled * 100 / total.max(1)).unwrap_or(100)
+    }
+
     /// Keeps only the tasks and indicators the unit may report on, in the prefilled order, with
     /// what the sender wrote for them; the rest of what was sent is dropped.
     pub fn fitted_to(&self, template: &ReportBody) -> ReportBody {
@@ -436,6 +448,28 @@ mod tests {
         assert_eq!(fields, ["task I.1 status", "indicator IV.1 value", "proposals"]);
         assert_eq!(changes[1].after, "2");
         assert!(diff(&a, &a).is_empty());
+    }
+
+    #[test]
+    fn completeness_counts_what_is_filled() {
+        let mut body = ReportBody {
+            tasks: vec![TaskProgress {
+                task: "I.1".into(),
+                lead: false,
+                status: TaskStatus::NotStarted,
+                note: String::new(),
+            }],
+            figures: vec![IndicatorFigure { indicator: "IV.1".into(), value: None, note: String::new() }],
+            ..Default::default()
+        };
+        assert_eq!(body.completeness(), 0);
+        body.tasks[0].status = TaskStatus::Done;
+        body.figures[0].value = Some(0.0);
+        body.activities = "Họp bản".into();
+        assert_eq!(body.completeness(), 60);
+        body.difficulties = "Không".into();
+        body.proposals = "Không".into();
+        assert_eq!(body.completeness(), 100);
     }
 
     #[test]

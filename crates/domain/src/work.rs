@@ -30,6 +30,12 @@ impl Plan {
         self.groups.iter().find(|g| g.code == code)
     }
 
+    /// The units that report on the plan: every unit of the commune but UBND itself and the
+    /// bodies outside it.
+    pub fn reporting_units(&self) -> impl Iterator<Item = &crate::unit::Unit> {
+        self.units.iter().filter(|u| !matches!(u.kind, crate::unit::UnitKind::Ubnd | crate::unit::UnitKind::Outside))
+    }
+
     /// The name of a unit or group, as the plan writes it.
     pub fn ref_name(&self, r: &UnitRef) -> Option<&str> {
         match r.kind {

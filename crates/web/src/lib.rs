@@ -13,13 +13,16 @@ mod i18n;
 mod pages;
 mod plan_upload;
 pub mod policy;
+mod reporting;
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::from_fn_with_state;
+use kehoach_domain::clock::Clock;
 use kehoach_store::Store;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -32,6 +35,17 @@ pub use error::WebError;
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    /// The time, through a seam: tests set it to any date.
+    pub clock: Arc<dyn Clock>,
+}
+
+/// The real time.
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        chrono::Utc::now()
+    }
 }
 
 /// Every route of the application with the action it performs: what the router is built from,
@@ -49,9 +63,17 @@ pub fn router(store: Store) -> Router {
     with_routes(store, routes())
 }
 
+/// The application on a clock of the caller's (tests live on any date).
+pub fn router_at(store: Store, clock: Arc<dyn Clock>) -> Router {
+    app(AppState { store, clock }, routes())
+}
+
 /// The application over the given routes (tests add routes to show the guard at work).
 pub fn with_routes(store: Store, routes: policy::Routes) -> Router {
-    let state = AppState { store };
+    app(AppState { store, clock: Arc::new(SystemClock) }, routes)
+}
+
+fn app(state: AppState, routes: policy::Routes) -> Router {
     let (guarded, _) = routes.into_router(state.clone());
     let security = [
         (

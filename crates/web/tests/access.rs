@@ -97,6 +97,10 @@ fn expected(role: Option<Role>, action: Action) -> bool {
         ReadAudit => matches!(role, Role::Admin | Role::LanhDao | Role::DauMoi),
         ReadUnitContact => true,
         EditUnitContact => matches!(role, Role::Admin | Role::DauMoi | Role::DonVi),
+        ReadReport => matches!(role, Role::Admin | Role::LanhDao | Role::DauMoi | Role::DonVi),
+        EditReport => matches!(role, Role::DauMoi | Role::DonVi),
+        ReviewReport => role == Role::DauMoi,
+        ReadBoard => matches!(role, Role::Admin | Role::LanhDao | Role::DauMoi),
     }
 }
 
@@ -106,6 +110,7 @@ fn concrete(pattern: &str) -> String {
         .replace("{plan}", PLAN)
         .replace("{unit}", "ban-a")
         .replace("{code}", "I.1")
+        .replace("{period}", "2026-Q1")
         .replace("{user}", "nguoi-thu")
         .replace("{*path}", "style.css")
         .replace("{*rest}", "khong-co")

@@ -6,6 +6,7 @@
 mod audit;
 mod auth;
 mod plans;
+mod reports;
 mod units;
 
 use axum::Json;
@@ -45,6 +46,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = auth::routes(r);
     let r = audit::routes(r);
     let r = units::routes(r);
+    let r = reports::routes(r);
     r.get("/api/v1/openapi.json", Action::ReadPublic, openapi_json)
         .get("/api/{*rest}", Action::ReadPublic, api_not_found)
         .post("/api/{*rest}", Action::ReadPublic, api_not_found)

@@ -6,6 +6,7 @@ pub(crate) mod audit;
 pub(crate) mod contact;
 pub(crate) mod plan;
 mod plans_admin;
+pub(crate) mod reports;
 
 use askama::Template;
 use axum::http::StatusCode;
@@ -23,6 +24,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = admin::routes(r);
     let r = audit::routes(r);
     let r = plans_admin::routes(r);
+    let r = reports::routes(r);
     contact::routes(r)
 }
 

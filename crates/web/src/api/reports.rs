@@ -1,0 +1,265 @@
+//! The reporting cycle over the API: periods, a unit's report and its workflow, the board.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, NaiveDate, Utc};
+use kehoach_domain::Action;
+use kehoach_domain::report::{ReportBody, Step};
+use kehoach_store::Actor;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::AppState;
+use crate::auth::session::Viewer;
+use crate::client::ClientAddress;
+use crate::error::{ApiError, ErrorBody, ErrorDetail, InLang, NotFound, WebError};
+use crate::i18n::{RequestLang, Tr};
+use crate::policy::Routes;
+use crate::reporting::{self, BoardRow, ReportView, StepError};
+
+pub fn routes(r: Routes) -> Routes {
+    r.get("/api/v1/plans/{plan}/periods", Action::ReadPublic, periods)
+        .get("/api/v1/plans/{plan}/periods/{period}/reports/{unit}", Action::ReadReport, get_report)
+        .put("/api/v1/plans/{plan}/periods/{period}/reports/{unit}", Action::EditReport, put_report)
+        .post("/api/v1/plans/{plan}/periods/{period}/reports/{unit}/submit", Action::EditReport, submit)
+        .post("/api/v1/plans/{plan}/periods/{period}/reports/{unit}/accept", Action::ReviewReport, accept)
+        .post("/api/v1/plans/{plan}/periods/{period}/reports/{unit}/return", Action::ReviewReport, return_report)
+        .post("/api/v1/plans/{plan}/periods/{period}/reports/{unit}/reopen", Action::ReviewReport, reopen)
+        .get("/api/v1/plans/{plan}/periods/{period}/board", Action::ReadBoard, board)
+}
+
+/// A reporting period of the plan.
+#[derive(Serialize, ToSchema)]
+pub struct PeriodDto {
+    /// `2026-Q1` … `2026-Q4`, `2026-Y`.
+    id: String,
+    /// Reports arriving at or after this instant are late.
+    deadline: DateTime<Utc>,
+    /// The day the plan names ("before the 5th" → the 5th).
+    deadline_day: NaiveDate,
+    deadline_before: bool,
+    data_from: NaiveDate,
+    data_to: NaiveDate,
+}
+
+/// The plan's periods with their deadlines and cut-offs.
+#[utoipa::path(get, path = "/api/v1/plans/{plan}/periods", params(("plan" = String, Path)), responses(
+    (status = 200, body = [PeriodDto]), (status = 404, body = ErrorBody)))]
+pub(super) async fn periods(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    Path(plan_id): Path<String>,
+) -> Result<Json<Vec<PeriodDto>>, ApiError> {
+    let plan = state
+        .store
+        .plan(&plan_id)
+        .await
+        .api(lang)?
+        .ok_or(ApiError { error: WebError::NotFound(NotFound::Plan), lang })?;
+    let periods = plan
+        .reporting
+        .periods(plan.year)
+        .map_err(|e| ApiError { error: WebError::Internal(format!("{e:?}")), lang })?;
+    Ok(Json(
+        periods
+            .into_iter()
+            .map(|p| PeriodDto {
+                id: p.id.to_string(),
+                deadline: p.deadline,
+                deadline_day: p.deadline_day,
+                deadline_before: plan.reporting.deadline_before,
+                data_from: p.data_from,
+                data_to: p.data_to,
+            })
+            .collect(),
+    ))
+}
+
+type ReportPath = Path<(String, String, String)>;
+
+/// A unit's report: the stored one, or a new draft prefilled with what concerns the unit
+/// (version 0).
+#[utoipa::path(get, path = "/api/v1/plans/{plan}/periods/{period}/reports/{unit}",
+    params(("plan" = String, Path), ("period" = String, Path, description = "`2026-Q1`"), ("unit" = String, Path)),
+    responses((status = 200, body = ReportView), (status = 404, body = ErrorBody)))]
+pub(super) async fn get_report(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    Path((plan, period, unit)): ReportPath,
+) -> Result<Json<ReportView>, ApiError> {
+    let ctx = reporting::context(&state, &plan, &period, &unit).await.api(lang)?;
+    let stored = state.store.report(&plan, &period, &unit).await.api(lang)?;
+    Ok(Json(reporting::view(&ctx, stored.as_ref(), state.clock.now(), lang)))
+}
+
+/// A save or a submission: the content and the version it was made from.
+#[derive(Deserialize, ToSchema)]
+pub struct ReportEdit {
+    /// The `version` of the report the edit started from (0 for a new report).
+    version: i32,
+    /// The content; for a submission, omitted means "what is saved".
+    body: Option<ReportBody>,
+}
+
+/// A review step: the version seen, and the reason for a return or a reopening.
+#[derive(Deserialize, ToSchema)]
+pub struct ReviewStep {
+    version: i32,
+    #[serde(default)]
+    reason: String,
+}
+
+/// The answer to a conflicting write: the report as it is now. Nothing was written.
+#[derive(Serialize, ToSchema)]
+pub struct ConflictBody {
+    error: ErrorDetail,
+    current: ReportView,
+}
+
+type JsonBody<T> = Result<Json<T>, axum::extract::rejection::JsonRejection>;
+
+fn read<T>(body: JsonBody<T>, lang: kehoach_domain::Lang) -> Result<T, ApiError> {
+    body.map(|Json(b)| b).map_err(|e| ApiError {
+        error: WebError::Invalid(Tr::new(lang).with("error-bad-json", "detail", e.body_text())),
+        lang,
+    })
+}
+
+async fn run(
+    state: &AppState,
+    viewer: &Viewer,
+    address: Option<String>,
+    (plan, period, unit): (String, String, String),
+    step: Step,
+    version: i32,
+    body: Option<ReportBody>,
+    lang: kehoach_domain::Lang,
+) -> Result<Response, ApiError> {
+    let signed = viewer.0.as_ref().ok_or(ApiError { error: WebError::NotSignedIn, lang })?;
+    let ctx = reporting::context(state, &plan, &period, &unit).await.api(lang)?;
+    let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
+    match reporting::apply(state, &ctx, step, version, body.as_ref(), actor, lang).await {
+        Ok(view) => Ok(Json(view).into_response()),
+        Err(StepError::Refused(message)) => Err(ApiError { error: WebError::Conflict(message), lang }),
+        Err(StepError::Conflict(current)) => {
+            let error = ErrorDetail { code: "conflict", message: Tr::new(lang).get("report-conflict") };
+            Ok((StatusCode::CONFLICT, Json(ConflictBody { error, current: *current })).into_response())
+        }
+        Err(StepError::Web(error)) => Err(ApiError { error, lang }),
+    }
+}
+
+/// Saves the draft. A write at an older version than stored is refused with 409 and the
+/// current report: nothing is overwritten.
+#[utoipa::path(put, path = "/api/v1/plans/{plan}/periods/{period}/reports/{unit}", request_body = ReportEdit,
+    params(("plan" = String, Path), ("period" = String, Path), ("unit" = String, Path)),
+    responses((status = 200, body = ReportView), (status = 409, body = ConflictBody), (status = 422, body = ErrorBody)))]
+pub(super) async fn put_report(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    viewer: Viewer,
+    ClientAddress(address): ClientAddress,
+    Path(path): ReportPath,
+    edit: JsonBody<ReportEdit>,
+) -> Result<Response, ApiError> {
+    let edit = read(edit, lang)?;
+    let body =
+        edit.body.ok_or_else(|| ApiError { error: WebError::Invalid(Tr::new(lang).get("report-no-body")), lang })?;
+    run(&state, &viewer, address, path, Step::Save, edit.version, Some(body), lang).await
+}
+
+/// Submits the report (with the content sent, or what is saved); late after the deadline.
+#[utoipa::path(post, path = "/api/v1/plans/{plan}/periods/{period}/reports/{unit}/submit", request_body = ReportEdit,
+    params(("plan" = String, Path), ("period" = String, Path), ("unit" = String, Path)),
+    responses((status = 200, body = ReportView), (status = 409, body = ConflictBody)))]
+pub(super) async fn submit(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    viewer: Viewer,
+    ClientAddress(address): ClientAddress,
+    Path(path): ReportPath,
+    edit: JsonBody<ReportEdit>,
+) -> Result<Response, ApiError> {
+    let edit = read(edit, lang)?;
+    run(&state, &viewer, address, path, Step::Submit, edit.version, edit.body, lang).await
+}
+
+/// Accepts a submitted report; it is locked.
+#[utoipa::path(post, path = "/api/v1/plans/{plan}/periods/{period}/reports/{unit}/accept", request_body = ReviewStep,
+    params(("plan" = String, Path), ("period" = String, Path), ("unit" = String, Path)),
+    responses((status = 200, body = ReportView), (status = 409, body = ConflictBody)))]
+pub(super) async fn accept(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    viewer: Viewer,
+    ClientAddress(address): ClientAddress,
+    Path(path): ReportPath,
+    step: JsonBody<ReviewStep>,
+) -> Result<Response, ApiError> {
+    let step = read(step, lang)?;
+    run(&state, &viewer, address, path, Step::Accept, step.version, None, lang).await
+}
+
+/// Returns a submitted report to its unit, with the reason.
+#[utoipa::path(post, path = "/api/v1/plans/{plan}/periods/{period}/reports/{unit}/return", request_body = ReviewStep,
+    params(("plan" = String, Path), ("period" = String, Path), ("unit" = String, Path)),
+    responses((status = 200, body = ReportView), (status = 409, body = ConflictBody)))]
+pub(super) async fn return_report(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    viewer: Viewer,
+    ClientAddress(address): ClientAddress,
+    Path(path): ReportPath,
+    step: JsonBody<ReviewStep>,
+) -> Result<Response, ApiError> {
+    let step = read(step, lang)?;
+    run(&state, &viewer, address, path, Step::Return { reason: step.reason }, step.version, None, lang).await
+}
+
+/// Opens an accepted report again, with the reason.
+#[utoipa::path(post, path = "/api/v1/plans/{plan}/periods/{period}/reports/{unit}/reopen", request_body = ReviewStep,
+    params(("plan" = String, Path), ("period" = String, Path), ("unit" = String, Path)),
+    responses((status = 200, body = ReportView), (status = 409, body = ConflictBody)))]
+pub(super) async fn reopen(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    viewer: Viewer,
+    ClientAddress(address): ClientAddress,
+    Path(path): ReportPath,
+    step: JsonBody<ReviewStep>,
+) -> Result<Response, ApiError> {
+    let step = read(step, lang)?;
+    run(&state, &viewer, address, path, Step::Reopen { reason: step.reason }, step.version, None, lang).await
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct BoardQuery {
+    /// `csv` for a spreadsheet (UTF-8 with BOM).
+    format: Option<String>,
+}
+
+/// Every reporting unit's standing for the period.
+#[utoipa::path(get, path = "/api/v1/plans/{plan}/periods/{period}/board",
+    params(("plan" = String, Path), ("period" = String, Path), BoardQuery),
+    responses((status = 200, body = [BoardRow]), (status = 404, body = ErrorBody)))]
+pub(super) async fn board(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    Path((plan, period)): Path<(String, String)>,
+    Query(q): Query<BoardQuery>,
+) -> Result<Response, ApiError> {
+    let (plan, period) = reporting::plan_period(&state, &plan, &period).await.api(lang)?;
+    let rows = reporting::board(&state, &plan, &period).await.api(lang)?;
+    if q.format.as_deref() == Some("csv") {
+        let csv = crate::pages::reports::board_csv(&rows, lang).map_err(|e| ApiError { error: e, lang })?;
+        let name = format!("attachment; filename=\"{}-{}.csv\"", plan.id, period.id);
+        return Ok((
+            [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, name)],
+            csv,
+        )
+            .into_response());
+    }
+    Ok(Json(rows).into_response())
+}

@@ -1,0 +1,235 @@
+//! The reporting cycle over the web: a unit's report for a period, read and moved through its
+//! workflow, shared by the pages and the API.
+
+use chrono::{DateTime, Utc};
+use kehoach_domain::period::{Period, PeriodId};
+use kehoach_domain::report::{self, Refusal, ReportBody, ReportState, Standing, Step};
+use kehoach_domain::{Lang, Plan, Unit};
+use kehoach_store::{Actor, ReportWrite, StoredReport, WriteOutcome};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::AppState;
+use crate::error::{NotFound, WebError};
+use crate::i18n::Tr;
+
+/// The plan, the period and the unit a report belongs to.
+pub struct ReportContext {
+    pub plan: Plan,
+    pub period: Period,
+    pub unit: Unit,
+}
+
+/// Finds the plan and period; unknown ones are not found.
+pub async fn plan_period(state: &AppState, plan_id: &str, period: &str) -> Result<(Plan, Period), WebError> {
+    let plan = state.store.plan(plan_id).await?.ok_or(WebError::NotFound(NotFound::Plan))?;
+    let id: PeriodId = period.parse().map_err(|()| WebError::NotFound(NotFound::Page))?;
+    let year = match id {
+        PeriodId::Quarter { year, .. } | PeriodId::Year(year) => year,
+    };
+    if year != plan.year {
+        return Err(WebError::NotFound(NotFound::Page));
+    }
+    let period = plan.reporting.period(id).map_err(|e| WebError::Internal(format!("plan {plan_id}: {e:?}")))?;
+    Ok((plan, period))
+}
+
+/// Finds the plan, period and reporting unit; unknown ones are not found.
+pub async fn context(state: &AppState, plan_id: &str, period: &str, unit: &str) -> Result<ReportContext, WebError> {
+    let (plan, period) = plan_period(state, plan_id, period).await?;
+    let unit = plan.reporting_units().find(|u| u.code == unit).cloned().ok_or(WebError::NotFound(NotFound::Unit))?;
+    Ok(ReportContext { plan, period, unit })
+}
+
+/// Why the form is locked, in words.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Lock {
+    /// `awaiting_review`, `locked`, `past_deadline`.
+    pub code: &'static str,
+    pub message: String,
+}
+
+pub fn refusal_key(r: Refusal) -> (&'static str, &'static str) {
+    match r {
+        Refusal::AwaitingReview => ("awaiting_review", "refusal-awaiting-review"),
+        Refusal::Locked => ("locked", "refusal-locked"),
+        Refusal::PastDeadline => ("past_deadline", "refusal-past-deadline"),
+        Refusal::NotSubmitted => ("not_submitted", "refusal-not-submitted"),
+        Refusal::NotAccepted => ("not_accepted", "refusal-not-accepted"),
+        Refusal::ReasonRequired => ("reason_required", "refusal-reason-required"),
+    }
+}
+
+/// A unit's report as the API and the form show it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReportView {
+    pub plan: String,
+    pub period: String,
+    pub unit: String,
+    pub unit_name: String,
+    pub state: ReportState,
+    pub standing: Standing,
+    pub late: bool,
+    /// Send it back with the next write: a write at an older version is a conflict (409).
+    pub version: i32,
+    pub body: ReportBody,
+    pub completeness: u8,
+    pub return_reason: Option<String>,
+    pub deadline: DateTime<Utc>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub accepted_at: Option<DateTime<Utc>>,
+    pub updated_by: Option<String>,
+    pub updated_at: Option<DateTime<Utc>>,
+    /// Set when the unit cannot change the report now, saying why.
+    pub lock: Option<Lock>,
+}
+
+pub fn view(ctx: &ReportContext, stored: Option<&StoredReport>, now: DateTime<Utc>, lang: Lang) -> ReportView {
+    let template = ReportBody::prefilled(&ctx.plan, &ctx.unit.code);
+    let body = stored.map_or_else(|| template.clone(), |s| s.body.fitted_to(&template));
+    let state = stored.map_or(ReportState::Draft, |s| s.state);
+    let late_allowed = ctx.plan.reporting.late_submission;
+    let t = Tr::new(lang);
+    ReportView {
+        plan: ctx.plan.id.clone(),
+        period: ctx.period.id.to_string(),
+        unit: ctx.unit.code.clone(),
+        unit_name: ctx.unit.name.clone(),
+        state,
+        standing: report::standing(stored.map(|s| (s.state, s.late)), now, ctx.period.deadline),
+        late: stored.is_some_and(|s| s.late),
+        version: stored.map_or(0, |s| s.version),
+        completeness: body.completeness(),
+        body,
+        return_reason: stored.and_then(|s| s.return_reason.clone()),
+        deadline: ctx.period.deadline,
+        submitted_at: stored.and_then(|s| s.submitted_at),
+        accepted_at: stored.and_then(|s| s.accepted_at),
+        updated_by: stored.map(|s| s.updated_by.clone()),
+        updated_at: stored.map(|s| s.updated_at),
+        lock: report::lock_reason(state, now, ctx.period.deadline, late_allowed).map(|r| {
+            let (code, key) = refusal_key(r);
+            Lock { code, message: t.get(key) }
+        }),
+    }
+}
+
+/// What a step came to, when it did not go through.
+pub enum StepError {
+    /// The workflow refuses it; the reason is in the user's language.
+    Refused(String),
+    /// Someone wrote first; here is the report as it is now.
+    Conflict(Box<ReportView>),
+    Web(WebError),
+}
+
+impl From<WebError> for StepError {
+    fn from(e: WebError) -> StepError {
+        StepError::Web(e)
+    }
+}
+
+impl From<kehoach_store::StoreError> for StepError {
+    fn from(e: kehoach_store::StoreError) -> StepError {
+        StepError::Web(e.into())
+    }
+}
+
+fn action_of(step: &Step) -> &'static str {
+    match step {
+        Step::Save => "report.save",
+        Step::Submit => "report.submit",
+        Step::Accept => "report.accept",
+        Step::Return { .. } => "report.return",
+        Step::Reopen { .. } => "report.reopen",
+    }
+}
+
+/// Moves the report one step, at the version the user saw, with the content they sent (for a
+/// save or a submission).
+pub async fn apply(
+    state: &AppState,
+    ctx: &ReportContext,
+    step: Step,
+    version: i32,
+    sent: Option<&ReportBody>,
+    actor: Actor<'_>,
+    lang: Lang,
+) -> Result<ReportView, StepError> {
+    let now = state.clock.now();
+    let stored = state.store.report(&ctx.plan.id, &ctx.period.id.to_string(), &ctx.unit.code).await?;
+    if stored.as_ref().map_or(0, |s| s.version) != version {
+        return Err(StepError::Conflict(Box::new(view(ctx, stored.as_ref(), now, lang))));
+    }
+    let current = stored.as_ref().map_or(ReportState::Draft, |s| s.state);
+    let outcome = report::step(current, &step, now, ctx.period.deadline, ctx.plan.reporting.late_submission)
+        .map_err(|r| StepError::Refused(Tr::new(lang).get(refusal_key(r).1)))?;
+    let template = ReportBody::prefilled(&ctx.plan, &ctx.unit.code);
+    let body = match (sent, &stored) {
+        (Some(b), _) if matches!(step, Step::Save | Step::Submit) => b.fitted_to(&template),
+        (_, Some(s)) => s.body.fitted_to(&template),
+        (_, None) => template,
+    };
+    let reason = match &step {
+        Step::Return { reason } | Step::Reopen { reason } => Some(reason.trim().to_owned()),
+        // A resubmission keeps the reason it answers until the report is accepted.
+        _ => stored.as_ref().and_then(|s| s.return_reason.clone()).filter(|_| outcome.state != ReportState::Accepted),
+    };
+    let period = ctx.period.id.to_string();
+    let write = ReportWrite {
+        plan: &ctx.plan.id,
+        period: &period,
+        unit: &ctx.unit.code,
+        expected_version: version,
+        state: outcome.state,
+        late: outcome.late,
+        body: &body,
+        return_reason: reason.as_deref(),
+        action: action_of(&step),
+        now,
+    };
+    match state.store.write_report(&write, actor).await? {
+        WriteOutcome::Written(r) => Ok(view(ctx, Some(&r), now, lang)),
+        WriteOutcome::Conflict(current) => Err(StepError::Conflict(Box::new(view(ctx, current.as_ref(), now, lang)))),
+    }
+}
+
+/// A unit's line on the timeliness board.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct BoardRow {
+    pub unit: String,
+    pub unit_name: String,
+    pub sample: bool,
+    pub standing: Standing,
+    /// Whether the last submission came on time (`None`: not submitted yet).
+    pub on_time: Option<bool>,
+    pub completeness: u8,
+    /// Seconds until the deadline; negative once it has passed.
+    pub seconds_left: i64,
+    pub updated_at: Option<DateTime<Utc>>,
+    pub return_reason: Option<String>,
+}
+
+/// Every reporting unit's standing for a period.
+pub async fn board(state: &AppState, plan: &Plan, period: &Period) -> Result<Vec<BoardRow>, WebError> {
+    let now = state.clock.now();
+    let reports = state.store.reports(&plan.id, &period.id.to_string()).await?;
+    Ok(plan
+        .reporting_units()
+        .map(|u| {
+            let r = reports.iter().find(|r| r.unit == u.code);
+            let template = ReportBody::prefilled(plan, &u.code);
+            BoardRow {
+                unit: u.code.clone(),
+                unit_name: u.name.clone(),
+                sample: u.sample,
+                standing: report::standing(r.map(|r| (r.state, r.late)), now, period.deadline),
+                on_time: r.filter(|r| r.submitted_at.is_some()).map(|r| !r.late),
+                completeness: r.map_or(0, |r| r.body.fitted_to(&template).completeness()),
+                seconds_left: (period.deadline - now).num_seconds(),
+                updated_at: r.map(|r| r.updated_at),
+                return_reason: r.and_then(|r| r.return_reason.clone()),
+            }
+        })
+        .collect())
+}
