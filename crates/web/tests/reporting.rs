@@ -1,0 +1,283 @@
+//! The reporting cycle over HTTP: deadlines, the whole workflow and every refused step,
+//! conflicting saves, late and missing reports as the clock moves, the board and its CSV.
+
+use std::sync::Arc;
+
+use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum_test::{TestRequest, TestServer};
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use kehoach_domain::clock::FixedClock;
+use kehoach_domain::{Role, Unit, UnitKind};
+use kehoach_store::{Actor, NewUser, Store, on_both_databases};
+use kehoach_web::auth::session;
+use serde_json::{Value, json};
+
+const TEST: Actor<'static> = Actor { name: "test", address: None };
+const REPORT: &str = "/api/v1/plans/muong-la-2026/periods/2026-Q1/reports/ban-a";
+
+fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, m, d, h, min, 0).unwrap()
+}
+
+/// 5 March 2026, 00:00 in Vietnam: the Q1 deadline.
+fn q1_deadline() -> DateTime<Utc> {
+    at(2026, 3, 4, 17, 0)
+}
+
+struct World {
+    server: TestServer,
+    clock: Arc<FixedClock>,
+    village: (String, String),
+    officer: (String, String),
+    leader: (String, String),
+}
+
+async fn session_of(store: &Store, username: &str) -> (String, String) {
+    let user = store.user(username).await.unwrap().unwrap();
+    let token = session::new_token();
+    let csrf = session::new_token();
+    let now = Utc::now();
+    store
+        .create_session(user.id, &session::token_hash(&token), &csrf, None, now, now + Duration::hours(1))
+        .await
+        .unwrap();
+    (format!("{}={token}", session::COOKIE), csrf)
+}
+
+async fn world(store: Store) -> World {
+    store.import_plan(&kehoach_plan::parse(kehoach_plan::DEFAULT_PLAN).unwrap(), TEST).await.unwrap();
+    let village =
+        |code: &str, name: &str| Unit { code: code.into(), name: name.into(), kind: UnitKind::Village, sample: true };
+    store
+        .add_units("muong-la", &[village("ban-a", "Bản A (mẫu)"), village("ban-b", "Bản B (mẫu)")], TEST)
+        .await
+        .unwrap();
+    for (username, role, unit) in
+        [("ban-a", Role::DonVi, Some("ban-a")), ("dau-moi", Role::DauMoi, None), ("lanh-dao", Role::LanhDao, None)]
+    {
+        let new = NewUser {
+            username: username.into(),
+            full_name: username.into(),
+            role,
+            province: None,
+            commune: Some("muong-la".into()),
+            unit: unit.map(Into::into),
+            password_hash: "$argon2id$unused".into(),
+            must_change_password: false,
+        };
+        store.add_user(&new, TEST).await.unwrap().unwrap();
+    }
+    let clock = Arc::new(FixedClock::new(at(2026, 3, 1, 2, 0)));
+    let server = TestServer::new(kehoach_web::router_at(store.clone(), clock.clone()));
+    World {
+        village: session_of(&store, "ban-a").await,
+        officer: session_of(&store, "dau-moi").await,
+        leader: session_of(&store, "lanh-dao").await,
+        server,
+        clock,
+    }
+}
+
+fn as_user(request: TestRequest, who: &(String, String)) -> TestRequest {
+    request
+        .add_header(HeaderName::from_static("cookie"), HeaderValue::from_str(&who.0).unwrap())
+        .add_header(HeaderName::from_static("x-csrf-token"), HeaderValue::from_str(&who.1).unwrap())
+}
+
+on_both_databases!(
+    async fn periods_come_from_the_plan(store) {
+        let w = world(store).await;
+        let periods = w.server.get("/api/v1/plans/muong-la-2026/periods").await.json::<Vec<Value>>();
+        let ids: Vec<&str> = periods.iter().map(|p| p["id"].as_str().unwrap()).collect();
+        assert_eq!(ids, ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4", "2026-Y"]);
+        assert_eq!(periods[0]["deadline"], "2026-03-04T17:00:00Z");
+        assert_eq!(periods[0]["deadline_day"], "2026-03-05");
+        assert_eq!(periods[1]["deadline"], "2026-06-04T17:00:00Z");
+        assert_eq!(periods[0]["data_from"], "2025-12-15");
+        assert_eq!(periods[0]["data_to"], "2026-03-14");
+        let page = w.server.get("/plans/muong-la-2026/periods").await;
+        assert_eq!(page.status_code(), StatusCode::OK);
+        assert!(page.text().contains("05/03/2026"));
+    }
+);
+
+on_both_databases!(
+    /// The village fills and submits, the focal officer returns it with a reason, the village
+    /// sees the reason, fixes and resubmits, the officer accepts: on time on the board.
+    async fn the_whole_cycle_and_every_refused_step(store) {
+        let w = world(store).await;
+        let fresh = as_user(w.server.get(REPORT), &w.village).await.json::<Value>();
+        assert_eq!(fresh["version"], 0);
+        assert_eq!(fresh["state"], "draft");
+        assert_eq!(fresh["standing"], "not_started");
+        // Prefilled with what concerns a village: tasks coordinated through "các bản, tiểu khu".
+        let tasks: Vec<&str> = fresh["body"]["tasks"].as_array().unwrap().iter().map(|t| t["task"].as_str().unwrap()).collect();
+        assert!(tasks.contains(&"I.1") && tasks.contains(&"IV.1"), "{tasks:?}");
+        assert!(!tasks.contains(&"II.1"), "II.1 is for Phòng Kinh tế and cooperatives");
+        let figures: Vec<&str> = fresh["body"]["figures"].as_array().unwrap().iter().map(|f| f["indicator"].as_str().unwrap()).collect();
+        assert!(figures.contains(&"IV.1"), "{figures:?}");
+
+        let mut body = fresh["body"].clone();
+        body["activities"] = json!("Tuyên truyền 02 buổi tại nhà văn hoá bản");
+        let saved = as_user(w.server.put(REPORT), &w.village).json(&json!({"version": 0, "body": body})).await;
+        assert_eq!(saved.status_code(), StatusCode::OK);
+        assert_eq!(saved.json::<Value>()["version"], 1);
+
+        // The officer cannot accept a draft; the village cannot review.
+        let early = as_user(w.server.post(&format!("{REPORT}/accept")), &w.officer).json(&json!({"version": 1})).await;
+        assert_eq!(early.status_code(), StatusCode::CONFLICT);
+        assert_eq!(early.json::<Value>()["error"]["message"], "Chỉ báo cáo đã gửi mới chấp nhận hoặc trả lại được.");
+        let not_theirs = as_user(w.server.post(&format!("{REPORT}/accept")), &w.village).json(&json!({"version": 1})).await;
+        assert_eq!(not_theirs.status_code(), StatusCode::FORBIDDEN);
+
+        let submitted = as_user(w.server.post(&format!("{REPORT}/submit")), &w.village).json(&json!({"version": 1})).await;
+        assert_eq!(submitted.json::<Value>()["state"], "submitted");
+        assert_eq!(submitted.json::<Value>()["standing"], "submitted_on_time");
+        // Waiting for review: the form is locked and says why.
+        let locked = as_user(w.server.put(REPORT), &w.village).json(&json!({"version": 2, "body": body})).await;
+        assert_eq!(locked.status_code(), StatusCode::CONFLICT);
+        let view = as_user(w.server.get(REPORT), &w.village).await.json::<Value>();
+        assert_eq!(view["lock"]["code"], "awaiting_review");
+
+        let no_reason = as_user(w.server.post(&format!("{REPORT}/return")), &w.officer).json(&json!({"version": 2, "reason": " "})).await;
+        assert_eq!(no_reason.json::<Value>()["error"]["message"], "Hãy ghi lý do.");
+        let returned = as_user(w.server.post(&format!("{REPORT}/return")), &w.officer)
+            .json(&json!({"version": 2, "reason": "Bổ sung số lượt tuyên truyền (chỉ tiêu IV.1)"}))
+            .await;
+        assert_eq!(returned.json::<Value>()["state"], "returned");
+
+        // The village sees the reason on its form, fixes and resubmits.
+        let page = as_user(w.server.get("/plans/muong-la-2026/periods/2026-Q1/reports/ban-a"), &w.village).await.text();
+        assert!(page.contains("Bổ sung số lượt tuyên truyền (chỉ tiêu IV.1)"));
+        let mut fixed = as_user(w.server.get(REPORT), &w.village).await.json::<Value>();
+        let iv1 = fixed["body"]["figures"].as_array_mut().unwrap().iter_mut().find(|f| f["indicator"] == "IV.1").unwrap();
+        iv1["value"] = json!(2.0);
+        let resubmitted = as_user(w.server.post(&format!("{REPORT}/submit")), &w.village)
+            .json(&json!({"version": 3, "body": fixed["body"]}))
+            .await
+            .json::<Value>();
+        assert_eq!(resubmitted["state"], "submitted");
+        let accepted = as_user(w.server.post(&format!("{REPORT}/accept")), &w.officer).json(&json!({"version": 4})).await.json::<Value>();
+        assert_eq!(accepted["state"], "accepted");
+        assert_eq!(accepted["lock"]["code"], "locked");
+        assert_eq!(accepted["return_reason"], Value::Null);
+
+        let board = as_user(w.server.get("/api/v1/plans/muong-la-2026/periods/2026-Q1/board"), &w.leader).await.json::<Vec<Value>>();
+        let a = board.iter().find(|r| r["unit"] == "ban-a").unwrap();
+        assert_eq!(a["standing"], "accepted");
+        assert_eq!(a["on_time"], true);
+        let b = board.iter().find(|r| r["unit"] == "ban-b").unwrap();
+        assert_eq!(b["standing"], "not_started");
+        assert!(!board.iter().any(|r| r["unit"] == "so-khcn" || r["unit"] == "ubnd"), "outside bodies do not report");
+
+        // Accepted is locked; reopening needs a reason and opens it again.
+        let reopened = as_user(w.server.post(&format!("{REPORT}/reopen")), &w.officer).json(&json!({"version": 5, "reason": "Sửa số liệu"})).await;
+        assert_eq!(reopened.json::<Value>()["state"], "returned");
+        let reopen_again = as_user(w.server.post(&format!("{REPORT}/reopen")), &w.officer).json(&json!({"version": 6, "reason": "x"})).await;
+        assert_eq!(reopen_again.status_code(), StatusCode::CONFLICT);
+    }
+);
+
+on_both_databases!(
+    /// Two people save the same report: the second gets 409 and the current report; nothing of
+    /// the first is overwritten.
+    async fn concurrent_saves_conflict_and_lose_nothing(store) {
+        let w = world(store).await;
+        let fresh = as_user(w.server.get(REPORT), &w.village).await.json::<Value>();
+        let mut first = fresh["body"].clone();
+        first["difficulties"] = json!("Thiếu loa truyền thanh");
+        let mut second = fresh["body"].clone();
+        second["difficulties"] = json!("Đường đi lại khó khăn");
+        let ok = as_user(w.server.put(REPORT), &w.village).json(&json!({"version": 0, "body": first})).await;
+        assert_eq!(ok.status_code(), StatusCode::OK);
+        let clash = as_user(w.server.put(REPORT), &w.officer).json(&json!({"version": 0, "body": second})).await;
+        assert_eq!(clash.status_code(), StatusCode::CONFLICT);
+        let body = clash.json::<Value>();
+        assert_eq!(body["error"]["code"], "conflict");
+        assert_eq!(body["current"]["body"]["difficulties"], "Thiếu loa truyền thanh");
+        assert_eq!(body["current"]["version"], 1);
+        let stored = as_user(w.server.get(REPORT), &w.village).await.json::<Value>();
+        assert_eq!(stored["body"]["difficulties"], "Thiếu loa truyền thanh");
+
+        // The same through the form: the page says so and keeps what the second person typed.
+        let page = as_user(w.server.post("/plans/muong-la-2026/periods/2026-Q1/reports/ban-a"), &w.officer)
+            .form(&[("csrf", w.officer.1.as_str()), ("version", "0"), ("intent", "save"), ("difficulties", "Đường đi lại khó khăn")])
+            .await;
+        assert_eq!(page.status_code(), StatusCode::CONFLICT);
+        let text = page.text();
+        assert!(text.contains("Đường đi lại khó khăn"), "the second person's text is kept in the form");
+        assert!(text.contains("vừa được người khác lưu"));
+
+        // Saving again with the version shown is a deliberate overwrite, and works.
+        let again = as_user(w.server.post("/plans/muong-la-2026/periods/2026-Q1/reports/ban-a"), &w.officer)
+            .form(&[("csrf", w.officer.1.as_str()), ("version", "1"), ("intent", "save"), ("difficulties", "Đường đi lại khó khăn")])
+            .await;
+        assert_eq!(again.status_code(), StatusCode::SEE_OTHER);
+        assert_eq!(as_user(w.server.get(REPORT), &w.village).await.json::<Value>()["body"]["difficulties"], "Đường đi lại khó khăn");
+        // A figure that is not a number is a clear 422.
+        let bad = as_user(w.server.post("/plans/muong-la-2026/periods/2026-Q1/reports/ban-a"), &w.village)
+            .form(&[("csrf", w.village.1.as_str()), ("version", "2"), ("intent", "save"), ("figure.IV.1.value", "hai")])
+            .await;
+        assert_eq!(bad.status_code(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(bad.text().contains("Số liệu của chỉ tiêu IV.1 phải là một số không âm"));
+    }
+);
+
+on_both_databases!(
+    /// As the clock passes the deadline: not started becomes missing, a submission is late.
+    async fn late_and_missing_as_the_clock_moves(store) {
+        let w = world(store).await;
+        let board = |w: &World| {
+            let req = as_user(w.server.get("/api/v1/plans/muong-la-2026/periods/2026-Q1/board"), &w.leader);
+            async move { req.await.json::<Vec<Value>>() }
+        };
+        w.clock.set(q1_deadline() - Duration::seconds(1));
+        assert!(board(&w).await.iter().all(|r| r["standing"] == "not_started"));
+        w.clock.set(q1_deadline());
+        assert!(board(&w).await.iter().all(|r| r["standing"] == "missing"));
+
+        let fresh = as_user(w.server.get(REPORT), &w.village).await.json::<Value>();
+        let late = as_user(w.server.post(&format!("{REPORT}/submit")), &w.village).json(&json!({"version": 0, "body": fresh["body"]})).await;
+        assert_eq!(late.status_code(), StatusCode::OK);
+        assert_eq!(late.json::<Value>()["late"], true);
+        let rows = board(&w).await;
+        let a = rows.iter().find(|r| r["unit"] == "ban-a").unwrap();
+        assert_eq!(a["standing"], "submitted_late");
+        assert_eq!(a["on_time"], false);
+        assert!(a["seconds_left"].as_i64().unwrap() <= 0);
+
+        // Q2 is still open at that moment.
+        let q2 = as_user(w.server.get("/api/v1/plans/muong-la-2026/periods/2026-Q2/board"), &w.leader).await.json::<Vec<Value>>();
+        assert!(q2.iter().all(|r| r["standing"] == "not_started"));
+        // Unknown periods and units are not found.
+        for path in ["/api/v1/plans/muong-la-2026/periods/2025-Q1/board", "/api/v1/plans/muong-la-2026/periods/2026-Q5/board"] {
+            assert_eq!(as_user(w.server.get(path), &w.leader).await.status_code(), StatusCode::NOT_FOUND, "{path}");
+        }
+        let outside = as_user(w.server.get("/api/v1/plans/muong-la-2026/periods/2026-Q1/reports/so-khcn"), &w.officer).await;
+        assert_eq!(outside.status_code(), StatusCode::NOT_FOUND);
+    }
+);
+
+on_both_databases!(
+    async fn the_board_page_and_its_csv(store) {
+        let w = world(store).await;
+        let fresh = as_user(w.server.get(REPORT), &w.village).await.json::<Value>();
+        as_user(w.server.post(&format!("{REPORT}/submit")), &w.village).json(&json!({"version": 0, "body": fresh["body"]})).await;
+        let page = as_user(w.server.get("/plans/muong-la-2026/periods/2026-Q1/board"), &w.officer).await;
+        assert_eq!(page.status_code(), StatusCode::OK);
+        let text = page.text();
+        assert!(text.contains("Bản A (mẫu)") && text.contains("Đã nộp đúng hạn") && text.contains("đúng hạn"));
+        let filtered = as_user(w.server.get("/plans/muong-la-2026/periods/2026-Q1/board?standing=not_started"), &w.officer).await.text();
+        assert!(filtered.contains("Bản B (mẫu)") && !filtered.contains(">Bản A (mẫu)<"));
+        let csv = as_user(w.server.get("/plans/muong-la-2026/periods/2026-Q1/board.csv"), &w.officer).await;
+        assert_eq!(csv.header("content-type"), "text/csv; charset=utf-8");
+        let bytes = csv.as_bytes().to_vec();
+        assert!(bytes.starts_with("\u{feff}".as_bytes()), "BOM for Excel");
+        let text = String::from_utf8(bytes).unwrap();
+        let mut lines = text.trim_start_matches('\u{feff}').lines();
+        assert_eq!(lines.next(), Some("Mã,Đơn vị,Tình trạng,Thời hạn,Mức đầy đủ,Cập nhật lần cuối,Lý do trả lại"));
+        assert!(text.contains("ban-a,Bản A (mẫu),Đã nộp đúng hạn,đúng hạn"), "{text}");
+        let api_csv = as_user(w.server.get("/api/v1/plans/muong-la-2026/periods/2026-Q1/board?format=csv"), &w.officer).await;
+        assert_eq!(api_csv.as_bytes().to_vec(), text.as_bytes().to_vec());
+    }
+);
