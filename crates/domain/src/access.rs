@@ -81,10 +81,18 @@ pub enum Action {
     ReviewReport,
     /// The timeliness board of a period.
     ReadBoard,
+    /// The consolidation of a period and the commune report's draft.
+    ReadConsolidation,
+    /// Write the commune report's narrative.
+    EditConsolidation,
+    /// Approve the commune report (it is then frozen).
+    ApproveConsolidation,
+    /// An approved commune report: what goes up to the province.
+    ReadCommuneReport,
 }
 
 impl Action {
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 17] = [
         Action::ReadPublic,
         Action::SignIn,
         Action::OwnAccount,
@@ -98,13 +106,23 @@ impl Action {
         Action::EditReport,
         Action::ReviewReport,
         Action::ReadBoard,
+        Action::ReadConsolidation,
+        Action::EditConsolidation,
+        Action::ApproveConsolidation,
+        Action::ReadCommuneReport,
     ];
 
     /// Whether the action changes nothing: what `cap_tren` may do across its province.
     pub fn is_read(self) -> bool {
         matches!(
             self,
-            Action::ReadPublic | Action::ReadAudit | Action::ReadUnitContact | Action::ReadReport | Action::ReadBoard
+            Action::ReadPublic
+                | Action::ReadAudit
+                | Action::ReadUnitContact
+                | Action::ReadReport
+                | Action::ReadBoard
+                | Action::ReadConsolidation
+                | Action::ReadCommuneReport
         )
     }
 }
@@ -152,7 +170,10 @@ fn role_may(role: Role, action: Action) -> bool {
         ReadReport => matches!(role, Admin | LanhDao | DauMoi | DonVi),
         EditReport => matches!(role, DauMoi | DonVi),
         ReviewReport => role == DauMoi,
-        ReadBoard => matches!(role, Admin | LanhDao | DauMoi),
+        ReadBoard | ReadConsolidation => matches!(role, Admin | LanhDao | DauMoi),
+        EditConsolidation => role == DauMoi,
+        ApproveConsolidation => role == LanhDao,
+        ReadCommuneReport => matches!(role, Admin | LanhDao | DauMoi | CapTren),
     }
 }
 

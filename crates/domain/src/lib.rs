@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod clock;
+pub mod consolidation;
 pub mod lang;
 pub mod layout;
 pub mod period;

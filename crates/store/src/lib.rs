@@ -4,6 +4,7 @@
 
 mod accounts;
 mod audit;
+mod commune_reports;
 pub mod entity;
 mod error;
 mod migration;
@@ -16,6 +17,7 @@ pub mod testing;
 
 pub use accounts::{NewUser, SessionRecord, UserProblem, UserRecord};
 pub use audit::{Actor, AuditEntry, AuditFilter};
+pub use commune_reports::{CommuneReportChange, CommuneReportRecord, CommuneWrite};
 pub use error::StoreError;
 pub use plans::{ImportOutcome, PlanSummary};
 pub use reports::{ReportVersion, ReportWrite, StoredReport, WriteOutcome};

@@ -2,6 +2,7 @@
 //! workflow, shared by the pages and the API.
 
 use chrono::{DateTime, Utc};
+use kehoach_domain::consolidation::Consolidation;
 use kehoach_domain::period::{Period, PeriodId};
 use kehoach_domain::report::{self, Refusal, ReportBody, ReportState, Standing, Step};
 use kehoach_domain::{Lang, Plan, Unit};
@@ -232,4 +233,88 @@ pub async fn board(state: &AppState, plan: &Plan, period: &Period) -> Result<Vec
             }
         })
         .collect())
+}
+
+/// The live consolidation of a period, from its accepted unit reports.
+pub async fn consolidation(state: &AppState, plan: &Plan, period: &Period) -> Result<Consolidation, WebError> {
+    let reports = state.store.reports(&plan.id, &period.id.to_string()).await?;
+    let accepted: Vec<(&Unit, ReportBody)> = plan
+        .reporting_units()
+        .filter_map(|u| {
+            reports
+                .iter()
+                .find(|r| r.unit == u.code && r.state == ReportState::Accepted)
+                .map(|r| (u, r.body.fitted_to(&ReportBody::prefilled(plan, &u.code))))
+        })
+        .collect();
+    let pairs: Vec<(&Unit, &ReportBody)> = accepted.iter().map(|(u, b)| (*u, b)).collect();
+    Ok(kehoach_domain::consolidation::consolidate(plan, &pairs))
+}
+
+/// The commune's report for a period: its narrative and the consolidation it stands on (frozen
+/// once approved).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CommuneReportView {
+    pub plan: String,
+    pub period: String,
+    pub approved: bool,
+    pub narrative: String,
+    /// Send it back with the next change (0: nothing stored yet).
+    pub version: i32,
+    pub consolidation: Consolidation,
+    pub updated_by: Option<String>,
+    pub updated_at: Option<DateTime<Utc>>,
+    pub approved_by: Option<String>,
+    pub approved_at: Option<DateTime<Utc>>,
+}
+
+pub async fn commune_report(state: &AppState, plan: &Plan, period: &Period) -> Result<CommuneReportView, WebError> {
+    let stored = state.store.commune_report(&plan.id, &period.id.to_string()).await?;
+    let consolidation = match stored.as_ref().and_then(|s| s.frozen_json.as_deref()) {
+        Some(frozen) => serde_json::from_str(frozen).map_err(|e| WebError::Internal(e.to_string()))?,
+        None => consolidation(state, plan, period).await?,
+    };
+    Ok(CommuneReportView {
+        plan: plan.id.clone(),
+        period: period.id.to_string(),
+        approved: stored.as_ref().is_some_and(|s| s.approved),
+        narrative: stored.as_ref().map(|s| s.narrative.clone()).unwrap_or_default(),
+        version: stored.as_ref().map_or(0, |s| s.version),
+        consolidation,
+        updated_by: stored.as_ref().map(|s| s.updated_by.clone()),
+        updated_at: stored.as_ref().map(|s| s.updated_at),
+        approved_by: stored.as_ref().and_then(|s| s.approved_by.clone()),
+        approved_at: stored.as_ref().and_then(|s| s.approved_at),
+    })
+}
+
+/// Saves the narrative or approves, at the version seen. `Err(Conflict)`: changed meanwhile or
+/// already approved.
+pub async fn change_commune_report(
+    state: &AppState,
+    plan: &Plan,
+    period: &Period,
+    version: i32,
+    narrative: Option<&str>,
+    actor: Actor<'_>,
+    lang: Lang,
+) -> Result<CommuneReportView, WebError> {
+    let period_id = period.id.to_string();
+    let now = state.clock.now();
+    let frozen;
+    let change = match narrative {
+        Some(text) => kehoach_store::CommuneReportChange::Narrative(text),
+        None => {
+            frozen = serde_json::to_string(&consolidation(state, plan, period).await?)
+                .map_err(|e| WebError::Internal(e.to_string()))?;
+            kehoach_store::CommuneReportChange::Approve { frozen_json: &frozen }
+        }
+    };
+    match state.store.write_commune_report(&plan.id, &period_id, version, change, actor, now).await? {
+        kehoach_store::CommuneWrite::Written(_) => commune_report(state, plan, period).await,
+        kehoach_store::CommuneWrite::Refused(current) => {
+            let key = if current.is_some_and(|c| c.approved) { "commune-report-frozen" } else { "report-conflict" };
+            Err(WebError::Conflict(Tr::new(lang).get(key)))
+        }
+    }
 }

@@ -100,7 +100,10 @@ fn expected(role: Option<Role>, action: Action) -> bool {
         ReadReport => matches!(role, Role::Admin | Role::LanhDao | Role::DauMoi | Role::DonVi),
         EditReport => matches!(role, Role::DauMoi | Role::DonVi),
         ReviewReport => role == Role::DauMoi,
-        ReadBoard => matches!(role, Role::Admin | Role::LanhDao | Role::DauMoi),
+        ReadBoard | ReadConsolidation => matches!(role, Role::Admin | Role::LanhDao | Role::DauMoi),
+        EditConsolidation => role == Role::DauMoi,
+        ApproveConsolidation => role == Role::LanhDao,
+        ReadCommuneReport => matches!(role, Role::Admin | Role::LanhDao | Role::DauMoi | Role::CapTren),
     }
 }
 

@@ -28,6 +28,8 @@ struct World {
     server: TestServer,
     clock: Arc<FixedClock>,
     village: (String, String),
+    village_b: (String, String),
+    province: (String, String),
     officer: (String, String),
     leader: (String, String),
 }
@@ -52,15 +54,19 @@ async fn world(store: Store) -> World {
         .add_units("muong-la", &[village("ban-a", "Bản A (mẫu)"), village("ban-b", "Bản B (mẫu)")], TEST)
         .await
         .unwrap();
-    for (username, role, unit) in
-        [("ban-a", Role::DonVi, Some("ban-a")), ("dau-moi", Role::DauMoi, None), ("lanh-dao", Role::LanhDao, None)]
-    {
+    for (username, role, unit) in [
+        ("ban-a", Role::DonVi, Some("ban-a")),
+        ("ban-b", Role::DonVi, Some("ban-b")),
+        ("dau-moi", Role::DauMoi, None),
+        ("lanh-dao", Role::LanhDao, None),
+        ("so-khcn", Role::CapTren, None),
+    ] {
         let new = NewUser {
             username: username.into(),
             full_name: username.into(),
             role,
-            province: None,
-            commune: Some("muong-la".into()),
+            province: Some("son-la".into()),
+            commune: (role != Role::CapTren).then(|| "muong-la".into()),
             unit: unit.map(Into::into),
             password_hash: "$argon2id$unused".into(),
             must_change_password: false,
@@ -71,6 +77,8 @@ async fn world(store: Store) -> World {
     let server = TestServer::new(kehoach_web::router_at(store.clone(), clock.clone()));
     World {
         village: session_of(&store, "ban-a").await,
+        village_b: session_of(&store, "ban-b").await,
+        province: session_of(&store, "so-khcn").await,
         officer: session_of(&store, "dau-moi").await,
         leader: session_of(&store, "lanh-dao").await,
         server,
@@ -279,5 +287,89 @@ on_both_databases!(
         assert!(text.contains("ban-a,Bản A (mẫu),Đã nộp đúng hạn,đúng hạn"), "{text}");
         let api_csv = as_user(w.server.get("/api/v1/plans/muong-la-2026/periods/2026-Q1/board?format=csv"), &w.officer).await;
         assert_eq!(api_csv.as_bytes().to_vec(), text.as_bytes().to_vec());
+    }
+);
+
+/// A village submits its report with the given IV.1 figure and difficulty; the officer accepts.
+async fn accepted_report(w: &World, unit: &str, who: &(String, String), figure: f64, difficulty: &str) {
+    let path = format!("/api/v1/plans/muong-la-2026/periods/2026-Q1/reports/{unit}");
+    let mut report = as_user(w.server.get(&path), who).await.json::<Value>();
+    report["body"]["difficulties"] = json!(difficulty);
+    for f in report["body"]["figures"].as_array_mut().unwrap() {
+        if f["indicator"] == "IV.1" {
+            f["value"] = json!(figure);
+        }
+    }
+    for t in report["body"]["tasks"].as_array_mut().unwrap() {
+        if t["task"] == "I.1" {
+            t["status"] = json!("in_progress");
+            t["note"] = json!(format!("Đã phổ biến tại {unit}"));
+        }
+    }
+    let submitted = as_user(w.server.post(&format!("{path}/submit")), who)
+        .json(&json!({"version": 0, "body": report["body"]}))
+        .await;
+    assert_eq!(submitted.status_code(), StatusCode::OK, "{}", submitted.text());
+    let accepted = as_user(w.server.post(&format!("{path}/accept")), &w.officer).json(&json!({"version": 1})).await;
+    assert_eq!(accepted.status_code(), StatusCode::OK);
+}
+
+on_both_databases!(
+    /// The commune report: the accepted reports' figures by unit and their total, each unit's
+    /// notes and difficulties; the officer writes, the leader approves, it is frozen, and the
+    /// province sees it only then.
+    async fn consolidation_approval_and_the_province(store) {
+        let w = world(store).await;
+        accepted_report(&w, "ban-a", &w.village, 2.0, "Thiếu loa truyền thanh").await;
+        accepted_report(&w, "ban-b", &w.village_b, 3.0, "Đường đi lại khó khăn").await;
+        let url = "/api/v1/plans/muong-la-2026/periods/2026-Q1/consolidation";
+        let c = as_user(w.server.get(url), &w.leader).await.json::<Value>();
+        assert_eq!(c["version"], 0);
+        assert_eq!(c["approved"], false);
+        assert_eq!(c["consolidation"]["accepted"], 2);
+        let iv1 = c["consolidation"]["indicators"].as_array().unwrap().iter().find(|i| i["code"] == "IV.1").unwrap();
+        assert_eq!(iv1["total"], 5.0);
+        let names: Vec<&str> = iv1["by_unit"].as_array().unwrap().iter().map(|f| f["unit_name"].as_str().unwrap()).collect();
+        assert_eq!(names, ["Bản A (mẫu)", "Bản B (mẫu)"]);
+        let i1 = c["consolidation"]["tasks"].as_array().unwrap().iter().find(|t| t["code"] == "I.1").unwrap();
+        assert_eq!(i1["lead"], Value::Null, "Phòng VHXH did not report");
+        assert_eq!(i1["coordinators"][1]["note"], "Đã phổ biến tại ban-b");
+        let difficulties: Vec<&str> = c["consolidation"]["difficulties"].as_array().unwrap().iter().map(|d| d["text"].as_str().unwrap()).collect();
+        assert_eq!(difficulties, ["Thiếu loa truyền thanh", "Đường đi lại khó khăn"]);
+        // A ratio's figures are not summed.
+        let i2 = c["consolidation"]["indicators"].as_array().unwrap().iter().find(|i| i["code"] == "I.2").unwrap();
+        assert_eq!(i2["total"], Value::Null);
+
+        // The province sees nothing before approval.
+        let report_url = "/api/v1/plans/muong-la-2026/periods/2026-Q1/commune-report";
+        assert_eq!(as_user(w.server.get(report_url), &w.province).await.status_code(), StatusCode::NOT_FOUND);
+        assert_eq!(as_user(w.server.get(url), &w.province).await.status_code(), StatusCode::FORBIDDEN);
+
+        let narrative = "Quý I/2026, các bản đã tổ chức 05 lượt tuyên truyền về KH, CN&ĐMST.";
+        let saved = as_user(w.server.put(url), &w.officer).json(&json!({"version": 0, "narrative": narrative})).await;
+        assert_eq!(saved.json::<Value>()["version"], 1);
+        let stale = as_user(w.server.put(url), &w.officer).json(&json!({"version": 0, "narrative": "cũ"})).await;
+        assert_eq!(stale.status_code(), StatusCode::CONFLICT);
+        assert_eq!(as_user(w.server.post(&format!("{url}/approve")), &w.officer).json(&json!({"version": 1})).await.status_code(), StatusCode::FORBIDDEN);
+        let approved = as_user(w.server.post(&format!("{url}/approve")), &w.leader).json(&json!({"version": 1})).await.json::<Value>();
+        assert_eq!(approved["approved"], true);
+        assert_eq!(approved["approved_by"], "lanh-dao");
+
+        // Frozen: a report reopened afterwards changes nothing of it, and it cannot be edited.
+        let reopen = as_user(w.server.post("/api/v1/plans/muong-la-2026/periods/2026-Q1/reports/ban-b/reopen"), &w.officer)
+            .json(&json!({"version": 2, "reason": "Sửa số liệu"}))
+            .await;
+        assert_eq!(reopen.status_code(), StatusCode::OK);
+        let after = as_user(w.server.get(url), &w.leader).await.json::<Value>();
+        assert_eq!(after["consolidation"]["accepted"], 2);
+        let edit = as_user(w.server.put(url), &w.officer).json(&json!({"version": 2, "narrative": "x"})).await;
+        assert_eq!(edit.status_code(), StatusCode::CONFLICT);
+        assert_eq!(edit.json::<Value>()["error"]["message"], "Báo cáo của xã đã được phê duyệt nên không sửa được nữa.");
+
+        let seen = as_user(w.server.get(report_url), &w.province).await.json::<Value>();
+        assert_eq!(seen["narrative"], narrative);
+        assert_eq!(seen["consolidation"]["indicators"].as_array().unwrap().iter().find(|i| i["code"] == "IV.1").unwrap()["total"], 5.0);
+        let page = as_user(w.server.get("/plans/muong-la-2026/periods/2026-Q1/consolidation"), &w.leader).await.text();
+        assert!(page.contains("đã phê duyệt") && page.contains("Thiếu loa truyền thanh"));
     }
 );

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod commune;
+pub mod commune_report;
 pub mod indicator;
 pub mod indicator_section;
 pub mod login_throttle;

@@ -6,6 +6,7 @@ mod m0001_initial;
 mod m0002_accounts;
 mod m0003_audit_append_only;
 mod m0004_reports;
+mod m0005_commune_reports;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_accounts::Migration),
             Box::new(m0003_audit_append_only::Migration),
             Box::new(m0004_reports::Migration),
+            Box::new(m0005_commune_reports::Migration),
         ]
     }
 }

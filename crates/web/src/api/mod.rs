@@ -5,6 +5,7 @@
 
 mod audit;
 mod auth;
+mod consolidation;
 mod plans;
 mod reports;
 mod units;
@@ -47,6 +48,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = audit::routes(r);
     let r = units::routes(r);
     let r = reports::routes(r);
+    let r = consolidation::routes(r);
     r.get("/api/v1/openapi.json", Action::ReadPublic, openapi_json)
         .get("/api/{*rest}", Action::ReadPublic, api_not_found)
         .post("/api/{*rest}", Action::ReadPublic, api_not_found)

@@ -127,16 +127,22 @@ fn read<T>(body: JsonBody<T>, lang: kehoach_domain::Lang) -> Result<T, ApiError>
     })
 }
 
+/// A step asked over the API: what, at which version, with which content.
+struct Asked {
+    step: Step,
+    version: i32,
+    body: Option<ReportBody>,
+}
+
 async fn run(
     state: &AppState,
     viewer: &Viewer,
     address: Option<String>,
     (plan, period, unit): (String, String, String),
-    step: Step,
-    version: i32,
-    body: Option<ReportBody>,
+    asked: Asked,
     lang: kehoach_domain::Lang,
 ) -> Result<Response, ApiError> {
+    let Asked { step, version, body } = asked;
     let signed = viewer.0.as_ref().ok_or(ApiError { error: WebError::NotSignedIn, lang })?;
     let ctx = reporting::context(state, &plan, &period, &unit).await.api(lang)?;
     let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
@@ -167,7 +173,7 @@ pub(super) async fn put_report(
     let edit = read(edit, lang)?;
     let body =
         edit.body.ok_or_else(|| ApiError { error: WebError::Invalid(Tr::new(lang).get("report-no-body")), lang })?;
-    run(&state, &viewer, address, path, Step::Save, edit.version, Some(body), lang).await
+    run(&state, &viewer, address, path, Asked { step: Step::Save, version: edit.version, body: Some(body) }, lang).await
 }
 
 /// Submits the report (with the content sent, or what is saved); late after the deadline.
@@ -183,7 +189,8 @@ pub(super) async fn submit(
     edit: JsonBody<ReportEdit>,
 ) -> Result<Response, ApiError> {
     let edit = read(edit, lang)?;
-    run(&state, &viewer, address, path, Step::Submit, edit.version, edit.body, lang).await
+    run(&state, &viewer, address, path, Asked { step: Step::Submit, version: edit.version, body: edit.body }, lang)
+        .await
 }
 
 /// Accepts a submitted report; it is locked.
@@ -199,7 +206,7 @@ pub(super) async fn accept(
     step: JsonBody<ReviewStep>,
 ) -> Result<Response, ApiError> {
     let step = read(step, lang)?;
-    run(&state, &viewer, address, path, Step::Accept, step.version, None, lang).await
+    run(&state, &viewer, address, path, Asked { step: Step::Accept, version: step.version, body: None }, lang).await
 }
 
 /// Returns a submitted report to its unit, with the reason.
@@ -215,7 +222,15 @@ pub(super) async fn return_report(
     step: JsonBody<ReviewStep>,
 ) -> Result<Response, ApiError> {
     let step = read(step, lang)?;
-    run(&state, &viewer, address, path, Step::Return { reason: step.reason }, step.version, None, lang).await
+    run(
+        &state,
+        &viewer,
+        address,
+        path,
+        Asked { step: Step::Return { reason: step.reason }, version: step.version, body: None },
+        lang,
+    )
+    .await
 }
 
 /// Opens an accepted report again, with the reason.
@@ -231,7 +246,15 @@ pub(super) async fn reopen(
     step: JsonBody<ReviewStep>,
 ) -> Result<Response, ApiError> {
     let step = read(step, lang)?;
-    run(&state, &viewer, address, path, Step::Reopen { reason: step.reason }, step.version, None, lang).await
+    run(
+        &state,
+        &viewer,
+        address,
+        path,
+        Asked { step: Step::Reopen { reason: step.reason }, version: step.version, body: None },
+        lang,
+    )
+    .await
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

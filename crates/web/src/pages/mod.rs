@@ -3,6 +3,7 @@
 mod account;
 mod admin;
 pub(crate) mod audit;
+mod consolidation;
 pub(crate) mod contact;
 pub(crate) mod plan;
 mod plans_admin;
@@ -25,6 +26,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = audit::routes(r);
     let r = plans_admin::routes(r);
     let r = reports::routes(r);
+    let r = consolidation::routes(r);
     contact::routes(r)
 }
 

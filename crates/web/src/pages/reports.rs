@@ -80,7 +80,7 @@ struct PeriodsPage {
     my_unit: Option<String>,
 }
 
-fn period_label(t: &Tr, id: &str) -> String {
+pub fn period_label(t: &Tr, id: &str) -> String {
     match id.rsplit_once('-') {
         Some((year, "Y")) => t.with("period-year", "year", year),
         Some((year, q)) => format!("{} {year}", t.with("period-quarter", "quarter", q.trim_start_matches('Q'))),

@@ -1,0 +1,146 @@
+//! The commune's report for a period: a narrative written at the version seen, then approved
+//! and frozen.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use serde::Serialize;
+
+use crate::audit::{self, Actor};
+use crate::entity::{commune_report, plan};
+use crate::{Store, StoreError};
+
+/// The commune's report as stored.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CommuneReportRecord {
+    pub period: String,
+    pub approved: bool,
+    pub narrative: String,
+    pub version: i32,
+    /// The consolidation it was approved on (JSON), once approved.
+    pub frozen_json: Option<String>,
+    pub updated_by: String,
+    pub updated_at: DateTime<Utc>,
+    pub approved_by: Option<String>,
+    pub approved_at: Option<DateTime<Utc>>,
+}
+
+/// A change to the commune's report.
+#[derive(Debug, Clone)]
+pub enum CommuneReportChange<'a> {
+    Narrative(&'a str),
+    /// Approve it, freezing this consolidation.
+    Approve {
+        frozen_json: &'a str,
+    },
+}
+
+/// What a change did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CommuneWrite {
+    Written(CommuneReportRecord),
+    /// Someone changed it first (or it is approved and frozen): here it is now.
+    Refused(Option<CommuneReportRecord>),
+}
+
+fn record(r: commune_report::Model) -> CommuneReportRecord {
+    CommuneReportRecord {
+        period: r.period,
+        approved: r.state == "approved",
+        narrative: r.narrative,
+        version: r.version,
+        frozen_json: r.frozen_json,
+        updated_by: r.updated_by,
+        updated_at: r.updated_at,
+        approved_by: r.approved_by,
+        approved_at: r.approved_at,
+    }
+}
+
+impl Store {
+    pub async fn commune_report(&self, plan_id: &str, period: &str) -> Result<Option<CommuneReportRecord>, StoreError> {
+        let Some(p) = plan::Entity::find().filter(plan::Column::Slug.eq(plan_id)).one(&self.db).await? else {
+            return Err(StoreError::NotFound(format!("plan `{plan_id}`")));
+        };
+        Ok(commune_report::Entity::find()
+            .filter(commune_report::Column::PlanId.eq(p.id))
+            .filter(commune_report::Column::Period.eq(period))
+            .one(&self.db)
+            .await?
+            .map(record))
+    }
+
+    /// Changes the commune's report if it is still at `expected_version` (0: not stored yet)
+    /// and not approved; with its audit row, in one transaction.
+    pub async fn write_commune_report(
+        &self,
+        plan_id: &str,
+        period: &str,
+        expected_version: i32,
+        change: CommuneReportChange<'_>,
+        actor: Actor<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<CommuneWrite, StoreError> {
+        let Some(p) = plan::Entity::find().filter(plan::Column::Slug.eq(plan_id)).one(&self.db).await? else {
+            return Err(StoreError::NotFound(format!("plan `{plan_id}`")));
+        };
+        let txn = self.db.begin().await?;
+        let existing = commune_report::Entity::find()
+            .filter(commune_report::Column::PlanId.eq(p.id))
+            .filter(commune_report::Column::Period.eq(period))
+            .one(&txn)
+            .await?;
+        let before = existing.clone().map(record);
+        if existing.as_ref().map_or(0, |r| r.version) != expected_version || before.as_ref().is_some_and(|b| b.approved)
+        {
+            drop(txn);
+            return Ok(CommuneWrite::Refused(before));
+        }
+        let mut row = match existing {
+            Some(r) => commune_report::ActiveModel::from(r),
+            None => commune_report::ActiveModel {
+                commune_id: Set(p.commune_id),
+                plan_id: Set(p.id),
+                period: Set(period.to_owned()),
+                state: Set("draft".into()),
+                narrative: Set(String::new()),
+                ..Default::default()
+            },
+        };
+        let action = match change {
+            CommuneReportChange::Narrative(text) => {
+                row.narrative = Set(text.to_owned());
+                "commune_report.save"
+            }
+            CommuneReportChange::Approve { frozen_json } => {
+                row.state = Set("approved".into());
+                row.frozen_json = Set(Some(frozen_json.to_owned()));
+                row.approved_by = Set(Some(actor.name.to_owned()));
+                row.approved_at = Set(Some(now));
+                "commune_report.approve"
+            }
+        };
+        row.version = Set(expected_version + 1);
+        row.updated_by = Set(actor.name.to_owned());
+        row.updated_at = Set(now);
+        let saved = match before {
+            Some(_) => row.update(&txn).await?,
+            None => row.insert(&txn).await?,
+        };
+        let after = record(saved);
+        audit::record(
+            &txn,
+            audit::Entry {
+                commune_id: Some(p.commune_id),
+                actor,
+                action,
+                record_kind: "commune_report",
+                record_key: &format!("{plan_id}/{period}"),
+                before: before.as_ref(),
+                after: Some(&after),
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(CommuneWrite::Written(after))
+    }
+}

@@ -1,0 +1,121 @@
+//! The commune's report over the API: the consolidation, its narrative, approval, and the
+//! approved report for the province.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use kehoach_domain::{Action, Role};
+use kehoach_store::Actor;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use crate::AppState;
+use crate::auth::session::Viewer;
+use crate::client::ClientAddress;
+use crate::error::{ApiError, ErrorBody, InLang, NotFound, WebError};
+use crate::i18n::{RequestLang, Tr};
+use crate::policy::Routes;
+use crate::reporting::{self, CommuneReportView};
+
+pub fn routes(r: Routes) -> Routes {
+    r.get("/api/v1/plans/{plan}/periods/{period}/consolidation", Action::ReadConsolidation, get_consolidation)
+        .put("/api/v1/plans/{plan}/periods/{period}/consolidation", Action::EditConsolidation, put_narrative)
+        .post("/api/v1/plans/{plan}/periods/{period}/consolidation/approve", Action::ApproveConsolidation, approve)
+        .get("/api/v1/plans/{plan}/periods/{period}/commune-report", Action::ReadCommuneReport, approved_report)
+}
+
+/// The consolidation of the period's accepted unit reports and the commune report's narrative.
+#[utoipa::path(get, path = "/api/v1/plans/{plan}/periods/{period}/consolidation",
+    params(("plan" = String, Path), ("period" = String, Path)),
+    responses((status = 200, body = CommuneReportView), (status = 404, body = ErrorBody)))]
+pub(super) async fn get_consolidation(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    Path((plan, period)): Path<(String, String)>,
+) -> Result<Json<CommuneReportView>, ApiError> {
+    let (plan, period) = reporting::plan_period(&state, &plan, &period).await.api(lang)?;
+    Ok(Json(reporting::commune_report(&state, &plan, &period).await.api(lang)?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NarrativeEdit {
+    version: i32,
+    narrative: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct Approval {
+    version: i32,
+}
+
+/// Saves the narrative at the version seen (409 if changed meanwhile, or approved).
+#[utoipa::path(put, path = "/api/v1/plans/{plan}/periods/{period}/consolidation", request_body = NarrativeEdit,
+    params(("plan" = String, Path), ("period" = String, Path)),
+    responses((status = 200, body = CommuneReportView), (status = 409, body = ErrorBody)))]
+pub(super) async fn put_narrative(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    viewer: Viewer,
+    ClientAddress(address): ClientAddress,
+    Path((plan, period)): Path<(String, String)>,
+    edit: Result<Json<NarrativeEdit>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<CommuneReportView>, ApiError> {
+    let signed = viewer.0.as_ref().ok_or(ApiError { error: WebError::NotSignedIn, lang })?;
+    let Json(edit) = edit.map_err(|e| ApiError {
+        error: WebError::Invalid(Tr::new(lang).with("error-bad-json", "detail", e.body_text())),
+        lang,
+    })?;
+    let (plan, period) = reporting::plan_period(&state, &plan, &period).await.api(lang)?;
+    let text = kehoach_domain::text::nfc(edit.narrative.trim());
+    let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
+    Ok(Json(
+        reporting::change_commune_report(&state, &plan, &period, edit.version, Some(&text), actor, lang)
+            .await
+            .api(lang)?,
+    ))
+}
+
+/// Approves the commune report: it is frozen with the consolidation of this moment.
+#[utoipa::path(post, path = "/api/v1/plans/{plan}/periods/{period}/consolidation/approve", request_body = Approval,
+    params(("plan" = String, Path), ("period" = String, Path)),
+    responses((status = 200, body = CommuneReportView), (status = 409, body = ErrorBody)))]
+pub(super) async fn approve(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    viewer: Viewer,
+    ClientAddress(address): ClientAddress,
+    Path((plan, period)): Path<(String, String)>,
+    approval: Result<Json<Approval>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<CommuneReportView>, ApiError> {
+    let signed = viewer.0.as_ref().ok_or(ApiError { error: WebError::NotSignedIn, lang })?;
+    let Json(approval) = approval.map_err(|e| ApiError {
+        error: WebError::Invalid(Tr::new(lang).with("error-bad-json", "detail", e.body_text())),
+        lang,
+    })?;
+    let (plan, period) = reporting::plan_period(&state, &plan, &period).await.api(lang)?;
+    let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
+    Ok(Json(
+        reporting::change_commune_report(&state, &plan, &period, approval.version, None, actor, lang)
+            .await
+            .api(lang)?,
+    ))
+}
+
+/// The approved commune report, as sent up to the province; not found until approved.
+#[utoipa::path(get, path = "/api/v1/plans/{plan}/periods/{period}/commune-report",
+    params(("plan" = String, Path), ("period" = String, Path)),
+    responses((status = 200, body = CommuneReportView), (status = 404, body = ErrorBody)))]
+pub(super) async fn approved_report(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    viewer: Viewer,
+    Path((plan, period)): Path<(String, String)>,
+) -> Result<Json<CommuneReportView>, ApiError> {
+    let (plan, period) = reporting::plan_period(&state, &plan, &period).await.api(lang)?;
+    let report = reporting::commune_report(&state, &plan, &period).await.api(lang)?;
+    // The province sees what the commune approved, never its drafts.
+    let province = viewer.0.as_ref().is_some_and(|s| s.principal.role == Role::CapTren);
+    if !report.approved && province {
+        return Err(ApiError { error: WebError::NotFound(NotFound::Page), lang });
+    }
+    Ok(Json(report))
+}
