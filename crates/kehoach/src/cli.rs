@@ -44,6 +44,18 @@ pub enum Command {
         /// Address to listen on.
         #[arg(long, env = "KEHOACH_ADDR", default_value = "127.0.0.1:8080")]
         addr: String,
+        /// Add sample units and users (marked as samples) to walk the reporting cycle.
+        #[arg(long)]
+        demo: bool,
+        /// Run on a frozen clock at this instant (RFC 3339, e.g. 2026-03-01T09:00:00+07:00):
+        /// for demonstrations and tests of the reporting cycle only.
+        #[arg(long, hide = true, env = "KEHOACH_FROZEN_NOW")]
+        frozen_now: Option<chrono::DateTime<chrono::FixedOffset>>,
+        #[command(flatten)]
+        database: DatabaseArg,
+    },
+    /// Add sample units and users (marked as samples), and print their password.
+    Demo {
         #[command(flatten)]
         database: DatabaseArg,
     },
@@ -169,7 +181,13 @@ pub enum UnitCommand {
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Serve { addr, database } => serve::run(&addr, &database.url).await,
+        Command::Serve { addr, demo, frozen_now, database } => serve::run(&addr, &database.url, demo, frozen_now).await,
+        Command::Demo { database } => {
+            let store = kehoach_store::Store::connect(&database.url).await?;
+            serve::prepare(&store).await?;
+            crate::demo::seed(&store).await?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Plan { command: PlanCommand::Check { file, lang } } => Ok(plan_cmd::check(&file, lang.into())),
         Command::Plan { command: PlanCommand::Import { file, lang, database } } => {
             plan_cmd::import(&file, lang.into(), &database.url).await

@@ -1,6 +1,7 @@
 //! `kehoach`: run a commune's yearly science, technology and innovation plan.
 
 mod cli;
+mod demo;
 mod plan_cmd;
 mod serve;
 mod unit_cmd;

@@ -1,22 +1,44 @@
 //! `kehoach serve`.
 
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::Context;
+use kehoach_domain::clock::{Clock, FixedClock};
 use kehoach_store::{Actor, Store};
 use tracing::info;
 
-pub async fn run(addr: &str, url: &str) -> anyhow::Result<ExitCode> {
-    let store = Store::connect(url).await.context("database")?;
+/// An empty database gets the embedded plan and a first admin.
+pub async fn prepare(store: &Store) -> anyhow::Result<()> {
     if store.plans().await?.is_empty() {
         let plan = kehoach_plan::parse(kehoach_plan::DEFAULT_PLAN)
             .map_err(|p| anyhow::anyhow!("the embedded plan is invalid: {} problem(s)", p.len()))?;
         store.import_plan(&plan, Actor::SYSTEM).await?;
         info!(plan = %plan.id, "empty database: loaded the embedded plan");
     }
-    crate::user_cmd::first_admin(&store).await?;
+    crate::user_cmd::first_admin(store).await
+}
+
+pub async fn run(
+    addr: &str,
+    url: &str,
+    demo: bool,
+    frozen_now: Option<chrono::DateTime<chrono::FixedOffset>>,
+) -> anyhow::Result<ExitCode> {
+    let store = Store::connect(url).await.context("database")?;
+    prepare(&store).await?;
+    if demo {
+        crate::demo::seed(&store).await?;
+    }
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
     info!("serving on http://{}", listener.local_addr()?);
-    kehoach_web::serve(listener, store).await?;
+    let clock: Arc<dyn Clock> = match frozen_now {
+        Some(at) => {
+            tracing::warn!(%at, "the clock is frozen: for demonstrations and tests only");
+            Arc::new(FixedClock::new(at.with_timezone(&chrono::Utc)))
+        }
+        None => Arc::new(kehoach_web::SystemClock),
+    };
+    kehoach_web::serve(listener, store, clock).await?;
     Ok(ExitCode::SUCCESS)
 }

@@ -97,8 +97,8 @@ fn app(state: AppState, routes: policy::Routes) -> Router {
 }
 
 /// Serves until Ctrl-C or SIGTERM, finishing requests in flight.
-pub async fn serve(listener: tokio::net::TcpListener, store: Store) -> std::io::Result<()> {
-    axum::serve(listener, router(store).into_make_service_with_connect_info::<SocketAddr>())
+pub async fn serve(listener: tokio::net::TcpListener, store: Store, clock: Arc<dyn Clock>) -> std::io::Result<()> {
+    axum::serve(listener, router_at(store, clock).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown())
         .await
 }

@@ -1,0 +1,206 @@
+//! The reporting cycle in a real browser: headless Chromium at 360×800, driven through
+//! chromedriver. A village head fills and submits the report on a phone, the focal officer
+//! returns it with a reason, the village head sees it, fixes and resubmits, the officer accepts,
+//! and the board shows the report accepted and on time.
+//!
+//! Needs `chromium` and `chromedriver` (Debian's `chromium`, `chromium-driver`); `.ci/run`
+//! installs them when missing.
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+const PASSWORD: &str = "mau-kehoach-2026";
+
+/// A child process killed when the test ends, however it ends.
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn chromedriver_path() -> String {
+    std::env::var("KEHOACH_CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into())
+}
+
+fn chromium_path() -> String {
+    std::env::var("KEHOACH_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into())
+}
+
+/// Starts `kehoach serve --demo` on a fresh database, frozen on 1 March 2026 (Q1 is open).
+fn start_server(dir: &std::path::Path) -> (Killed, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kehoach"))
+        .args(["serve", "--demo", "--addr", "127.0.0.1:0"])
+        .env("KEHOACH_FROZEN_NOW", "2026-03-01T09:00:00+07:00")
+        .env("KEHOACH_LOG", "info")
+        .env_remove("KEHOACH_DATABASE_URL")
+        .current_dir(dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start kehoach");
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let addr = loop {
+        let line = lines.next().expect("kehoach exited early").expect("read log");
+        if let Some(at) = line.find("http://") {
+            break line[at..].trim().to_owned();
+        }
+    };
+    // Keep reading the log so that the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    (Killed(child), addr)
+}
+
+async fn start_browser() -> (Killed, Client) {
+    let port = free_port();
+    let driver = Command::new(chromedriver_path())
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start chromedriver ({e}): install chromium-driver, or run bash .ci/run"));
+    let driver = Killed(driver);
+    let profile = tempfile::tempdir().unwrap();
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": chromium_path(),
+            // A phone's viewport: a window cannot be made this narrow, the emulation can.
+            "mobileEmulation": { "deviceMetrics": { "width": 360, "height": 800, "pixelRatio": 2.0 } },
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--window-size=360,800", format!("--user-data-dir={}", profile.path().display()),
+            ]
+        }),
+    );
+    let started = Instant::now();
+    let client = loop {
+        let attempt = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await;
+        match attempt {
+            Ok(c) => break c,
+            Err(e) if started.elapsed() > Duration::from_secs(30) => panic!("chromedriver did not answer: {e}"),
+            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+        }
+    };
+    // The profile directory must outlive the browser: leak it into the temp dir's lifetime.
+    std::mem::forget(profile);
+    (driver, client)
+}
+
+async fn fill(c: &Client, css: &str, text: &str) {
+    let field = c.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"));
+    field.clear().await.ok();
+    field.send_keys(text).await.unwrap();
+}
+
+/// Clicks a button that sends a form, and waits until the next page has loaded.
+async fn click(c: &Client, css: &str) {
+    c.execute("window.__khOldPage = true", vec![]).await.unwrap();
+    c.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).click().await.unwrap();
+    let started = Instant::now();
+    loop {
+        let loaded = c
+            .execute("return window.__khOldPage === undefined && document.readyState === 'complete'", vec![])
+            .await
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        if loaded {
+            return;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "no new page after clicking {css}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn page_text(c: &Client) -> String {
+    c.find(Locator::Css("body")).await.unwrap().text().await.unwrap()
+}
+
+async fn sign_in(c: &Client, base: &str, username: &str) {
+    c.goto(&format!("{base}/login")).await.unwrap();
+    fill(c, "input[name=username]", username).await;
+    fill(c, "input[name=password]", PASSWORD).await;
+    click(c, "form[action='/login'] button[type=submit]").await;
+}
+
+async fn sign_out(c: &Client) {
+    click(c, "form[action='/logout'] button").await;
+}
+
+#[tokio::test]
+async fn the_reporting_cycle_on_a_phone() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_server, base) = start_server(dir.path());
+    let (_driver, c) = start_browser().await;
+    let report = format!("{base}/plans/muong-la-2026/periods/2026-Q1/reports/ban-mau-1");
+
+    // The village head signs in and lands on their own unit.
+    sign_in(&c, &base, "mau-ban-1").await;
+    let url = c.current_url().await.unwrap();
+    assert!(url.as_str().ends_with("/plans/muong-la-2026/units/ban-mau-1"), "{url}: {}", page_text(&c).await);
+    let width: i64 = c.execute("return document.documentElement.clientWidth", vec![]).await.unwrap().as_i64().unwrap();
+    assert!(width <= 360, "a phone's width, not {width}");
+
+    c.goto(&report).await.unwrap();
+    let overflow: bool = c
+        .execute("return document.documentElement.scrollWidth > window.innerWidth", vec![])
+        .await
+        .unwrap()
+        .as_bool()
+        .unwrap();
+    assert!(!overflow, "the report form fits a 360-px screen without sideways scrolling");
+    c.find(Locator::Css("select[name='task.I.1.status']")).await.unwrap().select_by_value("in_progress").await.unwrap();
+    fill(&c, "textarea[name=activities]", "Tổ chức 02 buổi tuyên truyền tại nhà văn hoá bản").await;
+    click(&c, "button[name=intent][value=submit]").await;
+    assert!(page_text(&c).await.contains("Đã gửi báo cáo."));
+    sign_out(&c).await;
+
+    // The focal officer sees it on time, and returns it with a reason.
+    sign_in(&c, &base, "mau-dau-moi").await;
+    c.goto(&format!("{base}/plans/muong-la-2026/periods/2026-Q1/board")).await.unwrap();
+    let board = page_text(&c).await;
+    assert!(board.contains("Bản Mẫu Một (mẫu)") && board.contains("Đã nộp đúng hạn"), "{board}");
+    c.goto(&report).await.unwrap();
+    fill(&c, "textarea[name=reason]", "Bổ sung số lượt tuyên truyền (chỉ tiêu IV.1)").await;
+    click(&c, "button[value=return]").await;
+    assert!(page_text(&c).await.contains("Đã trả lại báo cáo cho đơn vị."));
+    sign_out(&c).await;
+
+    // The village head sees the reason, fixes and resubmits.
+    sign_in(&c, &base, "mau-ban-1").await;
+    c.goto(&report).await.unwrap();
+    let text = page_text(&c).await;
+    assert!(text.contains("Bổ sung số lượt tuyên truyền (chỉ tiêu IV.1)"), "{text}");
+    fill(&c, "input[name='figure.IV.1.value']", "2").await;
+    click(&c, "button[name=intent][value=submit]").await;
+    assert!(page_text(&c).await.contains("Đã gửi báo cáo."));
+    sign_out(&c).await;
+
+    // The officer accepts; the board shows it accepted, on time.
+    sign_in(&c, &base, "mau-dau-moi").await;
+    c.goto(&report).await.unwrap();
+    click(&c, "button[value=accept]").await;
+    assert!(page_text(&c).await.contains("Đã chấp nhận báo cáo."));
+    c.goto(&format!("{base}/plans/muong-la-2026/periods/2026-Q1/board")).await.unwrap();
+    let row =
+        c.find(Locator::Css("tr.standing-accepted")).await.expect("an accepted row on the board").text().await.unwrap();
+    assert!(row.contains("Bản Mẫu Một (mẫu)") && row.contains("Đã chấp nhận") && row.contains("đúng hạn"), "{row}");
+    c.close().await.unwrap();
+}
