@@ -29,3 +29,23 @@ impl<S: Send + Sync> FromRequestParts<S> for Https {
         Ok(Https(crate::auth::session::is_https(parts)))
     }
 }
+
+/// This site's address as the client reached it (`http://127.0.0.1:8080`), for links in
+/// messages and calendar entries that leave the browser.
+#[derive(Debug, Clone)]
+pub struct BaseUrl(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for BaseUrl {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let scheme = if crate::auth::session::is_https(parts) { "https" } else { "http" };
+        let host = parts
+            .headers
+            .get(axum::http::header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .filter(|h| h.bytes().all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b)))
+            .unwrap_or("localhost");
+        Ok(BaseUrl(format!("{scheme}://{host}")))
+    }
+}

@@ -43,11 +43,17 @@ impl Tr {
 
     /// A text with one argument (`{ $n }` in the .ftl file).
     pub fn with(&self, key: &str, name: &'static str, value: impl ToString) -> String {
-        let mut args = std::collections::HashMap::new();
-        args.insert(
-            std::borrow::Cow::Borrowed(name),
-            fluent_templates::fluent_bundle::FluentValue::from(value.to_string()),
-        );
+        self.args(key, &[(name, value.to_string())])
+    }
+
+    /// A text with several arguments.
+    pub fn args(&self, key: &str, values: &[(&'static str, String)]) -> String {
+        let args = values
+            .iter()
+            .map(|(name, value)| {
+                (std::borrow::Cow::Borrowed(*name), fluent_templates::fluent_bundle::FluentValue::from(value.clone()))
+            })
+            .collect();
         LOCALES.lookup_with_args(self.id(), key, &args)
     }
 

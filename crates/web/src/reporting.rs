@@ -318,3 +318,37 @@ pub async fn change_commune_report(
         }
     }
 }
+
+/// A submitted version and what changed since the one before.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct VersionView {
+    pub number: i32,
+    pub at: DateTime<Utc>,
+    pub by: String,
+    pub late: bool,
+    pub body: ReportBody,
+    /// What changed from the previous submission (from the prefilled form for the first).
+    pub changes: Vec<report::Change>,
+}
+
+pub async fn versions(state: &AppState, ctx: &ReportContext) -> Result<Vec<VersionView>, WebError> {
+    let Some(stored) = state.store.report(&ctx.plan.id, &ctx.period.id.to_string(), &ctx.unit.code).await? else {
+        return Ok(Vec::new());
+    };
+    let template = ReportBody::prefilled(&ctx.plan, &ctx.unit.code);
+    let mut previous = template.clone();
+    let mut out = Vec::new();
+    for v in state.store.report_versions(stored.id).await? {
+        let body = v.body.fitted_to(&template);
+        out.push(VersionView {
+            number: v.number,
+            at: v.at,
+            by: v.by,
+            late: v.late,
+            changes: report::diff(&previous, &body),
+            body: body.clone(),
+        });
+        previous = body;
+    }
+    Ok(out)
+}

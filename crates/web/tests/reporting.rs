@@ -373,3 +373,58 @@ on_both_databases!(
         assert!(page.contains("đã phê duyệt") && page.contains("Thiếu loa truyền thanh"));
     }
 );
+
+on_both_databases!(
+    /// Each user sees what is due from them; the officer gets a message to send each unit to
+    /// chase; each unit can subscribe to its deadlines; each submission's changes can be seen.
+    async fn due_lists_reminders_calendar_and_versions(store) {
+        let w = world(store).await;
+        let home = as_user(w.server.get("/"), &w.village).await.text();
+        assert!(home.contains("Việc cần làm") && home.contains("/plans/muong-la-2026/periods/2026-Q1/reports/ban-a"), "{home}");
+
+        // Submitted, returned with a reason: the village's home says so.
+        let fresh = as_user(w.server.get(REPORT), &w.village).await.json::<Value>();
+        as_user(w.server.post(&format!("{REPORT}/submit")), &w.village).json(&json!({"version": 0, "body": fresh["body"]})).await;
+        let officer_home = as_user(w.server.get("/"), &w.officer).await.text();
+        assert!(officer_home.contains("1 báo cáo chờ xem xét"), "{officer_home}");
+        as_user(w.server.post(&format!("{REPORT}/return")), &w.officer).json(&json!({"version": 1, "reason": "Thiếu số liệu IV.1"})).await;
+        let home = as_user(w.server.get("/"), &w.village).await.text();
+        assert!(home.contains("Bị trả lại — Thiếu số liệu IV.1"), "{home}");
+
+        let reminders = as_user(w.server.get("/plans/muong-la-2026/periods/2026-Q1/reminders"), &w.officer)
+            .add_header(HeaderName::from_static("host"), HeaderValue::from_static("kehoach.muongla.example"))
+            .await
+            .text();
+        assert!(reminders.contains("Kính gửi Bản A (mẫu): đề nghị đơn vị gửi báo cáo Quý 1 2026"), "{reminders}");
+        assert!(reminders.contains("Báo cáo đã bị trả lại để bổ sung: Thiếu số liệu IV.1."));
+        assert!(reminders.contains("http://kehoach.muongla.example/plans/muong-la-2026/periods/2026-Q1/reports/ban-b"));
+        assert!(reminders.contains("00:00 05/03/2026"));
+        assert_eq!(as_user(w.server.get("/plans/muong-la-2026/periods/2026-Q1/reminders"), &w.village).await.status_code(), StatusCode::FORBIDDEN);
+
+        let ics = w.server.get("/plans/muong-la-2026/units/ban-a/deadlines.ics").await;
+        assert_eq!(ics.header("content-type"), "text/calendar; charset=utf-8");
+        let text = ics.text();
+        assert!(text.starts_with("BEGIN:VCALENDAR"));
+        assert_eq!(text.matches("BEGIN:VEVENT").count(), 5);
+        assert!(text.contains("DTEND:20260304T170000Z"), "{text}");
+        assert!(text.contains("BEGIN:VALARM"));
+        assert_eq!(w.server.get("/plans/muong-la-2026/units/so-khcn/deadlines.ics").await.status_code(), StatusCode::NOT_FOUND);
+
+        // The second submission shows what changed since the first.
+        let mut fixed = as_user(w.server.get(REPORT), &w.village).await.json::<Value>();
+        for f in fixed["body"]["figures"].as_array_mut().unwrap() {
+            if f["indicator"] == "IV.1" {
+                f["value"] = json!(3.0);
+            }
+        }
+        as_user(w.server.post(&format!("{REPORT}/submit")), &w.village).json(&json!({"version": 2, "body": fixed["body"]})).await;
+        let versions = as_user(w.server.get(&format!("{REPORT}/versions")), &w.officer).await.json::<Vec<Value>>();
+        assert_eq!(versions.len(), 2);
+        let changes = versions[1]["changes"].as_array().unwrap();
+        assert_eq!(changes.len(), 1, "{changes:?}");
+        assert_eq!(changes[0]["field"], "indicator IV.1 value");
+        assert_eq!(changes[0]["after"], "3");
+        let page = as_user(w.server.get("/plans/muong-la-2026/periods/2026-Q1/reports/ban-a"), &w.officer).await.text();
+        assert!(page.contains("indicator IV.1 value"));
+    }
+);

@@ -27,6 +27,7 @@ pub fn routes(r: Routes) -> Routes {
         .post("/api/v1/plans/{plan}/periods/{period}/reports/{unit}/accept", Action::ReviewReport, accept)
         .post("/api/v1/plans/{plan}/periods/{period}/reports/{unit}/return", Action::ReviewReport, return_report)
         .post("/api/v1/plans/{plan}/periods/{period}/reports/{unit}/reopen", Action::ReviewReport, reopen)
+        .get("/api/v1/plans/{plan}/periods/{period}/reports/{unit}/versions", Action::ReadReport, versions)
         .get("/api/v1/plans/{plan}/periods/{period}/board", Action::ReadBoard, board)
 }
 
@@ -92,6 +93,19 @@ pub(super) async fn get_report(
     let ctx = reporting::context(&state, &plan, &period, &unit).await.api(lang)?;
     let stored = state.store.report(&plan, &period, &unit).await.api(lang)?;
     Ok(Json(reporting::view(&ctx, stored.as_ref(), state.clock.now(), lang)))
+}
+
+/// Every submitted version of a unit's report, each with what changed since the one before.
+#[utoipa::path(get, path = "/api/v1/plans/{plan}/periods/{period}/reports/{unit}/versions",
+    params(("plan" = String, Path), ("period" = String, Path), ("unit" = String, Path)),
+    responses((status = 200, body = [reporting::VersionView]), (status = 404, body = ErrorBody)))]
+pub(super) async fn versions(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    Path((plan, period, unit)): ReportPath,
+) -> Result<Json<Vec<reporting::VersionView>>, ApiError> {
+    let ctx = reporting::context(&state, &plan, &period, &unit).await.api(lang)?;
+    Ok(Json(reporting::versions(&state, &ctx).await.api(lang)?))
 }
 
 /// A save or a submission: the content and the version it was made from.

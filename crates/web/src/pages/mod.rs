@@ -3,8 +3,10 @@
 mod account;
 mod admin;
 pub(crate) mod audit;
+mod calendar;
 mod consolidation;
 pub(crate) mod contact;
+pub(crate) mod due;
 pub(crate) mod plan;
 mod plans_admin;
 pub(crate) mod reports;
@@ -27,6 +29,8 @@ pub fn routes(r: Routes) -> Routes {
     let r = plans_admin::routes(r);
     let r = reports::routes(r);
     let r = consolidation::routes(r);
+    let r = calendar::routes(r);
+    let r = due::routes(r);
     contact::routes(r)
 }
 

@@ -6,8 +6,8 @@ use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use kehoach_domain::layout::{number_line, place_date_line};
 use kehoach_domain::{
-    Action, Indicator, IndicatorKind, Lang, Plan, Role, Subject, Task, TimeFrame, Unit, UnitGroup, UnitRef,
-    UnitRefKind, Work, recipient_lines,
+    Action, Indicator, IndicatorKind, Lang, Plan, Subject, Task, TimeFrame, Unit, UnitGroup, UnitRef, UnitRefKind,
+    Work, recipient_lines,
 };
 use kehoach_store::PlanSummary;
 use serde::Deserialize;
@@ -87,14 +87,9 @@ async fn home(
     viewer: Viewer,
 ) -> Result<Response, PageError> {
     let plans = state.store.plans().await.page(lang)?;
-    // A unit's reporter starts at their own unit in their commune's newest plan.
-    if let Some(signed) = &viewer.0
-        && signed.principal.role == Role::DonVi
-        && let (Some(commune), Some(unit)) = (&signed.principal.commune, &signed.principal.unit)
-        && let Some(plan) =
-            plans.iter().find(|p| p.commune.code == *commune && p.commune.province_code == signed.principal.province)
-    {
-        return Ok(Redirect::to(&format!("/plans/{}/units/{unit}", plan.id)).into_response());
+    // A signed-in user starts with what is due from them.
+    if let Some(signed) = &viewer.0 {
+        return Ok(super::due::dashboard(&state, &viewer, signed, plans, lang).await?.into_response());
     }
     if let [only] = plans.as_slice() {
         return Ok(Redirect::to(&format!("/plans/{}", only.id)).into_response());

@@ -167,7 +167,16 @@ struct ReportPage {
     error: Option<String>,
     /// On a conflict: what the other person changed, against what this user sent.
     conflict: Vec<Change>,
-    versions: Vec<(i32, String, bool)>,
+    versions: Vec<VersionLine>,
+}
+
+/// A submission on the form's page, with what changed since the one before.
+pub struct VersionLine {
+    pub number: i32,
+    pub at: String,
+    pub by: String,
+    pub late: bool,
+    pub changes: Vec<Change>,
 }
 
 fn fields(ctx: &ReportContext, body: &ReportBody, t: &Tr) -> (Vec<TaskField>, Vec<FigureField>) {
@@ -217,17 +226,12 @@ async fn show(
 ) -> Result<Response, PageError> {
     let t = Tr::new(lang);
     let period = ctx.period.id.to_string();
-    let versions = match state.store.report(&ctx.plan.id, &period, &ctx.unit.code).await.page(lang)? {
-        Some(r) => state
-            .store
-            .report_versions(r.id)
-            .await
-            .page(lang)?
-            .into_iter()
-            .map(|v| (v.number, local(v.at), v.late))
-            .collect(),
-        None => Vec::new(),
-    };
+    let versions = reporting::versions(state, ctx)
+        .await
+        .page(lang)?
+        .into_iter()
+        .map(|v| VersionLine { number: v.number, at: local(v.at), by: v.by, late: v.late, changes: v.changes })
+        .collect();
     let (tasks, figures) = fields(ctx, shown_body.unwrap_or(&view.body), &t);
     let status = if error.is_some() { StatusCode::CONFLICT } else { StatusCode::OK };
     let page = ReportPage {
