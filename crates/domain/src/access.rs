@@ -89,10 +89,12 @@ pub enum Action {
     ApproveConsolidation,
     /// An approved commune report: what goes up to the province.
     ReadCommuneReport,
+    /// Ask chosen units for an ad hoc report.
+    ManageRequests,
 }
 
 impl Action {
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 18] = [
         Action::ReadPublic,
         Action::SignIn,
         Action::OwnAccount,
@@ -110,6 +112,7 @@ impl Action {
         Action::EditConsolidation,
         Action::ApproveConsolidation,
         Action::ReadCommuneReport,
+        Action::ManageRequests,
     ];
 
     /// Whether the action changes nothing: what `cap_tren` may do across its province.
@@ -171,7 +174,7 @@ fn role_may(role: Role, action: Action) -> bool {
         EditReport => matches!(role, DauMoi | DonVi),
         ReviewReport => role == DauMoi,
         ReadBoard | ReadConsolidation => matches!(role, Admin | LanhDao | DauMoi),
-        EditConsolidation => role == DauMoi,
+        EditConsolidation | ManageRequests => role == DauMoi,
         ApproveConsolidation => role == LanhDao,
         ReadCommuneReport => matches!(role, Admin | LanhDao | DauMoi | CapTren),
     }

@@ -10,6 +10,7 @@ pub mod layout;
 pub mod period;
 pub mod plan;
 pub mod report;
+pub mod request;
 pub mod text;
 pub mod unit;
 pub mod work;

@@ -17,8 +17,16 @@ use crate::plan::ReportingRegime;
 /// Which period: a quarter of a year, or the whole year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PeriodId {
-    Quarter { year: i32, quarter: u8 },
+    Quarter {
+        year: i32,
+        quarter: u8,
+    },
     Year(i32),
+    /// An ad hoc request (báo cáo đột xuất), numbered within the plan: `2026-R1`.
+    Request {
+        year: i32,
+        number: u32,
+    },
 }
 
 impl fmt::Display for PeriodId {
@@ -26,6 +34,7 @@ impl fmt::Display for PeriodId {
         match self {
             PeriodId::Quarter { year, quarter } => write!(f, "{year}-Q{quarter}"),
             PeriodId::Year(year) => write!(f, "{year}-Y"),
+            PeriodId::Request { year, number } => write!(f, "{year}-R{number}"),
         }
     }
 }
@@ -33,7 +42,7 @@ impl fmt::Display for PeriodId {
 impl FromStr for PeriodId {
     type Err = ();
 
-    /// `2026-Q1` … `2026-Q4`, or `2026-Y` for the year.
+    /// `2026-Q1` … `2026-Q4`, `2026-Y` for the year, `2026-R1` for an ad hoc request.
     fn from_str(s: &str) -> Result<PeriodId, ()> {
         let (year, rest) = s.split_once('-').ok_or(())?;
         let year: i32 = year.parse().map_err(|_| ())?;
@@ -42,6 +51,10 @@ impl FromStr for PeriodId {
         }
         match rest {
             "Y" => Ok(PeriodId::Year(year)),
+            r if r.starts_with('R') => match r[1..].parse::<u32>() {
+                Ok(number) if number >= 1 && !r[1..].starts_with('0') => Ok(PeriodId::Request { year, number }),
+                _ => Err(()),
+            },
             q => match q.strip_prefix('Q').and_then(|n| n.parse::<u8>().ok()) {
                 Some(quarter @ 1..=4) => Ok(PeriodId::Quarter { year, quarter }),
                 _ => Err(()),
@@ -80,7 +93,13 @@ pub struct Period {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PeriodError {
     UnknownTimeZone(String),
-    NoSuchDay { year: i32, month: u32, day: u32 },
+    /// An ad hoc request's deadline is its own, not the regime's.
+    NotScheduled,
+    NoSuchDay {
+        year: i32,
+        month: u32,
+        day: u32,
+    },
 }
 
 fn day(year: i32, month: u32, d: u32) -> Result<NaiveDate, PeriodError> {
@@ -126,6 +145,7 @@ impl ReportingRegime {
     /// The period with its deadline and data span.
     pub fn period(&self, id: PeriodId) -> Result<Period, PeriodError> {
         match id {
+            PeriodId::Request { .. } => Err(PeriodError::NotScheduled),
             PeriodId::Quarter { year, quarter } => {
                 let (deadline_day, deadline) = self.quarter_deadline(year, quarter)?;
                 let previous = if quarter == 1 { self.cutoff(year - 1, 4)? } else { self.cutoff(year, quarter - 1)? };
@@ -231,11 +251,14 @@ mod tests {
 
     #[test]
     fn period_ids_read_and_write() {
-        for text in ["2026-Q1", "2026-Q4", "2027-Y"] {
+        for text in ["2026-Q1", "2026-Q4", "2027-Y", "2026-R1", "2026-R12"] {
             let id: PeriodId = text.parse().unwrap_or(PeriodId::Year(0));
             assert_eq!(id.to_string(), text);
         }
-        for bad in ["2026-Q5", "2026-Q0", "2026", "Q1-2026", "1900-Q1", "2026-y", ""] {
+        for bad in [
+            "2026-Q5", "2026-Q0", "2026", "Q1-2026", "1900-Q1", "2026-y", "", "2026-R0", "2026-R", "2026-R01",
+            "2026-Rx",
+        ] {
             assert!(bad.parse::<PeriodId>().is_err(), "{bad}");
         }
     }
@@ -246,5 +269,13 @@ mod tests {
         assert!(matches!(regime.periods(2026), Err(PeriodError::UnknownTimeZone(_))));
         let regime = ReportingRegime { deadline_day: 31, ..muong_la() };
         assert!(matches!(regime.periods(2026), Err(PeriodError::NoSuchDay { month: 6, .. })));
+    }
+}
+
+impl PeriodId {
+    pub fn year(self) -> i32 {
+        match self {
+            PeriodId::Quarter { year, .. } | PeriodId::Year(year) | PeriodId::Request { year, .. } => year,
+        }
     }
 }

@@ -202,11 +202,21 @@ pub struct IndicatorFigure {
     pub note: String,
 }
 
+/// A unit's answer to a free question of an ad hoc request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Answer {
+    pub question: String,
+    pub answer: String,
+}
+
 /// What a unit reports.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema)]
 pub struct ReportBody {
     pub tasks: Vec<TaskProgress>,
     pub figures: Vec<IndicatorFigure>,
+    /// Answers to an ad hoc request's questions.
+    #[serde(default)]
+    pub answers: Vec<Answer>,
     /// Activities done (hoạt động đã thực hiện).
     pub activities: String,
     /// Difficulties (khó khăn, vướng mắc).
@@ -249,7 +259,7 @@ impl ReportBody {
     /// value, and the three texts.
     pub fn completeness(&self) -> u8 {
         let texts = [&self.activities, &self.difficulties, &self.proposals];
-        let total = self.tasks.len() + self.figures.len() + texts.len();
+        let total = self.tasks.len() + self.figures.len() + self.answers.len() + texts.len();
         let filled =
             self.tasks.iter().filter(|t| t.status != TaskStatus::NotStarted || !t.note.trim().is_empty()).count()
                 + self.figures.iter().filter(|f| f.value.is_some()).count()
@@ -285,9 +295,54 @@ impl ReportBody {
                     }
                 })
                 .collect(),
+            answers: template
+                .answers
+                .iter()
+                .map(|a| Answer {
+                    question: a.question.clone(),
+                    answer: self
+                        .answers
+                        .iter()
+                        .find(|s| s.question == a.question)
+                        .map_or_else(String::new, |s| s.answer.clone()),
+                })
+                .collect(),
             activities: self.activities.clone(),
             difficulties: self.difficulties.clone(),
             proposals: self.proposals.clone(),
+        }
+    }
+
+    /// A report answering an ad hoc request: the tasks and indicators it asks about (the lead
+    /// flag says whether the unit leads the task) and its questions.
+    pub fn for_request(
+        plan: &Plan,
+        unit: &str,
+        tasks: &[String],
+        indicators: &[String],
+        questions: &[String],
+    ) -> ReportBody {
+        let leads = |code: &str| plan.task(code).is_some_and(|t| t.lead.code == unit);
+        ReportBody {
+            tasks: plan
+                .tasks
+                .iter()
+                .filter(|t| tasks.contains(&t.code))
+                .map(|t| TaskProgress {
+                    task: t.code.clone(),
+                    lead: leads(&t.code),
+                    status: TaskStatus::NotStarted,
+                    note: String::new(),
+                })
+                .collect(),
+            figures: plan
+                .indicators
+                .iter()
+                .filter(|i| indicators.contains(&i.code))
+                .map(|i| IndicatorFigure { indicator: i.code.clone(), value: None, note: String::new() })
+                .collect(),
+            answers: questions.iter().map(|q| Answer { question: q.clone(), answer: String::new() }).collect(),
+            ..Default::default()
         }
     }
 }
@@ -325,6 +380,14 @@ pub fn diff(a: &ReportBody, b: &ReportBody) -> Vec<Change> {
             format!("indicator {} note", f.indicator),
             old.map_or_else(String::new, |o| o.note.clone()),
             f.note.clone(),
+        );
+    }
+    for ans in &b.answers {
+        let old = a.answers.iter().find(|o| o.question == ans.question);
+        push(
+            format!("answer: {}", ans.question),
+            old.map_or_else(String::new, |o| o.answer.clone()),
+            ans.answer.clone(),
         );
     }
     push("activities".into(), a.activities.clone(), b.activities.clone());

@@ -10,6 +10,7 @@ mod error;
 mod migration;
 mod plans;
 mod reports;
+mod requests;
 mod units;
 
 #[cfg(any(test, feature = "testing"))]
@@ -21,6 +22,7 @@ pub use commune_reports::{CommuneReportChange, CommuneReportRecord, CommuneWrite
 pub use error::StoreError;
 pub use plans::{ImportOutcome, PlanSummary};
 pub use reports::{ReportVersion, ReportWrite, StoredReport, WriteOutcome};
+pub use requests::RequestDraft;
 pub use units::UnitContact;
 
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};

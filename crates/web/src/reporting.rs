@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use kehoach_domain::consolidation::Consolidation;
 use kehoach_domain::period::{Period, PeriodId};
 use kehoach_domain::report::{self, Refusal, ReportBody, ReportState, Standing, Step};
+use kehoach_domain::request::AdHocRequest;
 use kehoach_domain::{Lang, Plan, Unit};
 use kehoach_store::{Actor, ReportWrite, StoredReport, WriteOutcome};
 use serde::Serialize;
@@ -14,32 +15,69 @@ use crate::AppState;
 use crate::error::{NotFound, WebError};
 use crate::i18n::Tr;
 
-/// The plan, the period and the unit a report belongs to.
+/// The plan, the period and the unit a report belongs to; the request, for an ad hoc one.
 pub struct ReportContext {
     pub plan: Plan,
     pub period: Period,
     pub unit: Unit,
+    pub request: Option<AdHocRequest>,
+}
+
+impl ReportContext {
+    /// What the unit is asked to fill in.
+    pub fn template(&self) -> ReportBody {
+        template_for(&self.plan, self.request.as_ref(), &self.unit.code)
+    }
+}
+
+fn template_for(plan: &Plan, request: Option<&AdHocRequest>, unit: &str) -> ReportBody {
+    match request {
+        Some(r) => r.template(plan, unit),
+        None => ReportBody::prefilled(plan, unit),
+    }
+}
+
+/// The ad hoc request behind a period, if it is one.
+pub async fn request_for(state: &AppState, plan: &Plan, period: &Period) -> Result<Option<AdHocRequest>, WebError> {
+    match period.id {
+        PeriodId::Request { number, .. } => Ok(state.store.request(&plan.id, number).await?),
+        _ => Ok(None),
+    }
+}
+
+/// The units that report for a period: the request's, or every reporting unit.
+pub fn units_for<'a>(plan: &'a Plan, request: Option<&AdHocRequest>) -> Vec<&'a Unit> {
+    plan.reporting_units().filter(|u| request.is_none_or(|r| r.units.contains(&u.code))).collect()
 }
 
 /// Finds the plan and period; unknown ones are not found.
 pub async fn plan_period(state: &AppState, plan_id: &str, period: &str) -> Result<(Plan, Period), WebError> {
     let plan = state.store.plan(plan_id).await?.ok_or(WebError::NotFound(NotFound::Plan))?;
     let id: PeriodId = period.parse().map_err(|()| WebError::NotFound(NotFound::Page))?;
-    let year = match id {
-        PeriodId::Quarter { year, .. } | PeriodId::Year(year) => year,
-    };
-    if year != plan.year {
+    if id.year() != plan.year {
         return Err(WebError::NotFound(NotFound::Page));
     }
-    let period = plan.reporting.period(id).map_err(|e| WebError::Internal(format!("plan {plan_id}: {e:?}")))?;
+    let period = match id {
+        PeriodId::Request { number, .. } => {
+            let request = state.store.request(&plan.id, number).await?.ok_or(WebError::NotFound(NotFound::Page))?;
+            let tz = plan.reporting.zone().map_err(|e| WebError::Internal(format!("plan {plan_id}: {e:?}")))?;
+            request.period(&plan, &tz)
+        }
+        _ => plan.reporting.period(id).map_err(|e| WebError::Internal(format!("plan {plan_id}: {e:?}")))?,
+    };
     Ok((plan, period))
 }
 
 /// Finds the plan, period and reporting unit; unknown ones are not found.
 pub async fn context(state: &AppState, plan_id: &str, period: &str, unit: &str) -> Result<ReportContext, WebError> {
     let (plan, period) = plan_period(state, plan_id, period).await?;
-    let unit = plan.reporting_units().find(|u| u.code == unit).cloned().ok_or(WebError::NotFound(NotFound::Unit))?;
-    Ok(ReportContext { plan, period, unit })
+    let request = request_for(state, &plan, &period).await?;
+    let unit = units_for(&plan, request.as_ref())
+        .into_iter()
+        .find(|u| u.code == unit)
+        .cloned()
+        .ok_or(WebError::NotFound(NotFound::Unit))?;
+    Ok(ReportContext { plan, period, unit, request })
 }
 
 /// Why the form is locked, in words.
@@ -86,7 +124,7 @@ pub struct ReportView {
 }
 
 pub fn view(ctx: &ReportContext, stored: Option<&StoredReport>, now: DateTime<Utc>, lang: Lang) -> ReportView {
-    let template = ReportBody::prefilled(&ctx.plan, &ctx.unit.code);
+    let template = ctx.template();
     let body = stored.map_or_else(|| template.clone(), |s| s.body.fitted_to(&template));
     let state = stored.map_or(ReportState::Draft, |s| s.state);
     let late_allowed = ctx.plan.reporting.late_submission;
@@ -165,7 +203,7 @@ pub async fn apply(
     let current = stored.as_ref().map_or(ReportState::Draft, |s| s.state);
     let outcome = report::step(current, &step, now, ctx.period.deadline, ctx.plan.reporting.late_submission)
         .map_err(|r| StepError::Refused(Tr::new(lang).get(refusal_key(r).1)))?;
-    let template = ReportBody::prefilled(&ctx.plan, &ctx.unit.code);
+    let template = ctx.template();
     let body = match (sent, &stored) {
         (Some(b), _) if matches!(step, Step::Save | Step::Submit) => b.fitted_to(&template),
         (_, Some(s)) => s.body.fitted_to(&template),
@@ -215,11 +253,12 @@ pub struct BoardRow {
 pub async fn board(state: &AppState, plan: &Plan, period: &Period) -> Result<Vec<BoardRow>, WebError> {
     let now = state.clock.now();
     let reports = state.store.reports(&plan.id, &period.id.to_string()).await?;
-    Ok(plan
-        .reporting_units()
+    let request = request_for(state, plan, period).await?;
+    Ok(units_for(plan, request.as_ref())
+        .into_iter()
         .map(|u| {
             let r = reports.iter().find(|r| r.unit == u.code);
-            let template = ReportBody::prefilled(plan, &u.code);
+            let template = template_for(plan, request.as_ref(), &u.code);
             BoardRow {
                 unit: u.code.clone(),
                 unit_name: u.name.clone(),
@@ -238,13 +277,14 @@ pub async fn board(state: &AppState, plan: &Plan, period: &Period) -> Result<Vec
 /// The live consolidation of a period, from its accepted unit reports.
 pub async fn consolidation(state: &AppState, plan: &Plan, period: &Period) -> Result<Consolidation, WebError> {
     let reports = state.store.reports(&plan.id, &period.id.to_string()).await?;
-    let accepted: Vec<(&Unit, ReportBody)> = plan
-        .reporting_units()
+    let request = request_for(state, plan, period).await?;
+    let accepted: Vec<(&Unit, ReportBody)> = units_for(plan, request.as_ref())
+        .into_iter()
         .filter_map(|u| {
             reports
                 .iter()
                 .find(|r| r.unit == u.code && r.state == ReportState::Accepted)
-                .map(|r| (u, r.body.fitted_to(&ReportBody::prefilled(plan, &u.code))))
+                .map(|r| (u, r.body.fitted_to(&template_for(plan, request.as_ref(), &u.code))))
         })
         .collect();
     let pairs: Vec<(&Unit, &ReportBody)> = accepted.iter().map(|(u, b)| (*u, b)).collect();
@@ -335,7 +375,7 @@ pub async fn versions(state: &AppState, ctx: &ReportContext) -> Result<Vec<Versi
     let Some(stored) = state.store.report(&ctx.plan.id, &ctx.period.id.to_string(), &ctx.unit.code).await? else {
         return Ok(Vec::new());
     };
-    let template = ReportBody::prefilled(&ctx.plan, &ctx.unit.code);
+    let template = ctx.template();
     let mut previous = template.clone();
     let mut out = Vec::new();
     for v in state.store.report_versions(stored.id).await? {

@@ -101,7 +101,7 @@ fn expected(role: Option<Role>, action: Action) -> bool {
         EditReport => matches!(role, Role::DauMoi | Role::DonVi),
         ReviewReport => role == Role::DauMoi,
         ReadBoard | ReadConsolidation => matches!(role, Role::Admin | Role::LanhDao | Role::DauMoi),
-        EditConsolidation => role == Role::DauMoi,
+        EditConsolidation | ManageRequests => role == Role::DauMoi,
         ApproveConsolidation => role == Role::LanhDao,
         ReadCommuneReport => matches!(role, Role::Admin | Role::LanhDao | Role::DauMoi | Role::CapTren),
     }

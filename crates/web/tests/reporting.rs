@@ -428,3 +428,84 @@ on_both_databases!(
         assert!(page.contains("indicator IV.1 value"));
     }
 );
+
+on_both_databases!(
+    /// The focal officer asks the villages for an ad hoc report; they answer through the same
+    /// form; the request has its own board and deadline.
+    async fn ad_hoc_requests(store) {
+        let w = world(store).await;
+        let now = at(2026, 3, 1, 2, 0);
+        let deadline = now + Duration::days(3);
+        let ask = |body: Value| as_user(w.server.post("/api/v1/plans/muong-la-2026/requests"), &w.officer).json(&body);
+        let good = json!({
+            "title": "Báo cáo nhanh về hệ thống truyền thanh",
+            "details": "Phục vụ kiểm tra của Sở KH&CN",
+            "tasks": ["I.1"],
+            "indicators": ["IV.1"],
+            "questions": ["Số cụm loa truyền thanh đang hoạt động?"],
+            "units": ["ban-tieu-khu"],
+            "deadline": deadline.to_rfc3339(),
+        });
+        let mut past = good.clone();
+        past["deadline"] = json!((now - Duration::hours(1)).to_rfc3339());
+        assert_eq!(ask(past).await.json::<Value>()["error"]["message"], "Hạn nộp phải sau thời điểm hiện tại.");
+        let mut unknown = good.clone();
+        unknown["units"] = json!(["ban-khong-co"]);
+        assert_eq!(ask(unknown).await.status_code(), StatusCode::UNPROCESSABLE_ENTITY);
+        let refused = as_user(w.server.post("/api/v1/plans/muong-la-2026/requests"), &w.village).json(&good).await;
+        assert_eq!(refused.status_code(), StatusCode::FORBIDDEN);
+
+        let created = ask(good).await;
+        assert_eq!(created.status_code(), StatusCode::CREATED);
+        let request = created.json::<Value>();
+        assert_eq!(request["number"], 1);
+        assert_eq!(request["units"], json!(["ban-a", "ban-b"]), "the group resolved to its villages");
+
+        let listed = as_user(w.server.get("/api/v1/plans/muong-la-2026/requests"), &w.village).await.json::<Vec<Value>>();
+        assert_eq!(listed.len(), 1);
+        let home = as_user(w.server.get("/"), &w.village).await.text();
+        assert!(home.contains("Báo cáo đột xuất số 1: Báo cáo nhanh về hệ thống truyền thanh"), "{home}");
+
+        let url = "/api/v1/plans/muong-la-2026/periods/2026-R1/reports/ban-a";
+        let form = as_user(w.server.get(url), &w.village).await.json::<Value>();
+        assert_eq!(form["deadline"], deadline.to_rfc3339().replace("+00:00", "Z"));
+        let tasks: Vec<&str> = form["body"]["tasks"].as_array().unwrap().iter().map(|t| t["task"].as_str().unwrap()).collect();
+        assert_eq!(tasks, ["I.1"]);
+        assert_eq!(form["body"]["answers"][0]["question"], "Số cụm loa truyền thanh đang hoạt động?");
+        let mut body = form["body"].clone();
+        body["answers"][0]["answer"] = json!("03 cụm loa");
+        let submitted = as_user(w.server.post(&format!("{url}/submit")), &w.village).json(&json!({"version": 0, "body": body})).await;
+        assert_eq!(submitted.status_code(), StatusCode::OK);
+        assert_eq!(submitted.json::<Value>()["body"]["answers"][0]["answer"], "03 cụm loa");
+
+        let board = as_user(w.server.get("/api/v1/plans/muong-la-2026/periods/2026-R1/board"), &w.officer).await.json::<Vec<Value>>();
+        let units: Vec<&str> = board.iter().map(|r| r["unit"].as_str().unwrap()).collect();
+        assert_eq!(units, ["ban-a", "ban-b"], "only the units asked");
+        assert_eq!(board[0]["standing"], "submitted_on_time");
+        w.clock.set(deadline);
+        let board = as_user(w.server.get("/api/v1/plans/muong-la-2026/periods/2026-R1/board"), &w.officer).await.json::<Vec<Value>>();
+        assert_eq!(board[1]["standing"], "missing");
+        // A unit not asked has no report for the request; an unknown request is not found.
+        assert_eq!(as_user(w.server.get("/api/v1/plans/muong-la-2026/periods/2026-R1/reports/ban-khong-co"), &w.officer).await.status_code(), StatusCode::NOT_FOUND);
+        assert_eq!(as_user(w.server.get("/api/v1/plans/muong-la-2026/periods/2026-R9/board"), &w.officer).await.status_code(), StatusCode::NOT_FOUND);
+
+        // The same through the page, with a day and a time in Vietnam.
+        w.clock.set(now);
+        let page = as_user(w.server.post("/plans/muong-la-2026/requests"), &w.officer)
+            .form(&[
+                ("csrf", w.officer.1.as_str()),
+                ("title", "Số liệu mô hình"),
+                ("indicators", "II.2"),
+                ("units", "ban-b"),
+                ("deadline_date", "2026-03-10"),
+                ("deadline_time", "17:00"),
+            ])
+            .await;
+        assert_eq!(page.status_code(), StatusCode::SEE_OTHER);
+        assert_eq!(page.header("location"), "/plans/muong-la-2026/periods/2026-R2/board");
+        let second = as_user(w.server.get("/api/v1/plans/muong-la-2026/requests"), &w.officer).await.json::<Vec<Value>>();
+        assert_eq!(second[0]["deadline"], "2026-03-10T10:00:00Z");
+        let list = as_user(w.server.get("/plans/muong-la-2026/requests"), &w.village).await.text();
+        assert!(list.contains("Báo cáo nhanh về hệ thống truyền thanh") && !list.contains("Số liệu mô hình"), "ban-a sees only its requests");
+    }
+);

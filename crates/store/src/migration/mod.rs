@@ -7,6 +7,7 @@ mod m0002_accounts;
 mod m0003_audit_append_only;
 mod m0004_reports;
 mod m0005_commune_reports;
+mod m0006_requests;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_audit_append_only::Migration),
             Box::new(m0004_reports::Migration),
             Box::new(m0005_commune_reports::Migration),
+            Box::new(m0006_requests::Migration),
         ]
     }
 }

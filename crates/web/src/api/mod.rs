@@ -8,6 +8,7 @@ mod auth;
 mod consolidation;
 mod plans;
 mod reports;
+mod requests;
 mod units;
 
 use axum::Json;
@@ -49,6 +50,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = units::routes(r);
     let r = reports::routes(r);
     let r = consolidation::routes(r);
+    let r = requests::routes(r);
     r.get("/api/v1/openapi.json", Action::ReadPublic, openapi_json)
         .get("/api/{*rest}", Action::ReadPublic, api_not_found)
         .post("/api/{*rest}", Action::ReadPublic, api_not_found)

@@ -125,6 +125,29 @@ pub async fn dashboard(
             }
         }
     }
+    // Ad hoc requests addressed to the user's unit, still open.
+    if let (Some(summary), Role::DonVi, Some(unit)) = (mine, p.role, &p.unit) {
+        let now = state.clock.now();
+        for r in state.store.requests(&summary.id).await.page(lang)?.into_iter().filter(|r| r.units.contains(unit)) {
+            let period = r.period_id(summary.year).to_string();
+            let stored = state.store.report(&summary.id, &period, unit).await.page(lang)?;
+            let standing =
+                kehoach_domain::report::standing(stored.as_ref().map(|s| (s.state, s.late)), now, r.deadline);
+            if matches!(standing, Standing::NotStarted | Standing::Draft | Standing::Returned | Standing::Missing) {
+                items.push(DueItem {
+                    title: format!("{}: {}", period_label(&t, &period), r.title),
+                    detail: format!(
+                        "{} — {} {}",
+                        standing_label(&t, standing),
+                        t.get("periods-due-before"),
+                        local(r.deadline)
+                    ),
+                    href: format!("/plans/{}/periods/{period}/reports/{unit}", summary.id),
+                    urgent: matches!(standing, Standing::Returned | Standing::Missing),
+                });
+            }
+        }
+    }
     let page = Dashboard { frame: Frame::new(lang, "/", viewer), plans, items, unit_href };
     render(&page, lang)
 }

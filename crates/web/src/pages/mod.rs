@@ -10,6 +10,7 @@ pub(crate) mod due;
 pub(crate) mod plan;
 mod plans_admin;
 pub(crate) mod reports;
+pub(crate) mod requests;
 
 use askama::Template;
 use axum::http::StatusCode;
@@ -31,6 +32,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = consolidation::routes(r);
     let r = calendar::routes(r);
     let r = due::routes(r);
+    let r = requests::routes(r);
     contact::routes(r)
 }
 

@@ -82,6 +82,7 @@ struct PeriodsPage {
 
 pub fn period_label(t: &Tr, id: &str) -> String {
     match id.rsplit_once('-') {
+        Some((_, r)) if r.starts_with('R') => t.with("period-request", "number", r.trim_start_matches('R')),
         Some((year, "Y")) => t.with("period-year", "year", year),
         Some((year, q)) => format!("{} {year}", t.with("period-quarter", "quarter", q.trim_start_matches('Q'))),
         None => id.to_owned(),
@@ -154,6 +155,8 @@ struct ReportPage {
     period_label: String,
     unit: String,
     view: ReportView,
+    /// The request's title and what it wants, for an ad hoc report.
+    request: Option<(String, String)>,
     state_label: String,
     standing_label: String,
     deadline: String,
@@ -239,6 +242,7 @@ async fn show(
         plan_id: ctx.plan.id.clone(),
         period_label: period_label(&t, &period),
         period,
+        request: ctx.request.as_ref().map(|r| (r.title.clone(), r.details.clone())),
         unit: ctx.unit.code.clone(),
         state_label: t.get(&format!("report-state-{}", view.state.key())),
         standing_label: standing_label(&t, view.standing),
@@ -289,7 +293,10 @@ async fn report_page(
 /// Reads the form's fields into a report body; a figure that is not a number is named.
 fn body_from_form(pairs: &[(String, String)], ctx: &ReportContext, t: &Tr) -> Result<ReportBody, String> {
     let get = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| kehoach_domain::text::nfc(v.trim()));
-    let mut body = ReportBody::prefilled(&ctx.plan, &ctx.unit.code);
+    let mut body = ctx.template();
+    for (i, answer) in body.answers.iter_mut().enumerate() {
+        answer.answer = get(&format!("answer.{i}")).unwrap_or_default();
+    }
     for task in &mut body.tasks {
         if let Some(s) = get(&format!("task.{}.status", task.task)).and_then(|s| TaskStatus::from_key(&s)) {
             task.status = s;
@@ -317,6 +324,7 @@ fn body_from_form(pairs: &[(String, String)], ctx: &ReportContext, t: &Tr) -> Re
         .into_iter()
         .chain(body.tasks.iter().map(|t| &t.note))
         .chain(body.figures.iter().map(|f| &f.note))
+        .chain(body.answers.iter().map(|a| &a.answer))
         .any(|s| s.chars().count() > 20_000);
     if too_long {
         return Err(t.get("error-too-large"));

@@ -1,0 +1,64 @@
+//! Ad hoc requests over the API.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use kehoach_domain::Action;
+use kehoach_domain::request::{AdHocRequest, NewRequest};
+use kehoach_store::Actor;
+
+use crate::AppState;
+use crate::auth::session::Viewer;
+use crate::client::ClientAddress;
+use crate::error::{ApiError, ErrorBody, InLang, NotFound, WebError};
+use crate::i18n::{RequestLang, Tr};
+use crate::pages::requests::{make, visible};
+use crate::policy::Routes;
+
+pub fn routes(r: Routes) -> Routes {
+    r.get("/api/v1/plans/{plan}/requests", Action::ReadReport, list).post(
+        "/api/v1/plans/{plan}/requests",
+        Action::ManageRequests,
+        create,
+    )
+}
+
+/// The plan's ad hoc requests the caller may see (a unit's reporter: those addressed to it).
+/// Each is a period `YEAR-R{number}` of the report routes.
+#[utoipa::path(get, path = "/api/v1/plans/{plan}/requests", params(("plan" = String, Path)),
+    responses((status = 200, body = [AdHocRequest]), (status = 404, body = ErrorBody)))]
+pub(super) async fn list(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    viewer: Viewer,
+    Path(plan_id): Path<String>,
+) -> Result<Json<Vec<AdHocRequest>>, ApiError> {
+    let signed = viewer.0.as_ref().ok_or(ApiError { error: WebError::NotSignedIn, lang })?;
+    Ok(Json(visible(state.store.requests(&plan_id).await.api(lang)?, signed)))
+}
+
+/// Asks units (or groups, resolved to their current units) for an ad hoc report.
+#[utoipa::path(post, path = "/api/v1/plans/{plan}/requests", request_body = NewRequest, params(("plan" = String, Path)),
+    responses((status = 201, body = AdHocRequest), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub(super) async fn create(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    viewer: Viewer,
+    ClientAddress(address): ClientAddress,
+    Path(plan_id): Path<String>,
+    body: Result<Json<NewRequest>, axum::extract::rejection::JsonRejection>,
+) -> Result<(StatusCode, Json<AdHocRequest>), ApiError> {
+    let signed = viewer.0.as_ref().ok_or(ApiError { error: WebError::NotSignedIn, lang })?;
+    let Json(new) = body.map_err(|e| ApiError {
+        error: WebError::Invalid(Tr::new(lang).with("error-bad-json", "detail", e.body_text())),
+        lang,
+    })?;
+    let plan = state
+        .store
+        .plan(&plan_id)
+        .await
+        .api(lang)?
+        .ok_or(ApiError { error: WebError::NotFound(NotFound::Plan), lang })?;
+    let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
+    Ok((StatusCode::CREATED, Json(make(&state, &plan, &new, actor, lang).await.api(lang)?)))
+}
