@@ -63,6 +63,14 @@ impl FromStr for PeriodId {
     }
 }
 
+impl PeriodId {
+    pub fn year(self) -> i32 {
+        match self {
+            PeriodId::Quarter { year, .. } | PeriodId::Year(year) | PeriodId::Request { year, .. } => year,
+        }
+    }
+}
+
 impl Serialize for PeriodId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
@@ -269,13 +277,5 @@ mod tests {
         assert!(matches!(regime.periods(2026), Err(PeriodError::UnknownTimeZone(_))));
         let regime = ReportingRegime { deadline_day: 31, ..muong_la() };
         assert!(matches!(regime.periods(2026), Err(PeriodError::NoSuchDay { month: 6, .. })));
-    }
-}
-
-impl PeriodId {
-    pub fn year(self) -> i32 {
-        match self {
-            PeriodId::Quarter { year, .. } | PeriodId::Year(year) | PeriodId::Request { year, .. } => year,
-        }
     }
 }
