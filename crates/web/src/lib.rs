@@ -9,6 +9,7 @@ mod assets;
 pub mod auth;
 mod client;
 mod error;
+mod evidence;
 mod i18n;
 mod pages;
 mod plan_upload;

@@ -59,6 +59,22 @@ impl Routes {
         self.add(Method::POST, path, action, axum::routing::post(handler))
     }
 
+    /// A POST whose body may be larger than the default 2 MB (file uploads), up to `limit`.
+    pub fn post_upload<H: Handler<T, AppState>, T: 'static>(
+        self,
+        path: &'static str,
+        action: Action,
+        handler: H,
+        limit: usize,
+    ) -> Self {
+        self.add(
+            Method::POST,
+            path,
+            action,
+            axum::routing::post(handler).layer(axum::extract::DefaultBodyLimit::max(limit)),
+        )
+    }
+
     pub fn put<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, action: Action, handler: H) -> Self {
         self.add(Method::PUT, path, action, axum::routing::put(handler))
     }

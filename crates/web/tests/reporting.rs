@@ -509,3 +509,60 @@ on_both_databases!(
         assert!(list.contains("Báo cáo nhanh về hệ thống truyền thanh") && !list.contains("Số liệu mô hình"), "ban-a sees only its requests");
     }
 );
+
+on_both_databases!(
+    /// Photos and PDFs kept with the report: type read from the content, size and number
+    /// bounded, readable by who may read the report, frozen with it once submitted.
+    async fn evidence_files(store) {
+        let w = world(store).await;
+        let files = format!("{REPORT}/files");
+        let upload = |who: &(String, String), name: &str, bytes: Vec<u8>| {
+            use axum_test::multipart::{MultipartForm, Part};
+            as_user(w.server.post(&files), who).multipart(MultipartForm::new().add_part("file", Part::bytes(bytes).file_name(name.to_owned())))
+        };
+        let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0];
+        jpeg.extend(std::iter::repeat_n(7u8, 5000));
+        let added = upload(&w.village, "ảnh họp bản.jpg", jpeg.clone()).await;
+        assert_eq!(added.status_code(), StatusCode::CREATED, "{}", added.text());
+        let info = added.json::<Value>();
+        assert_eq!(info["mime"], "image/jpeg");
+        assert_eq!(info["name"], "ảnh họp bản.jpg");
+        assert_eq!(info["size"], 5004);
+        // The first file made the draft.
+        assert_eq!(as_user(w.server.get(REPORT), &w.village).await.json::<Value>()["version"], 1);
+
+        let text = upload(&w.village, "ghi-chu.txt", b"day la van ban".to_vec()).await;
+        assert_eq!(text.status_code(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(text.json::<Value>()["error"]["message"], "Chỉ nhận ảnh (JPEG, PNG, WebP, HEIC) hoặc tệp PDF.");
+        let mut huge = b"%PDF-1.7\n".to_vec();
+        huge.resize(10 * 1024 * 1024 + 1, b' ');
+        let too_big = upload(&w.village, "lon.pdf", huge).await;
+        assert_eq!(too_big.status_code(), StatusCode::UNPROCESSABLE_ENTITY);
+
+        let listed = as_user(w.server.get(&files), &w.officer).await.json::<Vec<Value>>();
+        assert_eq!(listed.len(), 1);
+        let id = listed[0]["id"].as_i64().unwrap();
+        let download = as_user(w.server.get(&format!("{files}/{id}")), &w.officer).await;
+        assert_eq!(download.header("content-type"), "image/jpeg");
+        assert!(download.header("content-disposition").to_str().unwrap().starts_with("attachment;"));
+        assert_eq!(download.as_bytes().to_vec(), jpeg);
+        // Another village guessing the id finds nothing.
+        assert_eq!(as_user(w.server.get(&format!("{files}/{id}")), &w.village_b).await.status_code(), StatusCode::NOT_FOUND);
+        let trail = as_user(w.server.get("/api/v1/audit?kind=report"), &w.officer).await.json::<Vec<Value>>();
+        assert!(trail.iter().any(|a| a["action"] == "report.file.add" && !a["after_json"].as_str().unwrap().contains("data")));
+
+        // At most ten files.
+        for i in 1..10 {
+            assert_eq!(upload(&w.village, &format!("anh-{i}.png"), vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0]).await.status_code(), StatusCode::CREATED);
+        }
+        let eleventh = upload(&w.village, "anh-11.png", vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0]).await;
+        assert_eq!(eleventh.json::<Value>()["error"]["message"], "Mỗi báo cáo có tối đa 10 tệp minh chứng.");
+
+        // Submitted: the files are frozen with it.
+        as_user(w.server.post(&format!("{REPORT}/submit")), &w.village).json(&json!({"version": 1})).await;
+        let late_file = upload(&w.village, "them.jpg", jpeg).await;
+        assert_eq!(late_file.status_code(), StatusCode::CONFLICT);
+        let page = as_user(w.server.get("/plans/muong-la-2026/periods/2026-Q1/reports/ban-a"), &w.officer).await.text();
+        assert!(page.contains("ảnh họp bản.jpg"));
+    }
+);

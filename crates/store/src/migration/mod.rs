@@ -8,6 +8,7 @@ mod m0003_audit_append_only;
 mod m0004_reports;
 mod m0005_commune_reports;
 mod m0006_requests;
+mod m0007_report_files;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_reports::Migration),
             Box::new(m0005_commune_reports::Migration),
             Box::new(m0006_requests::Migration),
+            Box::new(m0007_report_files::Migration),
         ]
     }
 }

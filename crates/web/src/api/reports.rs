@@ -28,6 +28,18 @@ pub fn routes(r: Routes) -> Routes {
         .post("/api/v1/plans/{plan}/periods/{period}/reports/{unit}/return", Action::ReviewReport, return_report)
         .post("/api/v1/plans/{plan}/periods/{period}/reports/{unit}/reopen", Action::ReviewReport, reopen)
         .get("/api/v1/plans/{plan}/periods/{period}/reports/{unit}/versions", Action::ReadReport, versions)
+        .get("/api/v1/plans/{plan}/periods/{period}/reports/{unit}/files", Action::ReadReport, files)
+        .post_upload(
+            "/api/v1/plans/{plan}/periods/{period}/reports/{unit}/files",
+            Action::EditReport,
+            upload,
+            crate::evidence::MAX_UPLOAD,
+        )
+        .get(
+            "/api/v1/plans/{plan}/periods/{period}/reports/{unit}/files/{file}",
+            Action::ReadReport,
+            crate::pages::reports::download_file,
+        )
         .get("/api/v1/plans/{plan}/periods/{period}/board", Action::ReadBoard, board)
 }
 
@@ -106,6 +118,39 @@ pub(super) async fn versions(
 ) -> Result<Json<Vec<reporting::VersionView>>, ApiError> {
     let ctx = reporting::context(&state, &plan, &period, &unit).await.api(lang)?;
     Ok(Json(reporting::versions(&state, &ctx).await.api(lang)?))
+}
+
+/// The report's evidence files (their descriptions).
+#[utoipa::path(get, path = "/api/v1/plans/{plan}/periods/{period}/reports/{unit}/files",
+    params(("plan" = String, Path), ("period" = String, Path), ("unit" = String, Path)),
+    responses((status = 200, body = [kehoach_store::FileInfo]), (status = 404, body = ErrorBody)))]
+pub(super) async fn files(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    Path((plan, period, unit)): ReportPath,
+) -> Result<Json<Vec<kehoach_store::FileInfo>>, ApiError> {
+    let ctx = reporting::context(&state, &plan, &period, &unit).await.api(lang)?;
+    Ok(Json(crate::evidence::list(&state, &ctx).await.api(lang)?))
+}
+
+/// Adds an evidence file (multipart field `file`): a JPEG, PNG, WebP or HEIC photo or a PDF, at
+/// most 10 MB, at most 10 a report; its type is read from its content.
+#[utoipa::path(post, path = "/api/v1/plans/{plan}/periods/{period}/reports/{unit}/files",
+    params(("plan" = String, Path), ("period" = String, Path), ("unit" = String, Path)),
+    responses((status = 201, body = kehoach_store::FileInfo), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub(super) async fn upload(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    viewer: Viewer,
+    ClientAddress(address): ClientAddress,
+    Path((plan, period, unit)): ReportPath,
+    mut multipart: axum::extract::Multipart,
+) -> Result<(StatusCode, Json<kehoach_store::FileInfo>), ApiError> {
+    let signed = viewer.0.as_ref().ok_or(ApiError { error: WebError::NotSignedIn, lang })?;
+    let ctx = reporting::context(&state, &plan, &period, &unit).await.api(lang)?;
+    let (name, bytes) = crate::evidence::read_file(&mut multipart, lang).await.api(lang)?;
+    let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
+    Ok((StatusCode::CREATED, Json(crate::evidence::attach(&state, &ctx, &name, &bytes, actor, lang).await.api(lang)?)))
 }
 
 /// A save or a submission: the content and the version it was made from.

@@ -17,6 +17,7 @@ use crate::AppState;
 use crate::auth::session::Viewer;
 use crate::client::ClientAddress;
 use crate::error::{InLang, PageError, WebError};
+use crate::evidence;
 use crate::i18n::{RequestLang, Tr};
 use crate::policy::Routes;
 use crate::reporting::{self, BoardRow, ReportContext, ReportView, StepError};
@@ -26,6 +27,14 @@ pub fn routes(r: Routes) -> Routes {
         .get("/plans/{plan}/periods/{period}/reports/{unit}", Action::ReadReport, report_page)
         .post("/plans/{plan}/periods/{period}/reports/{unit}", Action::EditReport, save_report)
         .post("/plans/{plan}/periods/{period}/reports/{unit}/review", Action::ReviewReport, review_report)
+        .post_upload(
+            "/plans/{plan}/periods/{period}/reports/{unit}/files",
+            Action::EditReport,
+            upload_file,
+            evidence::MAX_UPLOAD,
+        )
+        .get("/plans/{plan}/periods/{period}/reports/{unit}/files/{file}", Action::ReadReport, download_file)
+        .post("/plans/{plan}/periods/{period}/reports/{unit}/files/{file}/remove", Action::EditReport, remove_file)
         .get("/plans/{plan}/periods/{period}/board", Action::ReadBoard, board_page)
         .get("/plans/{plan}/periods/{period}/board.csv", Action::ReadBoard, board_csv_download)
 }
@@ -171,6 +180,15 @@ struct ReportPage {
     /// On a conflict: what the other person changed, against what this user sent.
     conflict: Vec<Change>,
     versions: Vec<VersionLine>,
+    files: Vec<FileLine>,
+}
+
+/// An evidence file on the form's page.
+pub struct FileLine {
+    pub id: i32,
+    pub name: String,
+    pub size: String,
+    pub by: String,
 }
 
 /// A submission on the form's page, with what changed since the one before.
@@ -235,6 +253,17 @@ async fn show(
         .into_iter()
         .map(|v| VersionLine { number: v.number, at: local(v.at), by: v.by, late: v.late, changes: v.changes })
         .collect();
+    let files = evidence::list(state, ctx)
+        .await
+        .page(lang)?
+        .into_iter()
+        .map(|f| FileLine {
+            id: f.id,
+            name: f.name,
+            size: format!("{:.1} MB", f64::from(f.size) / 1_048_576.0),
+            by: f.uploaded_by,
+        })
+        .collect();
     let (tasks, figures) = fields(ctx, shown_body.unwrap_or(&view.body), &t);
     let status = if error.is_some() { StatusCode::CONFLICT } else { StatusCode::OK };
     let page = ReportPage {
@@ -260,6 +289,7 @@ async fn show(
         error,
         conflict,
         versions,
+        files,
         view,
     };
     let mut response = (status, render(&page, lang)?).into_response();
@@ -284,7 +314,7 @@ async fn report_page(
     let view = reporting::view(&ctx, stored.as_ref(), state.clock.now(), lang);
     let t = Tr::new(lang);
     let notice = flash.done.as_deref().and_then(|d| match d {
-        "save" | "submit" | "accept" | "return" | "reopen" => Some(t.get(&format!("report-done-{d}"))),
+        "save" | "submit" | "accept" | "return" | "reopen" | "file" => Some(t.get(&format!("report-done-{d}"))),
         _ => None,
     });
     show(&state, &viewer, &ctx, view, None, lang, notice, None, Vec::new()).await
@@ -411,6 +441,62 @@ async fn review_report(
         }
         Err(StepError::Web(error)) => Err(PageError { error, lang }),
     }
+}
+
+async fn upload_file(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    viewer: Viewer,
+    ClientAddress(address): ClientAddress,
+    Path((plan, period, unit)): Path<(String, String, String)>,
+    mut multipart: axum::extract::Multipart,
+) -> Result<Response, PageError> {
+    let signed = viewer.0.as_ref().ok_or(PageError { error: WebError::NotSignedIn, lang })?;
+    let ctx = reporting::context(&state, &plan, &period, &unit).await.page(lang)?;
+    let (name, bytes) = evidence::read_file(&mut multipart, lang).await.page(lang)?;
+    let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
+    evidence::attach(&state, &ctx, &name, &bytes, actor, lang).await.page(lang)?;
+    Ok(Redirect::to(&format!("/plans/{plan}/periods/{period}/reports/{unit}?done=file")).into_response())
+}
+
+async fn remove_file(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    viewer: Viewer,
+    ClientAddress(address): ClientAddress,
+    Path((plan, period, unit, file)): Path<(String, String, String, i32)>,
+) -> Result<Response, PageError> {
+    let signed = viewer.0.as_ref().ok_or(PageError { error: WebError::NotSignedIn, lang })?;
+    let ctx = reporting::context(&state, &plan, &period, &unit).await.page(lang)?;
+    let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
+    evidence::detach(&state, &ctx, file, actor, lang).await.page(lang)?;
+    Ok(Redirect::to(&format!("/plans/{plan}/periods/{period}/reports/{unit}")).into_response())
+}
+
+/// A file as it was sent: as an attachment, so that a browser never runs it as a page.
+pub async fn download_file(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    Path((plan, period, unit, file)): Path<(String, String, String, i32)>,
+) -> Result<Response, PageError> {
+    let ctx = reporting::context(&state, &plan, &period, &unit).await.page(lang)?;
+    let (info, bytes) = evidence::fetch(&state, &ctx, file).await.page(lang)?;
+    let ascii: String =
+        info.name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
+    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{}", encode_rfc5987(&info.name));
+    Ok(([(header::CONTENT_TYPE, info.mime), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response())
+}
+
+fn encode_rfc5987(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------
