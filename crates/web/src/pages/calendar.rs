@@ -58,6 +58,27 @@ async fn deadlines(
             .done();
         calendar.push(event);
     }
+    // Ad hoc requests addressed to the unit have their own deadlines.
+    let requests = state.store.requests(&plan.id).await.map_err(|e| PageError { error: e.into(), lang })?;
+    for r in requests.iter().filter(|r| r.units.contains(&unit.code)) {
+        let period = r.period_id(plan.year);
+        let summary = format!("{}: {} — {}", t.get("ics-deadline"), r.title, unit.name);
+        let event = Event::new()
+            .uid(&format!("{}-{}-{}@kehoach", plan.id, period, unit.code))
+            .summary(&summary)
+            .description(&format!(
+                "{} {base}/plans/{}/periods/{period}/reports/{}",
+                t.get("ics-report-at"),
+                plan.id,
+                unit.code
+            ))
+            .starts(r.deadline - Duration::hours(1))
+            .ends(r.deadline)
+            .alarm(Alarm::display(&summary, -Duration::days(1)))
+            .timestamp(state.clock.now())
+            .done();
+        calendar.push(event);
+    }
     let body = calendar.done().to_string();
     let name = format!("attachment; filename=\"{}-{}.ics\"", plan.id, unit.code);
     Ok(([(header::CONTENT_TYPE, "text/calendar; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, name)], body)
