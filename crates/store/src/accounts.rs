@@ -221,39 +221,29 @@ impl Store {
         must_change: bool,
         actor: Actor<'_>,
     ) -> Result<(), StoreError> {
-        let txn = self.db.begin().await?;
-        let row = user::Entity::find()
-            .filter(user::Column::Username.eq(username))
-            .one(&txn)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("user `{username}`")))?;
-        let before = record_of(&txn, row.clone()).await?;
-        let mut active = user::ActiveModel::from(row);
-        active.password_hash = Set(password_hash.to_owned());
-        active.must_change_password = Set(must_change);
-        active.updated_at = Set(Utc::now());
-        let after = record_of(&txn, active.update(&txn).await?).await?;
-        session::Entity::delete_many().filter(session::Column::UserId.eq(after.id)).exec(&txn).await?;
-        let commune_id = user_commune_id(&txn, &after).await?;
-        audit::record(
-            &txn,
-            audit::Entry {
-                commune_id,
-                actor,
-                action: if must_change { "user.reset_password" } else { "user.change_password" },
-                record_kind: "user",
-                record_key: username,
-                before: Some(&before),
-                after: Some(&after),
-            },
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(())
+        let action = if must_change { "user.reset_password" } else { "user.change_password" };
+        self.change_user(username, action, actor, |active| {
+            active.password_hash = Set(password_hash.to_owned());
+            active.must_change_password = Set(must_change);
+        })
+        .await
     }
 
     /// Disables a user (never deletes): their sessions end, their records keep their name.
     pub async fn disable_user(&self, username: &str, actor: Actor<'_>) -> Result<(), StoreError> {
+        self.change_user(username, "user.disable", actor, |active| active.disabled = Set(true)).await
+    }
+
+    /// Changes a user's row as `change` says, ends all their sessions (a change of password or
+    /// of standing must not leave an old session alive) and writes the audit row; one
+    /// transaction.
+    async fn change_user(
+        &self,
+        username: &str,
+        action: &str,
+        actor: Actor<'_>,
+        change: impl FnOnce(&mut user::ActiveModel),
+    ) -> Result<(), StoreError> {
         let txn = self.db.begin().await?;
         let row = user::Entity::find()
             .filter(user::Column::Username.eq(username))
@@ -262,7 +252,7 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound(format!("user `{username}`")))?;
         let before = record_of(&txn, row.clone()).await?;
         let mut active = user::ActiveModel::from(row);
-        active.disabled = Set(true);
+        change(&mut active);
         active.updated_at = Set(Utc::now());
         let after = record_of(&txn, active.update(&txn).await?).await?;
         session::Entity::delete_many().filter(session::Column::UserId.eq(after.id)).exec(&txn).await?;
@@ -272,7 +262,7 @@ impl Store {
             audit::Entry {
                 commune_id,
                 actor,
-                action: "user.disable",
+                action,
                 record_kind: "user",
                 record_key: username,
                 before: Some(&before),

@@ -7,6 +7,7 @@ use kehoach_domain::{Action, Principal};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::{JsonBody, read_json};
 use crate::AppState;
 use crate::auth::session::{self, Viewer};
 use crate::auth::{PasswordChangeError, SignInError, change_own_password, sign_in};
@@ -46,12 +47,9 @@ pub(super) async fn login(
     RequestLang(lang): RequestLang,
     ClientAddress(address): ClientAddress,
     Https(https): Https,
-    body: Result<Json<LoginBody>, axum::extract::rejection::JsonRejection>,
+    body: JsonBody<LoginBody>,
 ) -> Result<Response, ApiError> {
-    let Json(body) = body.map_err(|e| ApiError {
-        error: WebError::Invalid(Tr::new(lang).with("error-bad-json", "detail", e.body_text())),
-        lang,
-    })?;
+    let body = read_json(body, lang)?;
     match sign_in(&state, &body.username, &body.password, address.as_deref()).await {
         Ok(signed) => {
             let info = SessionInfo {
@@ -104,12 +102,11 @@ pub(super) async fn change_password(
     viewer: Viewer,
     ClientAddress(address): ClientAddress,
     Https(https): Https,
-    body: Result<Json<PasswordBody>, axum::extract::rejection::JsonRejection>,
+    body: JsonBody<PasswordBody>,
 ) -> Result<Response, ApiError> {
     let t = Tr::new(lang);
     let s = viewer.0.ok_or(ApiError { error: WebError::NotSignedIn, lang })?;
-    let Json(body) = body
-        .map_err(|e| ApiError { error: WebError::Invalid(t.with("error-bad-json", "detail", e.body_text())), lang })?;
+    let body = read_json(body, lang)?;
     match change_own_password(&state, &s.principal.username, &body.current, &body.new, &body.new, address.as_deref())
         .await
     {

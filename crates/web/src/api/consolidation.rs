@@ -8,11 +8,12 @@ use kehoach_store::Actor;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use super::{JsonBody, read_json};
 use crate::AppState;
 use crate::auth::session::Viewer;
 use crate::client::ClientAddress;
 use crate::error::{ApiError, ErrorBody, InLang, NotFound, WebError};
-use crate::i18n::{RequestLang, Tr};
+use crate::i18n::RequestLang;
 use crate::policy::Routes;
 use crate::reporting::{self, CommuneReportView};
 
@@ -57,13 +58,10 @@ pub(super) async fn put_narrative(
     viewer: Viewer,
     ClientAddress(address): ClientAddress,
     Path((plan, period)): Path<(String, String)>,
-    edit: Result<Json<NarrativeEdit>, axum::extract::rejection::JsonRejection>,
+    edit: JsonBody<NarrativeEdit>,
 ) -> Result<Json<CommuneReportView>, ApiError> {
     let signed = viewer.0.as_ref().ok_or(ApiError { error: WebError::NotSignedIn, lang })?;
-    let Json(edit) = edit.map_err(|e| ApiError {
-        error: WebError::Invalid(Tr::new(lang).with("error-bad-json", "detail", e.body_text())),
-        lang,
-    })?;
+    let edit = read_json(edit, lang)?;
     let (plan, period) = reporting::plan_period(&state, &plan, &period).await.api(lang)?;
     let text = kehoach_domain::text::nfc(edit.narrative.trim());
     let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
@@ -84,13 +82,10 @@ pub(super) async fn approve(
     viewer: Viewer,
     ClientAddress(address): ClientAddress,
     Path((plan, period)): Path<(String, String)>,
-    approval: Result<Json<Approval>, axum::extract::rejection::JsonRejection>,
+    approval: JsonBody<Approval>,
 ) -> Result<Json<CommuneReportView>, ApiError> {
     let signed = viewer.0.as_ref().ok_or(ApiError { error: WebError::NotSignedIn, lang })?;
-    let Json(approval) = approval.map_err(|e| ApiError {
-        error: WebError::Invalid(Tr::new(lang).with("error-bad-json", "detail", e.body_text())),
-        lang,
-    })?;
+    let approval = read_json(approval, lang)?;
     let (plan, period) = reporting::plan_period(&state, &plan, &period).await.api(lang)?;
     let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
     Ok(Json(

@@ -11,6 +11,7 @@ use kehoach_store::Actor;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::{JsonBody, read_json};
 use crate::AppState;
 use crate::auth::session::Viewer;
 use crate::client::ClientAddress;
@@ -177,15 +178,6 @@ pub struct ConflictBody {
     current: ReportView,
 }
 
-type JsonBody<T> = Result<Json<T>, axum::extract::rejection::JsonRejection>;
-
-fn read<T>(body: JsonBody<T>, lang: kehoach_domain::Lang) -> Result<T, ApiError> {
-    body.map(|Json(b)| b).map_err(|e| ApiError {
-        error: WebError::Invalid(Tr::new(lang).with("error-bad-json", "detail", e.body_text())),
-        lang,
-    })
-}
-
 /// A step asked over the API: what, at which version, with which content.
 struct Asked {
     step: Step,
@@ -229,7 +221,7 @@ pub(super) async fn put_report(
     Path(path): ReportPath,
     edit: JsonBody<ReportEdit>,
 ) -> Result<Response, ApiError> {
-    let edit = read(edit, lang)?;
+    let edit = read_json(edit, lang)?;
     let body =
         edit.body.ok_or_else(|| ApiError { error: WebError::Invalid(Tr::new(lang).get("report-no-body")), lang })?;
     run(&state, &viewer, address, path, Asked { step: Step::Save, version: edit.version, body: Some(body) }, lang).await
@@ -247,7 +239,7 @@ pub(super) async fn submit(
     Path(path): ReportPath,
     edit: JsonBody<ReportEdit>,
 ) -> Result<Response, ApiError> {
-    let edit = read(edit, lang)?;
+    let edit = read_json(edit, lang)?;
     run(&state, &viewer, address, path, Asked { step: Step::Submit, version: edit.version, body: edit.body }, lang)
         .await
 }
@@ -264,7 +256,7 @@ pub(super) async fn accept(
     Path(path): ReportPath,
     step: JsonBody<ReviewStep>,
 ) -> Result<Response, ApiError> {
-    let step = read(step, lang)?;
+    let step = read_json(step, lang)?;
     run(&state, &viewer, address, path, Asked { step: Step::Accept, version: step.version, body: None }, lang).await
 }
 
@@ -280,7 +272,7 @@ pub(super) async fn return_report(
     Path(path): ReportPath,
     step: JsonBody<ReviewStep>,
 ) -> Result<Response, ApiError> {
-    let step = read(step, lang)?;
+    let step = read_json(step, lang)?;
     run(
         &state,
         &viewer,
@@ -304,7 +296,7 @@ pub(super) async fn reopen(
     Path(path): ReportPath,
     step: JsonBody<ReviewStep>,
 ) -> Result<Response, ApiError> {
-    let step = read(step, lang)?;
+    let step = read_json(step, lang)?;
     run(
         &state,
         &viewer,

@@ -7,11 +7,12 @@ use kehoach_domain::Action;
 use kehoach_domain::request::{AdHocRequest, NewRequest};
 use kehoach_store::Actor;
 
+use super::{JsonBody, read_json};
 use crate::AppState;
 use crate::auth::session::Viewer;
 use crate::client::ClientAddress;
 use crate::error::{ApiError, ErrorBody, InLang, NotFound, WebError};
-use crate::i18n::{RequestLang, Tr};
+use crate::i18n::RequestLang;
 use crate::pages::requests::{make, visible};
 use crate::policy::Routes;
 
@@ -46,13 +47,10 @@ pub(super) async fn create(
     viewer: Viewer,
     ClientAddress(address): ClientAddress,
     Path(plan_id): Path<String>,
-    body: Result<Json<NewRequest>, axum::extract::rejection::JsonRejection>,
+    body: JsonBody<NewRequest>,
 ) -> Result<(StatusCode, Json<AdHocRequest>), ApiError> {
     let signed = viewer.0.as_ref().ok_or(ApiError { error: WebError::NotSignedIn, lang })?;
-    let Json(new) = body.map_err(|e| ApiError {
-        error: WebError::Invalid(Tr::new(lang).with("error-bad-json", "detail", e.body_text())),
-        lang,
-    })?;
+    let new = read_json(body, lang)?;
     let plan = state
         .store
         .plan(&plan_id)

@@ -9,6 +9,7 @@ use kehoach_store::{Actor, StoreError, UnitContact};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use super::{JsonBody, read_json};
 use crate::AppState;
 use crate::auth::session::Viewer;
 use crate::client::ClientAddress;
@@ -21,15 +22,6 @@ pub fn routes(r: Routes) -> Routes {
     r.post("/api/v1/plans/{plan}/units", Action::ManageUnits, add_unit)
         .get("/api/v1/plans/{plan}/units/{unit}/contact", Action::ReadUnitContact, get_contact)
         .put("/api/v1/plans/{plan}/units/{unit}/contact", Action::EditUnitContact, put_contact)
-}
-
-type JsonBody<T> = Result<Json<T>, axum::extract::rejection::JsonRejection>;
-
-fn body<T>(body: JsonBody<T>, lang: kehoach_domain::Lang) -> Result<T, ApiError> {
-    body.map(|Json(b)| b).map_err(|e| ApiError {
-        error: WebError::Invalid(Tr::new(lang).with("error-bad-json", "detail", e.body_text())),
-        lang,
-    })
 }
 
 /// Adds a unit (village, quarter, department …) to the plan's commune.
@@ -46,7 +38,7 @@ pub(super) async fn add_unit(
 ) -> Result<(StatusCode, Json<Unit>), ApiError> {
     let t = Tr::new(lang);
     let signed = viewer.0.as_ref().ok_or(ApiError { error: WebError::NotSignedIn, lang })?;
-    let mut unit = body(unit, lang)?;
+    let mut unit = read_json(unit, lang)?;
     unit.name = nfc(unit.name.trim());
     if !kehoach_plan::is_slug(&unit.code) {
         return Err(ApiError { error: WebError::Invalid(t.get("unit-bad-code")), lang });
@@ -111,7 +103,7 @@ pub(super) async fn put_contact(
     contact: JsonBody<ContactBody>,
 ) -> Result<Json<UnitContact>, ApiError> {
     let signed = viewer.0.as_ref().ok_or(ApiError { error: WebError::NotSignedIn, lang })?;
-    let b = body(contact, lang)?;
+    let b = read_json(contact, lang)?;
     let form = ContactForm {
         name: b.name.unwrap_or_default(),
         phone: b.phone.unwrap_or_default(),
