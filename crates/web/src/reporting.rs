@@ -198,6 +198,18 @@ pub async fn apply(
     let now = state.clock.now();
     let stored = state.store.report(&ctx.plan.id, &ctx.period.id.to_string(), &ctx.unit.code).await?;
     if stored.as_ref().map_or(0, |s| s.version) != version {
+        // A retry of a save or submission that went through (its answer lost on a bad link)
+        // finds exactly what it sent: that is success, not a conflict.
+        if let (Some(s), Some(b)) = (&stored, sent) {
+            let repeated = match step {
+                Step::Save => true,
+                Step::Submit => s.state == ReportState::Submitted,
+                _ => false,
+            };
+            if repeated && s.body.fitted_to(&ctx.template()) == b.fitted_to(&ctx.template()) {
+                return Ok(view(ctx, Some(s), now, lang));
+            }
+        }
         return Err(StepError::Conflict(Box::new(view(ctx, stored.as_ref(), now, lang))));
     }
     let current = stored.as_ref().map_or(ReportState::Draft, |s| s.state);

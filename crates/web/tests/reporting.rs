@@ -198,6 +198,10 @@ on_both_databases!(
         second["difficulties"] = json!("Đường đi lại khó khăn");
         let ok = as_user(w.server.put(REPORT), &w.village).json(&json!({"version": 0, "body": first})).await;
         assert_eq!(ok.status_code(), StatusCode::OK);
+        // The same save sent again (its answer lost on a bad link) is a success, not a conflict.
+        let retry = as_user(w.server.put(REPORT), &w.village).json(&json!({"version": 0, "body": first})).await;
+        assert_eq!(retry.status_code(), StatusCode::OK);
+        assert_eq!(retry.json::<Value>()["version"], 1, "and writes nothing twice");
         let clash = as_user(w.server.put(REPORT), &w.officer).json(&json!({"version": 0, "body": second})).await;
         assert_eq!(clash.status_code(), StatusCode::CONFLICT);
         let body = clash.json::<Value>();
