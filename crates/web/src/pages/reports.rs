@@ -200,7 +200,7 @@ pub struct VersionLine {
     pub changes: Vec<Change>,
 }
 
-fn fields(ctx: &ReportContext, body: &ReportBody, t: &Tr) -> (Vec<TaskField>, Vec<FigureField>) {
+fn fields(ctx: &ReportContext, body: &ReportBody) -> (Vec<TaskField>, Vec<FigureField>) {
     let tasks = body
         .tasks
         .iter()
@@ -229,7 +229,6 @@ fn fields(ctx: &ReportContext, body: &ReportBody, t: &Tr) -> (Vec<TaskField>, Ve
             }
         })
         .collect();
-    let _ = t;
     (tasks, figures)
 }
 
@@ -264,7 +263,7 @@ async fn show(
             by: f.uploaded_by,
         })
         .collect();
-    let (tasks, figures) = fields(ctx, shown_body.unwrap_or(&view.body), &t);
+    let (tasks, figures) = fields(ctx, shown_body.unwrap_or(&view.body));
     let status = if error.is_some() { StatusCode::CONFLICT } else { StatusCode::OK };
     let page = ReportPage {
         frame: Frame::new(lang, format!("/plans/{}/periods/{period}/reports/{}", ctx.plan.id, ctx.unit.code), viewer),
