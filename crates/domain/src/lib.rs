@@ -9,6 +9,7 @@ pub mod lang;
 pub mod layout;
 pub mod period;
 pub mod plan;
+pub mod progress;
 pub mod report;
 pub mod request;
 pub mod text;
