@@ -168,6 +168,16 @@ async fn the_reporting_cycle_on_a_phone() {
     assert!(!overflow, "the report form fits a 360-px screen without sideways scrolling");
     c.find(Locator::Css("select[name='task.I.1.status']")).await.unwrap().select_by_value("in_progress").await.unwrap();
     fill(&c, "textarea[name=activities]", "Tổ chức 02 buổi tuyên truyền tại nhà văn hoá bản").await;
+    // Leaving the page before saving (a dropped connection, a tap on the wrong link) loses
+    // nothing: a fresh visit, not a reload the browser itself might restore.
+    c.goto(&format!("{base}/plans/muong-la-2026/periods")).await.unwrap();
+    c.goto(&report).await.unwrap();
+    let kept = c.find(Locator::Css("textarea[name=activities]")).await.unwrap().prop("value").await.unwrap();
+    assert_eq!(
+        kept.as_deref(),
+        Some("Tổ chức 02 buổi tuyên truyền tại nhà văn hoá bản"),
+        "unsaved text survives a reload"
+    );
     click(&c, "button[name=intent][value=submit]").await;
     assert!(page_text(&c).await.contains("Đã gửi báo cáo."));
     sign_out(&c).await;

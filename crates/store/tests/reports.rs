@@ -77,3 +77,21 @@ on_both_databases!(
         assert!(store.reports("muong-la-2026", "2026-Q2").await.unwrap().is_empty());
     }
 );
+
+on_both_databases!(
+    /// Two first saves at the same moment: one is written, the other told of a conflict, never
+    /// two rows and never an error.
+    async fn two_first_saves_at_once(store) {
+        let body = seeded(&store).await;
+        let mut other = body.clone();
+        other.activities = "Người thứ hai".into();
+        let first = write(&body, 0, ReportState::Draft, "report.save");
+        let second = write(&other, 0, ReportState::Draft, "report.save");
+        let (a, b) = tokio::join!(store.write_report(&first, TEST), store.write_report(&second, TEST));
+        let outcomes = [a.unwrap(), b.unwrap()];
+        let written = outcomes.iter().filter(|o| matches!(o, WriteOutcome::Written(_))).count();
+        let conflicts = outcomes.iter().filter(|o| matches!(o, WriteOutcome::Conflict(Some(_)))).count();
+        assert_eq!((written, conflicts), (1, 1), "{outcomes:?}");
+        assert_eq!(store.reports("muong-la-2026", "2026-Q1").await.unwrap().len(), 1);
+    }
+);
