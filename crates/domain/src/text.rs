@@ -26,18 +26,20 @@ pub fn fold(s: &str) -> String {
     ascii.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn collator() -> &'static CollatorBorrowed<'static> {
-    static COLLATOR: OnceLock<CollatorBorrowed<'static>> = OnceLock::new();
-    COLLATOR.get_or_init(|| {
-        // The `vi` collation data is compiled into the crate: this cannot fail at run time
-        // unless the crate itself is broken, which the tests below would show.
-        Collator::try_new(locale!("vi").into(), CollatorOptions::default()).expect("compiled Vietnamese collation data")
-    })
+fn collator() -> Option<&'static CollatorBorrowed<'static>> {
+    static COLLATOR: OnceLock<Option<CollatorBorrowed<'static>>> = OnceLock::new();
+    // The `vi` collation data is compiled into the crate, so this does not fail unless the
+    // crate is broken (the tests below would show it); sorting then falls back to byte order
+    // rather than stopping a request.
+    COLLATOR.get_or_init(|| Collator::try_new(locale!("vi").into(), CollatorOptions::default()).ok()).as_ref()
 }
 
 /// Compares two strings in Vietnamese alphabetical order (a ă â b c d đ e ê …).
 pub fn compare_vi(a: &str, b: &str) -> Ordering {
-    collator().compare(a, b)
+    match collator() {
+        Some(c) => c.compare(a, b),
+        None => a.cmp(b),
+    }
 }
 
 /// Sorts items by a Vietnamese name.
