@@ -5,11 +5,14 @@
 pub mod access;
 pub mod clock;
 pub mod consolidation;
+pub mod initiative;
 pub mod lang;
 pub mod layout;
+pub mod measure;
 pub mod period;
 pub mod plan;
 pub mod progress;
+pub mod register;
 pub mod report;
 pub mod request;
 pub mod text;

@@ -157,6 +157,8 @@ pub struct Indicator {
     pub coordinators: Vec<UnitRef>,
     /// The coordinator cell as printed, where it differs from the names joined.
     pub coordinators_text: Option<String>,
+    /// How its value is obtained; `None` while the plan does not say.
+    pub measure: Option<crate::measure::Measure>,
 }
 
 /// A group of key tasks (Phụ lục II).
@@ -260,6 +262,8 @@ pub struct Plan {
     pub recipients: Vec<String>,
     pub signer: Signer,
     pub appendices: Appendices,
+    /// How initiatives are scored and recognised.
+    pub initiatives: crate::initiative::InitiativeRules,
 }
 
 impl Plan {

@@ -24,6 +24,25 @@ pub enum Status {
     NotMeasurable,
 }
 
+impl Status {
+    pub const ALL: [Status; 5] =
+        [Status::Achieved, Status::OnTrack, Status::AtRisk, Status::Behind, Status::NotMeasurable];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Status::Achieved => "achieved",
+            Status::OnTrack => "on_track",
+            Status::AtRisk => "at_risk",
+            Status::Behind => "behind",
+            Status::NotMeasurable => "not_measurable",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.key() == key)
+    }
+}
+
 /// How a target accrues over the year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]

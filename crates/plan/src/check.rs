@@ -36,9 +36,9 @@ pub fn parse(source: &str) -> Result<Plan, Vec<Problem>> {
     }
 }
 
-struct Checker<'s> {
+pub(crate) struct Checker<'s> {
     source: &'s str,
-    problems: Vec<Problem>,
+    pub(crate) problems: Vec<Problem>,
 }
 
 /// Codes seen so far of one kind, with the line each was first declared on.
@@ -46,16 +46,16 @@ struct Checker<'s> {
 struct Seen(HashMap<String, usize>);
 
 impl Checker<'_> {
-    fn report(&mut self, span: Range<usize>, kind: ProblemKind) {
+    pub(crate) fn report(&mut self, span: Range<usize>, kind: ProblemKind) {
         self.problems.push(Problem { span, kind });
     }
 
-    fn missing(&mut self, at: &Range<usize>, field: &str, table: &str) {
+    pub(crate) fn missing(&mut self, at: &Range<usize>, field: &str, table: &str) {
         self.report(at.clone(), ProblemKind::Missing { field: field.into(), table: table.into() });
     }
 
     /// A required, non-empty text, in NFC.
-    fn text(&mut self, v: &S<String>, field: &str, table: &str, at: &Range<usize>) -> String {
+    pub(crate) fn text(&mut self, v: &S<String>, field: &str, table: &str, at: &Range<usize>) -> String {
         match v {
             None => {
                 self.missing(at, field, table);
@@ -142,7 +142,7 @@ impl Checker<'_> {
         }
     }
 
-    fn choice(
+    pub(crate) fn choice(
         &mut self,
         v: &S<String>,
         field: &str,
@@ -205,6 +205,7 @@ impl Checker<'_> {
         let reporting = self.reporting(&raw.reporting, year, &refs);
         let (signer, recipients) = self.signature(&raw.signature);
         let appendices = self.appendices(&raw.appendices);
+        let initiatives = self.initiatives(&raw.initiatives);
 
         Plan {
             id,
@@ -224,6 +225,7 @@ impl Checker<'_> {
             recipients,
             signer,
             appendices,
+            initiatives,
         }
     }
 
@@ -510,6 +512,7 @@ impl Checker<'_> {
                     lead: self.required_reference(&r.lead, "lead", table, &at, refs),
                     coordinators: self.references(&r.coordinators, refs),
                     coordinators_text: self.optional_text(&r.coordinators_text),
+                    measure: r.measure.as_ref().and_then(|m| self.measure(m, kind)),
                 }
             })
             .collect()

@@ -81,6 +81,39 @@ pub enum ProblemKind {
         value: i64,
     },
     NotADate,
+    UnknownRegister {
+        value: String,
+    },
+    UnknownRegisterField {
+        register: String,
+        field: String,
+    },
+    /// A `where` value of the wrong type for its field; `expected` names what fits.
+    BadWhereValue {
+        field: String,
+        expected: String,
+    },
+    MeasureDoesNotFit {
+        measure: String,
+        kind: String,
+    },
+    /// `by` must be a field of the linked register that points at the measured register.
+    NotALink {
+        register: String,
+        by: String,
+        target: String,
+    },
+    MonthsOutOfRange {
+        value: i64,
+    },
+    CriterionMax {
+        value: i64,
+    },
+    /// The criteria's maxima do not allow the pass total.
+    PassTotalOutOfReach {
+        pass_total: i64,
+        max_total: i64,
+    },
 }
 
 /// The kinds of coded things a plan holds, for duplicate messages.
@@ -266,9 +299,51 @@ impl Problem {
             }
             NotADate if vi => write!(m, "cần một ngày dạng NĂM-THÁNG-NGÀY, ví dụ 2026-01-15"),
             NotADate => write!(m, "expected a date as YEAR-MONTH-DAY, e.g. 2026-01-15"),
+            UnknownRegister { value } if vi => {
+                write!(m, "không có sổ theo dõi `{value}`; dùng một trong: {}", register_keys())
+            }
+            UnknownRegister { value } => write!(m, "no register `{value}`; use one of: {}", register_keys()),
+            UnknownRegisterField { register, field } if vi => {
+                write!(m, "sổ `{register}` không có cột `{field}`; các cột: {}", register_fields(register))
+            }
+            UnknownRegisterField { register, field } => {
+                write!(m, "register `{register}` has no field `{field}`; its fields: {}", register_fields(register))
+            }
+            BadWhereValue { field, expected } if vi => write!(m, "giá trị của `{field}` phải là {expected}"),
+            BadWhereValue { field, expected } => write!(m, "the value of `{field}` must be {expected}"),
+            MeasureDoesNotFit { measure, kind } if vi => {
+                write!(m, "cách tính `{measure}` không dùng được cho chỉ tiêu loại `{kind}`")
+            }
+            MeasureDoesNotFit { measure, kind } => write!(m, "measure `{measure}` does not fit a `{kind}` indicator"),
+            NotALink { register, by, target } if vi => {
+                write!(m, "cột `{by}` của sổ `{register}` không trỏ tới sổ `{target}`")
+            }
+            NotALink { register, by, target } => {
+                write!(m, "field `{by}` of register `{register}` does not point at register `{target}`")
+            }
+            MonthsOutOfRange { value } if vi => write!(m, "số tháng {value} không hợp lệ (từ 1 đến 120)"),
+            MonthsOutOfRange { value } => write!(m, "{value} months is out of range (1 to 120)"),
+            CriterionMax { value } if vi => write!(m, "điểm tối đa {value} không hợp lệ (từ 1 đến 100)"),
+            CriterionMax { value } => write!(m, "a maximum of {value} points is out of range (1 to 100)"),
+            PassTotalOutOfReach { pass_total, max_total } if vi => {
+                write!(m, "tổng điểm đạt {pass_total} vượt tổng điểm tối đa của các tiêu chí ({max_total})")
+            }
+            PassTotalOutOfReach { pass_total, max_total } => {
+                write!(m, "a pass total of {pass_total} exceeds the criteria's maximum total ({max_total})")
+            }
         };
         m
     }
+}
+
+fn register_keys() -> String {
+    kehoach_domain::register::REGISTERS.iter().map(|r| r.key).collect::<Vec<_>>().join(", ")
+}
+
+fn register_fields(register: &str) -> String {
+    kehoach_domain::register::register(register)
+        .map(|r| r.fields.iter().map(|f| f.key).collect::<Vec<_>>().join(", "))
+        .unwrap_or_default()
 }
 
 fn unit_kinds() -> String {

@@ -34,6 +34,7 @@ pub struct RawPlan {
     pub reporting: S<RawReporting>,
     pub signature: S<RawSignature>,
     pub appendices: S<RawAppendices>,
+    pub initiatives: S<RawInitiatives>,
 }
 
 #[derive(Deserialize)]
@@ -136,6 +137,7 @@ pub struct RawIndicator {
     pub lead: S<String>,
     pub coordinators: S<Vec<Spanned<String>>>,
     pub coordinators_text: S<String>,
+    pub measure: S<RawMeasure>,
 }
 
 #[derive(Deserialize)]
@@ -196,4 +198,62 @@ pub struct RawSignature {
 pub struct RawAppendices {
     pub indicators_title: S<String>,
     pub tasks_title: S<String>,
+}
+
+/// `[indicators.measure]`: how the indicator's value is obtained.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMeasure {
+    pub kind: S<String>,
+    pub register: S<String>,
+    pub window: S<String>,
+    pub months: S<i64>,
+    #[serde(rename = "where")]
+    pub filter: S<toml::Table>,
+    pub present: S<Vec<Spanned<String>>>,
+    #[serde(default)]
+    pub linked: Vec<Spanned<RawLink>>,
+    /// For a ratio: what the records counted in the numerator also meet.
+    pub counted: S<RawRefinement>,
+    pub pacing: S<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRefinement {
+    #[serde(rename = "where")]
+    pub filter: S<toml::Table>,
+    pub present: S<Vec<Spanned<String>>>,
+    #[serde(default)]
+    pub linked: Vec<Spanned<RawLink>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLink {
+    pub register: S<String>,
+    pub by: S<String>,
+    #[serde(rename = "where")]
+    pub filter: S<toml::Table>,
+    pub present: S<Vec<Spanned<String>>>,
+    pub within: S<String>,
+    pub months: S<i64>,
+}
+
+/// `[initiatives]`: how initiatives are scored; the default scheme when absent.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawInitiatives {
+    #[serde(default)]
+    pub criteria: Vec<Spanned<RawCriterion>>,
+    pub pass_total: S<i64>,
+    pub min_each: S<i64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCriterion {
+    pub key: S<String>,
+    pub name: S<String>,
+    pub max: S<i64>,
 }

@@ -25,6 +25,11 @@ pub struct PlanText {
     signer: Signer,
     recipients: Vec<String>,
     appendices: Appendices,
+    /// Each indicator's measure, by indicator code.
+    #[serde(default)]
+    measures: std::collections::BTreeMap<String, kehoach_domain::measure::Measure>,
+    #[serde(default)]
+    initiatives: kehoach_domain::initiative::InitiativeRules,
 }
 
 /// What an import did.
@@ -80,6 +85,8 @@ impl Store {
             signer: plan.signer.clone(),
             recipients: plan.recipients.clone(),
             appendices: plan.appendices.clone(),
+            measures: plan.indicators.iter().filter_map(|i| Some((i.code.clone(), i.measure.clone()?))).collect(),
+            initiatives: plan.initiatives.clone(),
         })?;
         let mut row = match &existing {
             Some(row) => plan::ActiveModel::from(row.clone()),
@@ -214,6 +221,7 @@ impl Store {
             .map(|i| {
                 let (lead, coordinators) = people(INDICATOR, &i.code)?;
                 Ok(Indicator {
+                    measure: text.measures.get(&i.code).cloned(),
                     kind: IndicatorKind::from_key(&i.kind)
                         .ok_or_else(|| StoreError::Corrupt(format!("indicator kind {}", i.kind)))?,
                     code: i.code,
@@ -291,6 +299,7 @@ impl Store {
             recipients: text.recipients,
             signer: text.signer,
             appendices: text.appendices,
+            initiatives: text.initiatives,
         }))
     }
 }

@@ -8,6 +8,8 @@ pub mod indicator;
 pub mod indicator_section;
 pub mod login_throttle;
 pub mod plan;
+pub mod register_file;
+pub mod register_record;
 pub mod report_file;
 pub mod report_request;
 pub mod report_version;

@@ -9,6 +9,7 @@ mod m0004_reports;
 mod m0005_commune_reports;
 mod m0006_requests;
 mod m0007_report_files;
+mod m0008_registers;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_commune_reports::Migration),
             Box::new(m0006_requests::Migration),
             Box::new(m0007_report_files::Migration),
+            Box::new(m0008_registers::Migration),
         ]
     }
 }
