@@ -91,10 +91,25 @@ pub enum Action {
     ReadCommuneReport,
     /// Ask chosen units for an ad hoc report.
     ManageRequests,
+    /// Register records (sổ theo dõi) and their files; a `don_vi` sees its own unit's.
+    ReadRegister,
+    /// Add, change, delete or import register records. Which registers and units a role may
+    /// write is checked with [`crate::register::Writers`].
+    EditRegister,
+    /// Indicator values, statuses and the records behind them.
+    ReadProgress,
+    /// Initiatives' rounds, scores, decisions, the list of recognised ones and certificates.
+    ReadInitiatives,
+    /// Open the year's round of initiative recognition and name its council.
+    ManageInitiativeRounds,
+    /// Score initiatives as a member of the round's council (membership is checked per round).
+    ScoreInitiatives,
+    /// Recognise or decline initiatives after the council's scoring.
+    DecideInitiatives,
 }
 
 impl Action {
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 25] = [
         Action::ReadPublic,
         Action::SignIn,
         Action::OwnAccount,
@@ -113,6 +128,13 @@ impl Action {
         Action::ApproveConsolidation,
         Action::ReadCommuneReport,
         Action::ManageRequests,
+        Action::ReadRegister,
+        Action::EditRegister,
+        Action::ReadProgress,
+        Action::ReadInitiatives,
+        Action::ManageInitiativeRounds,
+        Action::ScoreInitiatives,
+        Action::DecideInitiatives,
     ];
 
     /// Whether the action changes nothing: what `cap_tren` may do across its province.
@@ -126,6 +148,9 @@ impl Action {
                 | Action::ReadBoard
                 | Action::ReadConsolidation
                 | Action::ReadCommuneReport
+                | Action::ReadRegister
+                | Action::ReadProgress
+                | Action::ReadInitiatives
         )
     }
 }
@@ -177,6 +202,10 @@ fn role_may(role: Role, action: Action) -> bool {
         EditConsolidation | ManageRequests => role == DauMoi,
         ApproveConsolidation => role == LanhDao,
         ReadCommuneReport => matches!(role, Admin | LanhDao | DauMoi | CapTren),
+        ReadRegister | ReadProgress | ReadInitiatives => true,
+        EditRegister | ScoreInitiatives => matches!(role, LanhDao | DauMoi | DonVi),
+        ManageInitiativeRounds => role == DauMoi,
+        DecideInitiatives => role == LanhDao,
     }
 }
 

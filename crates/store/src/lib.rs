@@ -10,6 +10,8 @@ mod error;
 mod files;
 mod migration;
 mod plans;
+mod register_files;
+mod registers;
 mod reports;
 mod requests;
 mod units;
@@ -23,6 +25,7 @@ pub use commune_reports::{CommuneReportChange, CommuneReportRecord, CommuneWrite
 pub use error::StoreError;
 pub use files::{FileInfo, NewFile};
 pub use plans::{ImportOutcome, PlanSummary};
+pub use registers::{RecordFilter, RecordInput, RecordOutcome, RowError, StoredRecord};
 pub use reports::{ReportVersion, ReportWrite, StoredReport, WriteOutcome};
 pub use requests::RequestDraft;
 pub use units::UnitContact;

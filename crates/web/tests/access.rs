@@ -104,6 +104,10 @@ fn expected(role: Option<Role>, action: Action) -> bool {
         EditConsolidation | ManageRequests => role == Role::DauMoi,
         ApproveConsolidation => role == Role::LanhDao,
         ReadCommuneReport => matches!(role, Role::Admin | Role::LanhDao | Role::DauMoi | Role::CapTren),
+        ReadRegister | ReadProgress | ReadInitiatives => true,
+        EditRegister | ScoreInitiatives => matches!(role, Role::LanhDao | Role::DauMoi | Role::DonVi),
+        ManageInitiativeRounds => role == Role::DauMoi,
+        DecideInitiatives => role == Role::LanhDao,
     }
 }
 
