@@ -10,6 +10,7 @@ mod m0005_commune_reports;
 mod m0006_requests;
 mod m0007_report_files;
 mod m0008_registers;
+mod m0009_initiatives;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_requests::Migration),
             Box::new(m0007_report_files::Migration),
             Box::new(m0008_registers::Migration),
+            Box::new(m0009_initiatives::Migration),
         ]
     }
 }
