@@ -63,7 +63,11 @@ fn a_count_of_communication_activities() {
         record(6, "mo_hinh", day(2026, 2, 1), json!({"kenh": "hop_ban"})),
     ];
     let sources = Sources::new(&records, &[]);
-    let m = count_of("truyen_thong", Window::Year, vec![is("kenh", &[json!("truyen_thanh"), json!("hop_ban"), json!("hoi_nghi")])]);
+    let m = count_of(
+        "truyen_thong",
+        Window::Year,
+        vec![is("kenh", &[json!("truyen_thanh"), json!("hop_ban"), json!("hoi_nghi")])],
+    );
     let ind = indicator(IndicatorKind::Count, Some(4.0));
     let at_march = evaluate(2026, &ind, &m, &sources, day(2026, 3, 31));
     assert_eq!(at_march.value, Some(2.0));
@@ -208,7 +212,10 @@ fn a_present_date_counts_from_that_date() {
     ];
     let m = Measure::Ratio {
         records: Selection { register: "chi_dao".into(), window: Window::Year, refine: Refinement::default() },
-        counted: Refinement { conditions: vec![Condition::Present { field: "ngay_trien_khai".into() }], linked: vec![] },
+        counted: Refinement {
+            conditions: vec![Condition::Present { field: "ngay_trien_khai".into() }],
+            linked: vec![],
+        },
         pacing: Pacing::Constant,
     };
     let ind = indicator(IndicatorKind::Ratio, Some(100.0));
@@ -266,17 +273,21 @@ fn the_latest_assessment_is_in_force() {
 }
 
 fn arbitrary_records() -> impl Strategy<Value = Vec<Record>> {
-    let one = (0u32..730, 0usize..3, any::<bool>(), 1i32..20, 0usize..4).prop_map(|(offset, channel, flag, target, reg)| {
-        let date = day(2025, 6, 1) + chrono::Duration::days(i64::from(offset));
-        let channels = ["hop_ban", "website", "truyen_thanh"];
-        let (register, fields) = match reg {
-            0 => ("truyen_thong", json!({"kenh": channels[channel], "dot_tuyen_truyen": flag})),
-            1 => ("ket_qua_khcn", json!({"phu_hop": flag})),
-            2 => ("pho_bien_ket_qua", json!({"ket_qua": target})),
-            _ => ("can_bo", json!({"chuyen_mon": flag, "ngay_thoi": if flag { Value::Null } else { json!("2026-06-30") }})),
-        };
-        (register, date, fields)
-    });
+    let one =
+        (0u32..730, 0usize..3, any::<bool>(), 1i32..20, 0usize..4).prop_map(|(offset, channel, flag, target, reg)| {
+            let date = day(2025, 6, 1) + chrono::Duration::days(i64::from(offset));
+            let channels = ["hop_ban", "website", "truyen_thanh"];
+            let (register, fields) = match reg {
+                0 => ("truyen_thong", json!({"kenh": channels[channel], "dot_tuyen_truyen": flag})),
+                1 => ("ket_qua_khcn", json!({"phu_hop": flag})),
+                2 => ("pho_bien_ket_qua", json!({"ket_qua": target})),
+                _ => (
+                    "can_bo",
+                    json!({"chuyen_mon": flag, "ngay_thoi": if flag { Value::Null } else { json!("2026-06-30") }}),
+                ),
+            };
+            (register, date, fields)
+        });
     prop::collection::vec(one, 0..60).prop_map(|rows| {
         rows.into_iter()
             .enumerate()

@@ -58,5 +58,9 @@ pub async fn seed(store: &Store) -> anyhow::Result<()> {
         }
         println!("  {username:<14} {}", role.key());
     }
+    let records = crate::demo_registers::seed(store, &plan.id).await?;
+    if records > 0 {
+        println!("  {records} bản ghi mẫu trong các sổ theo dõi / sample register records");
+    }
     Ok(())
 }

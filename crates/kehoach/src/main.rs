@@ -2,6 +2,7 @@
 
 mod cli;
 mod demo;
+mod demo_registers;
 mod plan_cmd;
 mod serve;
 mod unit_cmd;

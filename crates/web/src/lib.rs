@@ -14,6 +14,8 @@ mod i18n;
 mod pages;
 mod plan_upload;
 pub mod policy;
+mod progress;
+mod registers;
 mod reporting;
 
 use std::net::SocketAddr;

@@ -118,7 +118,11 @@ fn concrete(pattern: &str) -> String {
         .replace("{unit}", "ban-a")
         .replace("{code}", "I.1")
         .replace("{period}", "2026-Q1")
+        .replace("{register}", "sang_kien")
+        .replace("{id}", "1")
+        .replace("{file}", "1")
         .replace("{user}", "nguoi-thu")
+        .replace("{record}", "1")
         .replace("{*path}", "style.css")
         .replace("{*rest}", "khong-co")
 }

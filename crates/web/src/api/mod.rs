@@ -6,7 +6,10 @@
 mod audit;
 mod auth;
 mod consolidation;
+mod initiatives;
 mod plans;
+pub(crate) mod progress;
+mod registers;
 mod reports;
 mod requests;
 mod units;
@@ -30,6 +33,12 @@ use crate::policy::Routes;
         plans::list_plans,
         plans::get_plan,
         openapi_json,
+        initiatives::list,
+        initiatives::open_round,
+        initiatives::close_round,
+        initiatives::score,
+        initiatives::decide,
+        initiatives::recognised,
         auth::login,
         auth::logout,
         auth::me,
@@ -37,7 +46,17 @@ use crate::policy::Routes;
         audit::audit,
         units::get_contact,
         units::put_contact,
-        units::add_unit
+        units::add_unit,
+        registers::list_registers,
+        registers::list_records,
+        registers::add_record,
+        registers::get_record,
+        registers::put_record,
+        registers::delete_record,
+        registers::export_csv,
+        registers::import_csv,
+        progress::indicators,
+        progress::evidence
     ),
     components(schemas(ErrorBody, ErrorDetail))
 )]
@@ -50,7 +69,10 @@ pub fn routes(r: Routes) -> Routes {
     let r = units::routes(r);
     let r = reports::routes(r);
     let r = consolidation::routes(r);
+    let r = initiatives::routes(r);
     let r = requests::routes(r);
+    let r = registers::routes(r);
+    let r = progress::routes(r);
     r.get("/api/v1/openapi.json", Action::ReadPublic, openapi_json)
         .get("/api/{*rest}", Action::ReadPublic, api_not_found)
         .post("/api/{*rest}", Action::ReadPublic, api_not_found)

@@ -7,8 +7,11 @@ mod calendar;
 mod consolidation;
 pub(crate) mod contact;
 pub(crate) mod due;
+pub(crate) mod initiatives;
 pub(crate) mod plan;
 mod plans_admin;
+pub(crate) mod progress;
+mod registers;
 pub(crate) mod reports;
 pub(crate) mod requests;
 
@@ -32,7 +35,10 @@ pub fn routes(r: Routes) -> Routes {
     let r = consolidation::routes(r);
     let r = calendar::routes(r);
     let r = due::routes(r);
+    let r = initiatives::routes(r);
     let r = requests::routes(r);
+    let r = registers::routes(r);
+    let r = progress::routes(r);
     contact::routes(r)
 }
 

@@ -108,6 +108,8 @@ pub struct AppendixRow {
     pub target: String,
     pub lead: Named,
     pub coordinators: String,
+    /// Its result today, for those who may see progress.
+    pub progress: Option<super::progress::ProgressCell>,
 }
 
 pub struct AppendixSection {
@@ -146,6 +148,8 @@ struct PlanPage {
     baseline_heading: String,
     target_heading: String,
     other_indicators: Vec<AppendixRow>,
+    /// The heading of the result column ("Kết quả đến 15/07/2026"), when it is shown.
+    result_heading: Option<String>,
 }
 
 fn indicator_row(plan: &Plan, i: &Indicator) -> AppendixRow {
@@ -157,6 +161,7 @@ fn indicator_row(plan: &Plan, i: &Indicator) -> AppendixRow {
         target: i.target.text.clone(),
         lead: named(plan, &i.lead),
         coordinators: plan.cell(&i.coordinators, i.coordinators_text.as_deref()),
+        progress: None,
     }
 }
 
@@ -168,19 +173,27 @@ async fn plan_page(
 ) -> Result<Html<String>, PageError> {
     let plan = load_plan(&state, &id, lang).await?;
     let t = Tr::new(lang);
+    let mut progress = super::progress::cells_for(&state, &viewer, &plan, lang).await.page(lang)?;
+    let result_heading =
+        progress.as_ref().map(|(d, _)| t.with("appendix-result", "date", d.format("%d/%m/%Y").to_string()));
+    let mut row = |i: &Indicator| {
+        let mut r = indicator_row(&plan, i);
+        r.progress = progress.as_mut().and_then(|(_, cells)| cells.remove(&i.code));
+        r
+    };
     let appendix_indicators = plan
         .appendix_indicators()
         .map(|(s, rows)| AppendixSection {
             code: s.code.clone(),
             title: s.title.clone(),
-            rows: rows.into_iter().map(|i| indicator_row(&plan, i)).collect(),
+            rows: rows.into_iter().map(&mut row).collect(),
         })
         .collect();
     let other_indicators = plan
         .indicators
         .iter()
         .filter(|i| plan.indicator_sections.iter().any(|s| s.code == i.section && !s.in_appendix))
-        .map(|i| indicator_row(&plan, i))
+        .map(&mut row)
         .collect();
     let appendix_tasks = plan
         .tasks_by_group()
@@ -212,6 +225,7 @@ async fn plan_page(
         baseline_heading: t.with("appendix-baseline", "year", plan.year - 1),
         target_heading: t.with("appendix-target", "year", plan.year),
         other_indicators,
+        result_heading,
         plan,
     };
     render(&page, lang)
@@ -231,6 +245,8 @@ struct IndicatorPage {
     lead: Named,
     coordinators: Vec<Named>,
     targets: Vec<String>,
+    /// Its result today and the chart over the year, for those who may see progress.
+    progress: Option<(super::progress::ProgressCell, String)>,
 }
 
 async fn indicator_page(
@@ -242,7 +258,9 @@ async fn indicator_page(
     let plan = load_plan(&state, &id, lang).await?;
     let indicator = plan.indicator(&code).cloned().ok_or(missing(NotFound::Indicator, lang))?;
     let t = Tr::new(lang);
+    let progress = super::progress::indicator_section(&state, &viewer, &plan, &indicator, lang).await.page(lang)?;
     let page = IndicatorPage {
+        progress,
         frame: Frame::new(lang, format!("/plans/{}/indicators/{}", plan.id, indicator.code), &viewer),
         section_title: plan
             .indicator_sections

@@ -1,0 +1,132 @@
+//! Indicator progress over the API: values and statuses at a date, and the records behind one.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use chrono::NaiveDate;
+use kehoach_domain::Action;
+use kehoach_domain::measure::{Evidence, Progress, ReportFigure};
+use kehoach_store::{RecordFilter, StoredRecord};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::AppState;
+use crate::auth::session::Viewer;
+use crate::error::{ApiError, ErrorBody, InLang, NotFound, WebError};
+use crate::i18n::RequestLang;
+use crate::policy::Routes;
+use crate::registers::may_read;
+
+pub fn routes(r: Routes) -> Routes {
+    r.get("/api/v1/plans/{plan}/indicators", Action::ReadProgress, indicators).get(
+        "/api/v1/plans/{plan}/indicators/{code}/evidence",
+        Action::ReadProgress,
+        evidence,
+    )
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct AtQuery {
+    /// The date (YYYY-MM-DD); today in the plan's time zone by default.
+    pub at: Option<NaiveDate>,
+}
+
+/// An indicator's progress with its name.
+#[derive(Serialize, ToSchema)]
+pub struct IndicatorProgress {
+    pub name: String,
+    pub target_text: String,
+    #[serde(flatten)]
+    pub progress: Progress,
+}
+
+/// Every indicator of the plan at a date: value, ratio parts, target, where it should be,
+/// status.
+#[utoipa::path(get, path = "/api/v1/plans/{plan}/indicators", params(("plan" = String, Path), AtQuery),
+    responses((status = 200, body = [IndicatorProgress]), (status = 404, body = ErrorBody)))]
+pub(super) async fn indicators(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    Path(plan_id): Path<String>,
+    Query(q): Query<AtQuery>,
+) -> Result<Json<Vec<IndicatorProgress>>, ApiError> {
+    let plan = state
+        .store
+        .plan(&plan_id)
+        .await
+        .api(lang)?
+        .ok_or(ApiError { error: WebError::NotFound(NotFound::Plan), lang })?;
+    let date = q.at.unwrap_or_else(|| crate::progress::today(&state, &plan));
+    let all = crate::progress::of_plan(&state, &plan, date).await.api(lang)?;
+    Ok(Json(
+        all.into_iter()
+            .zip(&plan.indicators)
+            .map(|(progress, i)| IndicatorProgress {
+                name: i.name.clone(),
+                target_text: i.target.text.clone(),
+                progress,
+            })
+            .collect(),
+    ))
+}
+
+/// What an indicator's value is made of.
+#[derive(Serialize, ToSchema)]
+pub struct EvidenceBody {
+    pub progress: Progress,
+    /// The records counted (for a ratio: its numerator).
+    pub counted: Vec<StoredRecord>,
+    /// For a ratio, the records of its denominator that are not counted.
+    pub not_counted: Vec<StoredRecord>,
+    pub figures: Vec<ReportFigure>,
+    /// Records of other units, which a unit's reporter does not see, counted but not listed.
+    pub hidden: usize,
+}
+
+/// The records (or report figures, or assessment) that make an indicator's value at a date.
+#[utoipa::path(get, path = "/api/v1/plans/{plan}/indicators/{code}/evidence", params(("plan" = String, Path), ("code" = String, Path), AtQuery),
+    responses((status = 200, body = EvidenceBody), (status = 404, body = ErrorBody)))]
+pub(super) async fn evidence(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    viewer: Viewer,
+    Path((plan_id, code)): Path<(String, String)>,
+    Query(q): Query<AtQuery>,
+) -> Result<Json<EvidenceBody>, ApiError> {
+    let signed = viewer.0.as_ref().ok_or(ApiError { error: WebError::NotSignedIn, lang })?;
+    let plan = state
+        .store
+        .plan(&plan_id)
+        .await
+        .api(lang)?
+        .ok_or(ApiError { error: WebError::NotFound(NotFound::Plan), lang })?;
+    let date = q.at.unwrap_or_else(|| crate::progress::today(&state, &plan));
+    let (progress, _) = crate::progress::of_indicator(&state, &plan, &code, date)
+        .await
+        .api(lang)?
+        .ok_or(ApiError { error: WebError::NotFound(NotFound::Indicator), lang })?;
+    let body = evidence_of(&state, &plan.id, progress, signed).await.api(lang)?;
+    Ok(Json(body))
+}
+
+/// The records behind a value, as far as the user may see them.
+pub async fn evidence_of(
+    state: &AppState,
+    plan_id: &str,
+    progress: Progress,
+    signed: &crate::auth::session::Signed,
+) -> Result<EvidenceBody, WebError> {
+    let (counted_ids, over_ids, figures) = match &progress.evidence {
+        Evidence::Records { counted, over } => (counted.clone(), over.clone(), Vec::new()),
+        Evidence::Figures { figures } => (Vec::new(), Vec::new(), figures.clone()),
+        Evidence::Assessment { record } => (record.iter().copied().collect(), Vec::new(), Vec::new()),
+    };
+    let mut ids: Vec<i32> = counted_ids.iter().chain(&over_ids).copied().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let records = state.store.records(plan_id, &RecordFilter { ids: Some(&ids), ..RecordFilter::default() }).await?;
+    let total = records.len();
+    let visible: Vec<StoredRecord> = records.into_iter().filter(|r| may_read(signed, r)).collect();
+    let hidden = total - visible.len();
+    let (counted, not_counted) = visible.into_iter().partition(|r| counted_ids.contains(&r.record.id));
+    Ok(EvidenceBody { progress, counted, not_counted, figures, hidden })
+}

@@ -1,0 +1,346 @@
+//! Registers over the API: the registers and their fields, records (list, read, add, change,
+//! delete), and CSV export and import in one shape.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::NaiveDate;
+use kehoach_domain::Action;
+use kehoach_domain::register::{FieldType, REGISTERS};
+use kehoach_store::{Actor, RecordFilter, RecordOutcome, StoredRecord};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+
+use super::{JsonBody, read_json};
+use crate::AppState;
+use crate::auth::session::{Signed, Viewer};
+use crate::client::ClientAddress;
+use crate::error::{ApiError, ErrorBody, InLang, NotFound, WebError};
+use crate::i18n::{RequestLang, Tr};
+use crate::policy::Routes;
+use crate::registers::{self, as_rows, def, may_read, may_write, own_unit, refused};
+
+pub fn routes(r: Routes) -> Routes {
+    r.get("/api/v1/plans/{plan}/registers", Action::ReadRegister, list_registers)
+        .get("/api/v1/plans/{plan}/registers/{register}/records", Action::ReadRegister, list_records)
+        .post("/api/v1/plans/{plan}/registers/{register}/records", Action::EditRegister, add_record)
+        .get("/api/v1/plans/{plan}/registers/{register}/records/{id}", Action::ReadRegister, get_record)
+        .put("/api/v1/plans/{plan}/registers/{register}/records/{id}", Action::EditRegister, put_record)
+        .post("/api/v1/plans/{plan}/registers/{register}/records/{id}/delete", Action::EditRegister, delete_record)
+        .get("/api/v1/plans/{plan}/registers/{register}/records.csv", Action::ReadRegister, export_csv)
+        .post_upload(
+            "/api/v1/plans/{plan}/registers/{register}/import",
+            Action::EditRegister,
+            import_csv,
+            crate::evidence::MAX_UPLOAD,
+        )
+}
+
+/// A field of a register, for clients that build their own forms.
+#[derive(Serialize, ToSchema)]
+pub struct FieldSchema {
+    pub key: &'static str,
+    pub label: &'static str,
+    /// `text`, `long_text`, `int`, `bool`, `date`, `choice` or `ref`.
+    #[serde(rename = "type")]
+    pub ty: &'static str,
+    pub required: bool,
+    /// Set by the product, not by a client.
+    pub system: bool,
+    /// For a choice: the option keys with their labels.
+    pub options: Vec<(&'static str, &'static str)>,
+    /// For a reference: the register it points at.
+    pub refers_to: Option<&'static str>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RegisterSchema {
+    pub key: &'static str,
+    pub name: &'static str,
+    pub date_label: &'static str,
+    pub records: u64,
+    pub fields: Vec<FieldSchema>,
+}
+
+/// Every register, with its fields and how many records the commune keeps in it.
+#[utoipa::path(get, path = "/api/v1/plans/{plan}/registers", params(("plan" = String, Path)),
+    responses((status = 200, body = [RegisterSchema]), (status = 404, body = ErrorBody)))]
+pub(super) async fn list_registers(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    Path(plan_id): Path<String>,
+) -> Result<Json<Vec<RegisterSchema>>, ApiError> {
+    let counts = state.store.register_counts(&plan_id).await.api(lang)?;
+    Ok(Json(
+        REGISTERS
+            .iter()
+            .map(|r| RegisterSchema {
+                key: r.key,
+                name: r.name(lang),
+                date_label: r.date_label(lang),
+                records: counts.get(r.key).copied().unwrap_or(0),
+                fields: r
+                    .fields
+                    .iter()
+                    .map(|f| FieldSchema {
+                        key: f.key,
+                        label: f.label(lang),
+                        ty: match f.ty {
+                            FieldType::Text => "text",
+                            FieldType::LongText => "long_text",
+                            FieldType::Int => "int",
+                            FieldType::Bool => "bool",
+                            FieldType::Date => "date",
+                            FieldType::Choice(_) => "choice",
+                            FieldType::Ref(_) => "ref",
+                        },
+                        required: f.required,
+                        system: f.system,
+                        options: match f.ty {
+                            FieldType::Choice(o) => o
+                                .iter()
+                                .map(|o| (o.0, if lang == kehoach_domain::Lang::Vi { o.1 } else { o.2 }))
+                                .collect(),
+                            _ => Vec::new(),
+                        },
+                        refers_to: match f.ty {
+                            FieldType::Ref(r) => Some(r),
+                            _ => None,
+                        },
+                    })
+                    .collect(),
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct RecordQuery {
+    /// Only this unit's records.
+    pub unit: Option<String>,
+    /// Dated on or after (YYYY-MM-DD).
+    pub from: Option<NaiveDate>,
+    /// Dated on or before (YYYY-MM-DD).
+    pub to: Option<NaiveDate>,
+}
+
+fn signed(viewer: &Viewer, lang: kehoach_domain::Lang) -> Result<&Signed, ApiError> {
+    viewer.0.as_ref().ok_or(ApiError { error: WebError::NotSignedIn, lang })
+}
+
+async fn visible_records(
+    state: &AppState,
+    signed: &Signed,
+    plan_id: &str,
+    register: &str,
+    q: &RecordQuery,
+) -> Result<Vec<StoredRecord>, WebError> {
+    let unit = own_unit(signed).or(q.unit.as_deref());
+    Ok(state
+        .store
+        .records(plan_id, &RecordFilter { register: Some(register), unit, from: q.from, to: q.to, ids: None })
+        .await?)
+}
+
+/// A register's records, newest first (a unit's reporter sees its own unit's).
+#[utoipa::path(get, path = "/api/v1/plans/{plan}/registers/{register}/records",
+    params(("plan" = String, Path), ("register" = String, Path), RecordQuery),
+    responses((status = 200, body = [StoredRecord]), (status = 404, body = ErrorBody)))]
+pub(super) async fn list_records(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    viewer: Viewer,
+    Path((plan_id, register)): Path<(String, String)>,
+    Query(q): Query<RecordQuery>,
+) -> Result<Json<Vec<StoredRecord>>, ApiError> {
+    let def = def(&register).api(lang)?;
+    let signed = signed(&viewer, lang)?;
+    Ok(Json(visible_records(&state, signed, &plan_id, def.key, &q).await.api(lang)?))
+}
+
+/// A record as a client writes it. Field values may be text as a person types it (dates
+/// `31/12/2026` or `2026-12-31`, "có"/"không", option keys or names), numbers or booleans.
+#[derive(Deserialize, ToSchema)]
+pub struct RecordBody {
+    /// The owning unit's code; by default the caller's unit, or the unit units report through.
+    pub unit: Option<String>,
+    pub date: String,
+    #[schema(value_type = Object)]
+    pub fields: BTreeMap<String, Value>,
+    /// For a change: the version the client read.
+    pub version: Option<i32>,
+}
+
+fn as_text(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+async fn plan(state: &AppState, plan_id: &str, lang: kehoach_domain::Lang) -> Result<kehoach_domain::Plan, ApiError> {
+    state.store.plan(plan_id).await.api(lang)?.ok_or(ApiError { error: WebError::NotFound(NotFound::Plan), lang })
+}
+
+/// Adds a record. Every field is checked; a refusal lists each problem.
+#[utoipa::path(post, path = "/api/v1/plans/{plan}/registers/{register}/records", request_body = RecordBody,
+    params(("plan" = String, Path), ("register" = String, Path)),
+    responses((status = 201, body = StoredRecord), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub(super) async fn add_record(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    viewer: Viewer,
+    ClientAddress(address): ClientAddress,
+    Path((plan_id, register)): Path<(String, String)>,
+    body: JsonBody<RecordBody>,
+) -> Result<(StatusCode, Json<StoredRecord>), ApiError> {
+    let def = def(&register).api(lang)?;
+    let signed = signed(&viewer, lang)?;
+    let body = read_json(body, lang)?;
+    let plan = plan(&state, &plan_id, lang).await?;
+    let unit = body.unit.clone().unwrap_or_else(|| registers::default_unit(signed, &plan));
+    may_write(signed, def, &unit).api(lang)?;
+    let t = Tr::new(lang);
+    let fields = body.fields.iter().map(|(k, v)| (k.clone(), as_text(v))).collect();
+    let input = registers::input(def, &unit, &body.date, &fields, false)
+        .map_err(|e| refused(def, &as_rows(1, e), &t, false))
+        .api(lang)?;
+    let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
+    match state.store.add_record(&plan_id, def.key, &input, actor, state.clock.now()).await.api(lang)? {
+        RecordOutcome::Written(r) => Ok((StatusCode::CREATED, Json(r))),
+        RecordOutcome::Refused(errors) => Err(ApiError { error: refused(def, &errors, &t, false), lang }),
+        RecordOutcome::Conflict(_) => Err(ApiError { error: WebError::Conflict(t.get("register-conflict")), lang }),
+    }
+}
+
+async fn readable(
+    state: &AppState,
+    signed: &Signed,
+    plan_id: &str,
+    register: &str,
+    id: i32,
+) -> Result<StoredRecord, WebError> {
+    state
+        .store
+        .record(plan_id, id)
+        .await?
+        .filter(|r| r.record.register == register && may_read(signed, r))
+        .ok_or(WebError::NotFound(NotFound::Page))
+}
+
+/// One record.
+#[utoipa::path(get, path = "/api/v1/plans/{plan}/registers/{register}/records/{id}",
+    params(("plan" = String, Path), ("register" = String, Path), ("id" = i32, Path)),
+    responses((status = 200, body = StoredRecord), (status = 404, body = ErrorBody)))]
+pub(super) async fn get_record(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    viewer: Viewer,
+    Path((plan_id, register, id)): Path<(String, String, i32)>,
+) -> Result<Json<StoredRecord>, ApiError> {
+    let def = def(&register).api(lang)?;
+    let signed = signed(&viewer, lang)?;
+    Ok(Json(readable(&state, signed, &plan_id, def.key, id).await.api(lang)?))
+}
+
+/// Changes a record at the version the client read; someone else's change first gives 409.
+#[utoipa::path(put, path = "/api/v1/plans/{plan}/registers/{register}/records/{id}", request_body = RecordBody,
+    params(("plan" = String, Path), ("register" = String, Path), ("id" = i32, Path)),
+    responses((status = 200, body = StoredRecord), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(super) async fn put_record(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    viewer: Viewer,
+    ClientAddress(address): ClientAddress,
+    Path((plan_id, register, id)): Path<(String, String, i32)>,
+    body: JsonBody<RecordBody>,
+) -> Result<Json<StoredRecord>, ApiError> {
+    let def = def(&register).api(lang)?;
+    let signed = signed(&viewer, lang)?;
+    let body = read_json(body, lang)?;
+    let current = readable(&state, signed, &plan_id, def.key, id).await.api(lang)?;
+    may_write(signed, def, &current.record.unit).api(lang)?;
+    let unit = body.unit.clone().unwrap_or_else(|| current.record.unit.clone());
+    may_write(signed, def, &unit).api(lang)?;
+    let t = Tr::new(lang);
+    let version = body.version.ok_or(ApiError { error: WebError::Invalid(t.get("register-version-missing")), lang })?;
+    let fields = body.fields.iter().map(|(k, v)| (k.clone(), as_text(v))).collect();
+    let input = registers::input(def, &unit, &body.date, &fields, current.sample)
+        .map_err(|e| refused(def, &as_rows(1, e), &t, false))
+        .api(lang)?;
+    let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
+    match state.store.update_record(&plan_id, id, version, &input, actor, state.clock.now()).await.api(lang)? {
+        RecordOutcome::Written(r) => Ok(Json(r)),
+        RecordOutcome::Refused(errors) => Err(ApiError { error: refused(def, &errors, &t, false), lang }),
+        RecordOutcome::Conflict(_) => Err(ApiError { error: WebError::Conflict(t.get("register-conflict")), lang }),
+    }
+}
+
+/// Deletes a record no other record points at.
+#[utoipa::path(post, path = "/api/v1/plans/{plan}/registers/{register}/records/{id}/delete",
+    params(("plan" = String, Path), ("register" = String, Path), ("id" = i32, Path)),
+    responses((status = 204), (status = 409, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(super) async fn delete_record(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    viewer: Viewer,
+    ClientAddress(address): ClientAddress,
+    Path((plan_id, register, id)): Path<(String, String, i32)>,
+) -> Result<StatusCode, ApiError> {
+    let def = def(&register).api(lang)?;
+    let signed = signed(&viewer, lang)?;
+    let current = readable(&state, signed, &plan_id, def.key, id).await.api(lang)?;
+    may_write(signed, def, &current.record.unit).api(lang)?;
+    let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
+    crate::registers::delete(&state, &plan_id, id, actor, lang).await.api(lang)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The register as CSV (UTF-8 with BOM), in the shape the import reads.
+#[utoipa::path(get, path = "/api/v1/plans/{plan}/registers/{register}/records.csv",
+    params(("plan" = String, Path), ("register" = String, Path), RecordQuery),
+    responses((status = 200, content_type = "text/csv"), (status = 404, body = ErrorBody)))]
+pub(super) async fn export_csv(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    viewer: Viewer,
+    Path((plan_id, register)): Path<(String, String)>,
+    Query(q): Query<RecordQuery>,
+) -> Result<Response, ApiError> {
+    let def = def(&register).api(lang)?;
+    let signed = signed(&viewer, lang)?;
+    let records = visible_records(&state, signed, &plan_id, def.key, &q).await.api(lang)?;
+    let csv = registers::to_csv(def, &records, lang).api(lang)?;
+    Ok(registers::csv_response(def, csv))
+}
+
+/// Imports a CSV file (the body, UTF-8): every row is checked, and a file with any bad row is
+/// refused whole, listing each bad row and why. Answers how many records were added.
+#[utoipa::path(post, path = "/api/v1/plans/{plan}/registers/{register}/import", request_body(content = String, content_type = "text/csv"),
+    params(("plan" = String, Path), ("register" = String, Path)),
+    responses((status = 201, body = ImportResult), (status = 422, body = ErrorBody)))]
+pub(super) async fn import_csv(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    viewer: Viewer,
+    ClientAddress(address): ClientAddress,
+    Path((plan_id, register)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<ImportResult>), ApiError> {
+    let def = def(&register).api(lang)?;
+    let signed = signed(&viewer, lang)?;
+    let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
+    let added = registers::import(&state, signed, &plan_id, def, &body, actor, lang).await.api(lang)?;
+    Ok((StatusCode::CREATED, Json(ImportResult { added })))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ImportResult {
+    pub added: usize,
+}

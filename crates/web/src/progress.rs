@@ -1,0 +1,82 @@
+//! Indicator progress over the web: the sources the engine reads, at a date in the plan's
+//! time zone. Shared by the pages and the API.
+
+use chrono::NaiveDate;
+use kehoach_domain::Plan;
+use kehoach_domain::measure::{self, Progress, ReportFigure, Sources};
+use kehoach_domain::period::PeriodId;
+use kehoach_domain::register::Record;
+use kehoach_domain::report::ReportState;
+
+use crate::AppState;
+use crate::error::WebError;
+
+/// Today in the plan's time zone.
+pub fn today(state: &AppState, plan: &Plan) -> NaiveDate {
+    let now = state.clock.now();
+    plan.reporting.zone().map_or_else(|_| now.date_naive(), |tz| now.with_timezone(&tz).date_naive())
+}
+
+/// Figures units gave in accepted quarterly reports of the plan year.
+pub async fn accepted_figures(state: &AppState, plan: &Plan) -> Result<Vec<ReportFigure>, WebError> {
+    let periods = plan.reporting.periods(plan.year).map_err(|e| WebError::Internal(format!("{e:?}")))?;
+    let mut figures = Vec::new();
+    for period in periods.iter().filter(|p| matches!(p.id, PeriodId::Quarter { .. })) {
+        let period_id = period.id.to_string();
+        for report in state.store.reports(&plan.id, &period_id).await? {
+            if report.state != ReportState::Accepted {
+                continue;
+            }
+            figures.extend(report.body.figures.iter().filter_map(|f| {
+                Some(ReportFigure {
+                    indicator: f.indicator.clone(),
+                    unit: report.unit.clone(),
+                    period: period_id.clone(),
+                    covers_to: period.data_to,
+                    value: f.value?,
+                })
+            }));
+        }
+    }
+    Ok(figures)
+}
+
+/// What the plan's measures draw on.
+pub async fn sources(state: &AppState, plan: &Plan) -> Result<(Vec<Record>, Vec<ReportFigure>), WebError> {
+    let registers: Vec<String> = measure::registers_used(plan).into_iter().collect();
+    let records = state.store.records_for_measures(&plan.id, &registers).await?;
+    let figures = if plan.indicators.iter().any(|i| matches!(i.measure, Some(measure::Measure::ReportSum { .. }))) {
+        accepted_figures(state, plan).await?
+    } else {
+        Vec::new()
+    };
+    Ok((records, figures))
+}
+
+/// Every indicator of the plan at `date`.
+pub async fn of_plan(state: &AppState, plan: &Plan, date: NaiveDate) -> Result<Vec<Progress>, WebError> {
+    let (records, figures) = sources(state, plan).await?;
+    Ok(measure::progress_of_plan(plan, &Sources::new(&records, &figures), date))
+}
+
+/// One indicator at `date`, and its value at each month's end up to then (for its chart).
+pub async fn of_indicator(
+    state: &AppState,
+    plan: &Plan,
+    code: &str,
+    date: NaiveDate,
+) -> Result<Option<(Progress, Vec<Progress>)>, WebError> {
+    let Some(indicator) = plan.indicator(code) else { return Ok(None) };
+    let Some(m) = &indicator.measure else {
+        let all = measure::progress_of_plan(plan, &Sources::new(&[], &[]), date);
+        return Ok(all.into_iter().find(|p| p.indicator == code).map(|p| (p, Vec::new())));
+    };
+    let (records, figures) = sources(state, plan).await?;
+    let sources = Sources::new(&records, &figures);
+    let now = measure::evaluate(plan.year, indicator, m, &sources, date);
+    let series = measure::chart_dates(plan.year, date)
+        .into_iter()
+        .map(|d| measure::evaluate(plan.year, indicator, m, &sources, d))
+        .collect();
+    Ok(Some((now, series)))
+}

@@ -1,0 +1,281 @@
+//! Registers over the web: who may write which record, a record from a form or an API body,
+//! and CSV in and out in one shape. Shared by the pages and the API.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use kehoach_domain::register::{self, FieldError, FieldProblem, RegisterDef, Writers, check_fields, display};
+use kehoach_domain::{Lang, Plan, Role};
+use kehoach_store::{RecordInput, RowError, StoredRecord};
+
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use kehoach_store::Actor;
+
+use crate::AppState;
+use crate::auth::session::Signed;
+use crate::error::{NotFound, WebError};
+use crate::i18n::Tr;
+
+/// The register with this key, or not found.
+pub fn def(key: &str) -> Result<&'static RegisterDef, WebError> {
+    register::register(key).ok_or(WebError::NotFound(NotFound::Page))
+}
+
+/// The unit whose records alone the user sees: a unit's reporter sees its own.
+pub fn own_unit(signed: &Signed) -> Option<&str> {
+    match signed.principal.role {
+        Role::DonVi => signed.principal.unit.as_deref(),
+        _ => None,
+    }
+}
+
+/// Whether the user may see this record.
+pub fn may_read(signed: &Signed, record: &StoredRecord) -> bool {
+    own_unit(signed).is_none_or(|u| u == record.record.unit)
+}
+
+/// Whether the user may add to (or change records of) this register for this unit. The role
+/// was checked by the policy; this is the register's own rule.
+pub fn may_write(signed: &Signed, def: &RegisterDef, unit: &str) -> Result<(), WebError> {
+    let p = &signed.principal;
+    let allowed = match (def.writers, p.role) {
+        (Writers::FocalOnly, role) => role == Role::DauMoi,
+        (_, Role::DauMoi) => true,
+        (_, Role::DonVi) => p.unit.as_deref() == Some(unit),
+        (Writers::Everyone, Role::LanhDao) => true,
+        _ => false,
+    };
+    if allowed { Ok(()) } else { Err(WebError::Forbidden("register-forbidden")) }
+}
+
+/// The unit a new record is owned by when none is given: the user's unit, or the unit units
+/// report through (the focal officer's).
+pub fn default_unit(signed: &Signed, plan: &Plan) -> String {
+    signed.principal.unit.clone().unwrap_or_else(|| plan.reporting.report_to.code.clone())
+}
+
+/// A record from what was typed: unit, date, and fields as text. Every problem is reported.
+pub fn input(
+    def: &RegisterDef,
+    unit: &str,
+    date: &str,
+    fields: &BTreeMap<String, String>,
+    sample: bool,
+) -> Result<RecordInput, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    if unit.trim().is_empty() {
+        errors.push(FieldError { field: "unit".into(), problem: FieldProblem::Missing });
+    }
+    let date = match register::parse_date(date) {
+        Some(d) => Some(d),
+        None => {
+            let problem = if date.trim().is_empty() { FieldProblem::Missing } else { FieldProblem::NotADate };
+            errors.push(FieldError { field: "date".into(), problem });
+            None
+        }
+    };
+    let checked = check_fields(def, date.unwrap_or(NaiveDate::MIN), fields);
+    match (date, checked) {
+        (Some(date), Ok(fields)) if errors.is_empty() => {
+            Ok(RecordInput { unit: unit.trim().to_owned(), date, fields, sample })
+        }
+        (_, Err(mut more)) => {
+            errors.append(&mut more);
+            Err(errors)
+        }
+        _ => Err(errors),
+    }
+}
+
+/// A field's label, `unit` and `date` included.
+pub fn label(def: &RegisterDef, field: &str, t: &Tr) -> String {
+    match field {
+        "unit" => t.get("register-unit"),
+        "date" => def.date_label(t.lang).to_owned(),
+        key => def.field(key).map_or_else(|| key.to_owned(), |f| f.label(t.lang).to_owned()),
+    }
+}
+
+fn problem_text(e: &FieldError, t: &Tr) -> String {
+    match (&e.problem, e.field.as_str()) {
+        (FieldProblem::NoSuchRecord { register }, "unit") if register == "unit" => t.get("register-no-such-unit"),
+        (p, _) => p.message(t.lang),
+    }
+}
+
+/// "Hình thức: phải là một trong …"; for an import, "Dòng 3, Hình thức: …".
+pub fn messages(def: &RegisterDef, errors: &[RowError], t: &Tr, rows: bool) -> Vec<String> {
+    errors
+        .iter()
+        .map(|e| {
+            let text = format!("{}: {}", label(def, &e.error.field, t), problem_text(&e.error, t));
+            if rows { format!("{} {}, {text}", t.get("register-row"), e.row) } else { text }
+        })
+        .collect()
+}
+
+/// Field errors of one record as row errors.
+pub fn as_rows(row: usize, errors: Vec<FieldError>) -> Vec<RowError> {
+    errors.into_iter().map(|error| RowError { row, error }).collect()
+}
+
+/// The refusal of a write as the user reads it.
+pub fn refused(def: &RegisterDef, errors: &[RowError], t: &Tr, rows: bool) -> WebError {
+    let mut text = if rows { t.get("register-import-refused") } else { t.get("register-refused") };
+    for m in messages(def, errors, t, rows) {
+        text.push('\n');
+        text.push_str(&m);
+    }
+    WebError::Invalid(text)
+}
+
+/// The CSV columns of a register: `id`, `unit`, `date`, then its fields.
+pub fn csv_header(def: &RegisterDef) -> Vec<&'static str> {
+    ["id", "unit", "date"].into_iter().chain(def.fields.iter().map(|f| f.key)).collect()
+}
+
+/// A register as CSV (UTF-8 with a BOM so that Excel reads Vietnamese), values as people write
+/// them: dates dd/mm/yyyy, yes/no as "có"/"không", options by name. Importing it back reads
+/// the same values.
+pub fn to_csv(def: &RegisterDef, records: &[StoredRecord], lang: Lang) -> Result<Vec<u8>, WebError> {
+    let mut out = "\u{feff}".as_bytes().to_vec();
+    {
+        let mut w = csv::Writer::from_writer(&mut out);
+        let internal = |e: csv::Error| WebError::Internal(e.to_string());
+        w.write_record(csv_header(def)).map_err(internal)?;
+        for r in records {
+            let mut row =
+                vec![r.record.id.to_string(), r.record.unit.clone(), r.record.date.format("%d/%m/%Y").to_string()];
+            row.extend(def.fields.iter().map(|f| display(f, r.record.fields.get(f.key), lang)));
+            w.write_record(&row).map_err(internal)?;
+        }
+        w.flush().map_err(|e| WebError::Internal(e.to_string()))?;
+    }
+    Ok(out)
+}
+
+/// Reads a CSV file of records: every row checked, and every bad row reported with its line
+/// number in the file. The `id` column is ignored (an import adds records); a system column
+/// (an initiative's recognition) is ignored too.
+pub fn from_csv(def: &RegisterDef, bytes: &[u8], t: &Tr) -> Result<Vec<(usize, RecordInput)>, WebError> {
+    let text = std::str::from_utf8(bytes).map_err(|_| WebError::Invalid(t.get("register-csv-not-utf8")))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| WebError::Invalid(format!("{}: {e}", t.get("register-csv-unreadable"))))?
+        .iter()
+        .map(|h| kehoach_domain::text::nfc(h.trim()))
+        .collect();
+    for required in ["unit", "date"] {
+        if !header.iter().any(|h| h == required) {
+            return Err(WebError::Invalid(t.with("register-csv-missing-column", "column", required)));
+        }
+    }
+    let unknown: Vec<&str> = header
+        .iter()
+        .filter(|h| !["id", "unit", "date"].contains(&h.as_str()) && def.field(h).is_none())
+        .map(String::as_str)
+        .collect();
+    if !unknown.is_empty() {
+        return Err(WebError::Invalid(t.with("register-csv-unknown-columns", "columns", unknown.join(", "))));
+    }
+    let mut rows = Vec::new();
+    let mut errors = Vec::new();
+    for (i, result) in reader.records().enumerate() {
+        let line = result
+            .as_ref()
+            .ok()
+            .and_then(|r| r.position())
+            .map_or(i + 2, |p| usize::try_from(p.line()).unwrap_or(i + 2));
+        let record = match result {
+            Ok(r) => r,
+            Err(e) => {
+                return Err(WebError::Invalid(format!("{} {line}: {e}", t.get("register-row"))));
+            }
+        };
+        let mut unit = String::new();
+        let mut date = String::new();
+        let mut fields = BTreeMap::new();
+        for (column, value) in header.iter().zip(record.iter()) {
+            match column.as_str() {
+                "id" => {}
+                "unit" => unit = value.trim().to_owned(),
+                "date" => date = value.to_owned(),
+                key if def.field(key).is_some_and(|f| f.system) => {}
+                key => {
+                    fields.insert(key.to_owned(), value.to_owned());
+                }
+            }
+        }
+        match input(def, &unit, &date, &fields, false) {
+            Ok(r) => rows.push((line, r)),
+            Err(e) => errors.extend(as_rows(line, e)),
+        }
+    }
+    if rows.is_empty() && errors.is_empty() {
+        return Err(WebError::Invalid(t.get("register-csv-empty")));
+    }
+    if errors.is_empty() { Ok(rows) } else { Err(refused(def, &errors, t, true)) }
+}
+
+/// A CSV download named after the register.
+pub fn csv_response(def: &RegisterDef, csv: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"so-{}.csv\"", def.key.replace('_', "-"))),
+        ],
+        csv,
+    )
+        .into_response()
+}
+
+/// Deletes a record, or says which records point at it.
+pub async fn delete(state: &AppState, plan_id: &str, id: i32, actor: Actor<'_>, lang: Lang) -> Result<(), WebError> {
+    let pointing = state.store.delete_record(plan_id, id, actor).await?;
+    if pointing.is_empty() {
+        return Ok(());
+    }
+    let t = Tr::new(lang);
+    let list: Vec<String> = pointing
+        .iter()
+        .map(|(r, id)| format!("{} #{id}", register::register(r).map_or(r.as_str(), |d| d.name(lang))))
+        .collect();
+    Err(WebError::Conflict(t.with("register-delete-referenced", "records", list.join(", "))))
+}
+
+/// Imports a CSV file into a register: all rows or none. A unit's reporter imports only its
+/// own unit's rows.
+pub async fn import(
+    state: &AppState,
+    signed: &Signed,
+    plan_id: &str,
+    def: &RegisterDef,
+    bytes: &[u8],
+    actor: Actor<'_>,
+    lang: Lang,
+) -> Result<usize, WebError> {
+    let t = Tr::new(lang);
+    let rows = from_csv(def, bytes, &t)?;
+    let mut forbidden = Vec::new();
+    for (line, row) in &rows {
+        if may_write(signed, def, &row.unit).is_err() {
+            forbidden.push(RowError {
+                row: *line,
+                error: FieldError {
+                    field: "unit".into(),
+                    problem: FieldProblem::NoSuchRecord { register: "unit".into() },
+                },
+            });
+        }
+    }
+    if !forbidden.is_empty() {
+        return Err(refused(def, &forbidden, &t, true));
+    }
+    match state.store.import_records(plan_id, def.key, &rows, actor, state.clock.now()).await? {
+        Ok(n) => Ok(n),
+        Err(errors) => Err(refused(def, &errors, &t, true)),
+    }
+}
