@@ -1,0 +1,320 @@
+//! Registers and progress over HTTP: records written and refused, who may write what, CSV
+//! import refused whole on one bad row, export read back, indicators and their evidence.
+
+use std::sync::Arc;
+
+use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum_test::multipart::{MultipartForm, Part};
+use axum_test::{TestRequest, TestServer};
+use chrono::{Duration, TimeZone, Utc};
+use kehoach_domain::clock::FixedClock;
+use kehoach_domain::{Role, Unit, UnitKind};
+use kehoach_store::{Actor, AuditFilter, NewUser, Store, on_both_databases};
+use kehoach_web::auth::session;
+use serde_json::{Value, json};
+
+const TEST: Actor<'static> = Actor { name: "test", address: None };
+const API: &str = "/api/v1/plans/muong-la-2026";
+
+struct World {
+    store: Store,
+    server: TestServer,
+    village: (String, String),
+    officer: (String, String),
+    leader: (String, String),
+    province: (String, String),
+}
+
+async fn session_of(store: &Store, username: &str) -> (String, String) {
+    let user = store.user(username).await.unwrap().unwrap();
+    let token = session::new_token();
+    let csrf = session::new_token();
+    let now = Utc::now();
+    store
+        .create_session(user.id, &session::token_hash(&token), &csrf, None, now, now + Duration::hours(1))
+        .await
+        .unwrap();
+    (format!("{}={token}", session::COOKIE), csrf)
+}
+
+async fn world(store: Store) -> World {
+    store.import_plan(&kehoach_plan::parse(kehoach_plan::DEFAULT_PLAN).unwrap(), TEST).await.unwrap();
+    let village =
+        |code: &str, name: &str| Unit { code: code.into(), name: name.into(), kind: UnitKind::Village, sample: true };
+    store
+        .add_units("muong-la", &[village("ban-a", "Bản A (mẫu)"), village("ban-b", "Bản B (mẫu)")], TEST)
+        .await
+        .unwrap();
+    for (username, role, unit) in [
+        ("ban-a", Role::DonVi, Some("ban-a")),
+        ("dau-moi", Role::DauMoi, None),
+        ("lanh-dao", Role::LanhDao, None),
+        ("so-khcn", Role::CapTren, None),
+    ] {
+        let new = NewUser {
+            username: username.into(),
+            full_name: username.into(),
+            role,
+            province: Some("son-la".into()),
+            commune: (role != Role::CapTren).then(|| "muong-la".into()),
+            unit: unit.map(Into::into),
+            password_hash: "$argon2id$unused".into(),
+            must_change_password: false,
+        };
+        store.add_user(&new, TEST).await.unwrap().unwrap();
+    }
+    // 20 July 2026, 09:00 in Vietnam.
+    let clock = Arc::new(FixedClock::new(Utc.with_ymd_and_hms(2026, 7, 20, 2, 0, 0).unwrap()));
+    let server = TestServer::new(kehoach_web::router_at(store.clone(), clock));
+    World {
+        village: session_of(&store, "ban-a").await,
+        officer: session_of(&store, "dau-moi").await,
+        leader: session_of(&store, "lanh-dao").await,
+        province: session_of(&store, "so-khcn").await,
+        server,
+        store,
+    }
+}
+
+fn as_user(request: TestRequest, who: &(String, String)) -> TestRequest {
+    request
+        .add_header(HeaderName::from_static("cookie"), HeaderValue::from_str(&who.0).unwrap())
+        .add_header(HeaderName::from_static("x-csrf-token"), HeaderValue::from_str(&who.1).unwrap())
+}
+
+fn activity(date: &str, channel: &str, unit: &str) -> Value {
+    json!({"unit": unit, "date": date, "fields": {"kenh": channel, "chu_de": "Chuyển đổi số", "so_nguoi": 30}})
+}
+
+async fn indicator(w: &World, code: &str, at: &str) -> Value {
+    let all = as_user(w.server.get(&format!("{API}/indicators?at={at}")), &w.officer).await.json::<Vec<Value>>();
+    all.into_iter().find(|p| p["indicator"] == code).unwrap()
+}
+
+on_both_databases!(
+    /// IV.1 counts radio, village meetings and conferences of the year; its evidence lists them.
+    async fn records_make_the_indicator_and_its_evidence(store) {
+        let w = world(store).await;
+        let url = format!("{API}/registers/truyen_thong/records");
+        let mut ids = Vec::new();
+        for (date, channel) in [("10/02/2026", "hop_ban"), ("2026-03-20", "Đài truyền thanh xã"), ("2026-05-02", "website"), ("2025-12-30", "hop_ban")] {
+            let r = as_user(w.server.post(&url), &w.officer).json(&activity(date, channel, "vhxh")).await;
+            assert_eq!(r.status_code(), StatusCode::CREATED, "{}", r.text());
+            ids.push(r.json::<Value>()["id"].as_i64().unwrap());
+        }
+        let p = indicator(&w, "IV.1", "2026-07-20").await;
+        assert_eq!(p["value"], 2.0);
+        assert_eq!(p["target"], 4.0);
+        assert_eq!(p["expected"], 2.0);
+        assert_eq!(p["status"], "on_track");
+        assert_eq!(indicator(&w, "IV.1", "2026-10-01").await["status"], "at_risk");
+        assert_eq!(indicator(&w, "IV.1", "2026-03-01").await["value"], 1.0);
+
+        let e = as_user(w.server.get(&format!("{API}/indicators/IV.1/evidence?at=2026-07-20")), &w.officer).await.json::<Value>();
+        let counted: Vec<i64> = e["counted"].as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect();
+        assert_eq!(counted, [ids[1], ids[0]], "newest first: the records that make the value");
+        let page = as_user(w.server.get("/plans/muong-la-2026/indicators/IV.1/evidence?at=2026-07-20"), &w.officer).await;
+        assert_eq!(page.status_code(), StatusCode::OK);
+        assert!(page.text().contains("Họp bản, tiểu khu"), "values shown as officials read them");
+
+        // The plan page shows the result to those who may see progress, not to visitors.
+        let signed_in = as_user(w.server.get("/plans/muong-la-2026"), &w.officer).await.text();
+        assert!(signed_in.contains("Kết quả đến 20/07/2026"));
+        assert!(signed_in.contains("status-on_track"));
+        let anonymous = w.server.get("/plans/muong-la-2026").await.text();
+        assert!(!anonymous.contains("Kết quả đến"));
+        // The indicator page draws the year as an SVG chart.
+        let ind = as_user(w.server.get("/plans/muong-la-2026/indicators/IV.1"), &w.leader).await.text();
+        assert!(ind.contains("<svg class=\"chart\"") && ind.contains("<polyline"), "{ind}");
+        // Every value on the progress page; the province reads it too.
+        let progress = as_user(w.server.get("/plans/muong-la-2026/progress"), &w.province).await;
+        assert_eq!(progress.status_code(), StatusCode::OK);
+        assert_eq!(w.server.get(&format!("{API}/indicators")).await.status_code(), StatusCode::UNAUTHORIZED);
+
+        let audit = w.store.audit(&AuditFilter { record_kind: Some("register_record".into()), limit: 100, ..AuditFilter::default() }).await.unwrap();
+        assert_eq!(audit.iter().filter(|a| a.action == "register.add").count(), 4);
+    }
+);
+
+on_both_databases!(
+    /// A ratio over nothing is "not yet measurable"; every indicator has a measure.
+    async fn every_indicator_has_a_status_and_none_divides_by_zero(store) {
+        let w = world(store).await;
+        let all = as_user(w.server.get(&format!("{API}/indicators?at=2026-07-20")), &w.officer).await.json::<Vec<Value>>();
+        assert_eq!(all.len(), 15);
+        for p in &all {
+            assert!(!p["measure"].as_str().unwrap().is_empty(), "{} has no measure", p["indicator"]);
+        }
+        let ct7 = all.iter().find(|p| p["indicator"] == "CT.7").unwrap();
+        assert_eq!(ct7["status"], "not_measurable");
+        assert_eq!(ct7["value"], Value::Null);
+    }
+);
+
+on_both_databases!(
+    /// Bad input is refused with every problem named, in Vietnamese; a unit writes only for
+    /// itself; the province only reads.
+    async fn bad_records_and_foreign_units_are_refused(store) {
+        let w = world(store).await;
+        let url = format!("{API}/registers/truyen_thong/records");
+        let bad = as_user(w.server.post(&url), &w.officer)
+            .json(&json!({"unit": "vhxh", "date": "31/02/2026", "fields": {"kenh": "loa kéo", "so_nguoi": "nhiều", "mau": "x"}}))
+            .await;
+        assert_eq!(bad.status_code(), StatusCode::UNPROCESSABLE_ENTITY);
+        let message = bad.json::<Value>()["error"]["message"].as_str().unwrap().to_owned();
+        for part in ["Ngày thực hiện", "Hình thức: phải là một trong", "Số người tham dự: phải là số", "mau: không có cột", "Nội dung, chủ đề: chưa nhập"] {
+            assert!(message.contains(part), "{part} in {message}");
+        }
+        let foreign = as_user(w.server.post(&url), &w.village).json(&activity("2026-03-01", "hop_ban", "ban-b")).await;
+        assert_eq!(foreign.status_code(), StatusCode::FORBIDDEN);
+        let own = as_user(w.server.post(&url), &w.village).json(&activity("2026-03-01", "hop_ban", "ban-a")).await;
+        assert_eq!(own.status_code(), StatusCode::CREATED);
+        let unknown_unit = as_user(w.server.post(&url), &w.officer).json(&activity("2026-03-01", "hop_ban", "ban-khong-co")).await;
+        assert_eq!(unknown_unit.status_code(), StatusCode::UNPROCESSABLE_ENTITY);
+        let province = as_user(w.server.post(&url), &w.province).json(&activity("2026-03-01", "hop_ban", "vhxh")).await;
+        assert_eq!(province.status_code(), StatusCode::FORBIDDEN);
+        // Assessments are the focal officer's.
+        let assess = as_user(w.server.post(&format!("{API}/registers/danh_gia/records")), &w.village)
+            .json(&json!({"unit": "ban-a", "date": "2026-03-01", "fields": {"chi_tieu": "II.1", "muc_do": "achieved", "nhan_xet": "x"}}))
+            .await;
+        assert_eq!(assess.status_code(), StatusCode::FORBIDDEN);
+        // A reference must point at a record of the right register.
+        let training = as_user(w.server.post(&format!("{API}/registers/boi_duong/records")), &w.officer)
+            .json(&json!({"unit": "vhxh", "date": "2026-03-01", "fields": {"can_bo": 999, "hinh_thuc": "boi_duong", "dot": "Lớp 1"}}))
+            .await;
+        assert_eq!(training.status_code(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(training.text().contains("không có bản ghi số này"), "{}", training.text());
+        // The village sees its own records only.
+        let officer_new = as_user(w.server.post(&url), &w.officer).json(&activity("2026-03-02", "hoi_nghi", "vhxh")).await.json::<Value>();
+        let seen = as_user(w.server.get(&url), &w.village).await.json::<Vec<Value>>();
+        assert!(seen.iter().all(|r| r["unit"] == "ban-a"));
+        let hidden = as_user(w.server.get(&format!("{url}/{}", officer_new["id"])), &w.village).await;
+        assert_eq!(hidden.status_code(), StatusCode::NOT_FOUND);
+    }
+);
+
+on_both_databases!(
+    /// A change at an old version is refused with 409 and writes nothing; a record others point
+    /// at cannot be deleted.
+    async fn stale_changes_and_referenced_deletes_are_refused(store) {
+        let w = world(store).await;
+        let staff = as_user(w.server.post(&format!("{API}/registers/can_bo/records")), &w.officer)
+            .json(&json!({"unit": "vhxh", "date": "2024-01-01", "fields": {"ho_ten": "Lò Thị Hoà", "chuyen_mon": true}}))
+            .await
+            .json::<Value>();
+        let id = staff["id"].as_i64().unwrap();
+        let one = format!("{API}/registers/can_bo/records/{id}");
+        let change = |name: &str, version: i64| json!({"date": "2024-01-01", "fields": {"ho_ten": name, "chuyen_mon": "có"}, "version": version});
+        let first = as_user(w.server.put(&one), &w.officer).json(&change("Lò Thị Hòa", 1)).await;
+        assert_eq!(first.status_code(), StatusCode::OK);
+        assert_eq!(first.json::<Value>()["version"], 2);
+        let stale = as_user(w.server.put(&one), &w.officer).json(&change("Lò Thị Hoa", 1)).await;
+        assert_eq!(stale.status_code(), StatusCode::CONFLICT);
+        let now = as_user(w.server.get(&one), &w.officer).await.json::<Value>();
+        assert_eq!(now["fields"]["ho_ten"], "Lò Thị Hòa");
+
+        as_user(w.server.post(&format!("{API}/registers/boi_duong/records")), &w.officer)
+            .json(&json!({"unit": "vhxh", "date": "2026-03-01", "fields": {"can_bo": id, "hinh_thuc": "Bồi dưỡng, tập huấn", "dot": "Lớp 1"}}))
+            .await
+            .assert_status(StatusCode::CREATED);
+        let delete = as_user(w.server.post(&format!("{one}/delete")), &w.officer).await;
+        assert_eq!(delete.status_code(), StatusCode::CONFLICT);
+        assert!(delete.text().contains("#"), "{}", delete.text());
+        assert_eq!(indicator(&w, "CT.2", "2026-07-20").await["value"], 100.0);
+    }
+);
+
+fn csv_part(text: &str) -> MultipartForm {
+    MultipartForm::new()
+        .add_part("file", Part::bytes(text.as_bytes().to_vec()).file_name("so.csv").mime_type("text/csv"))
+}
+
+on_both_databases!(
+    /// One bad row refuses the whole file and names each bad row; a good file is added whole;
+    /// what is exported reads back the same.
+    async fn csv_import_is_all_or_nothing(store) {
+        let w = world(store).await;
+        let bad = "unit,date,kenh,chu_de,so_nguoi,dot_tuyen_truyen\n\
+                   vhxh,05/03/2026,Họp bản, tiểu khu,Chuyển đổi số,40,có\n\
+                   vhxh,06/03/2026,loa,Chuyển đổi số,40,có\n\
+                   ban-a,99/03/2026,hop_ban,KH&CN,,không\n";
+        // The second line has an unquoted comma: a malformed row is refused too.
+        let r = as_user(w.server.post("/plans/muong-la-2026/registers/truyen_thong/import"), &w.officer)
+            .add_query_param("csrf", &w.officer.1)
+            .multipart(csv_part(bad))
+            .await;
+        assert_eq!(r.status_code(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(w.store.register_counts("muong-la-2026").await.unwrap().is_empty(), "nothing written");
+
+        let bad = "unit,date,kenh,chu_de,so_nguoi,dot_tuyen_truyen\n\
+                   vhxh,05/03/2026,\"Họp bản, tiểu khu\",Chuyển đổi số,40,có\n\
+                   vhxh,06/03/2026,loa,Chuyển đổi số,40,có\n\
+                   ban-a,99/03/2026,hop_ban,KH&CN,,không\n";
+        let r = as_user(w.server.post("/plans/muong-la-2026/registers/truyen_thong/import"), &w.officer)
+            .add_query_param("csrf", &w.officer.1)
+            .multipart(csv_part(bad))
+            .await;
+        assert_eq!(r.status_code(), StatusCode::UNPROCESSABLE_ENTITY);
+        let text = r.text();
+        assert!(text.contains("Dòng 3, Hình thức"), "{text}");
+        assert!(text.contains("Dòng 4, Ngày thực hiện"), "{text}");
+        assert!(!text.contains("Dòng 2"), "{text}");
+        assert!(w.store.register_counts("muong-la-2026").await.unwrap().is_empty(), "nothing written");
+
+        let good = "\u{feff}unit,date,kenh,chu_de,so_nguoi,dot_tuyen_truyen\n\
+                    vhxh,05/03/2026,\"Họp bản, tiểu khu\",Chuyển đổi số,40,có\n\
+                    ban-a,2026-03-06,truyen_thanh,Ứng dụng KH&CN,,không\n";
+        let r = as_user(w.server.post(&format!("{API}/registers/truyen_thong/import")), &w.officer)
+            .bytes(good.as_bytes().to_vec().into())
+            .content_type("text/csv")
+            .await;
+        assert_eq!(r.status_code(), StatusCode::CREATED, "{}", r.text());
+        assert_eq!(r.json::<Value>()["added"], 2);
+
+        let export = as_user(w.server.get(&format!("{API}/registers/truyen_thong/records.csv")), &w.officer).await;
+        let bytes = export.as_bytes().to_vec();
+        assert!(bytes.starts_with("\u{feff}".as_bytes()), "BOM for Excel");
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert!(text.contains("Họp bản, tiểu khu") && text.contains("05/03/2026"), "{text}");
+        // The export reads back as the same records.
+        let again = as_user(w.server.post(&format!("{API}/registers/truyen_thong/import")), &w.officer)
+            .bytes(bytes.into())
+            .content_type("text/csv")
+            .await;
+        assert_eq!(again.status_code(), StatusCode::CREATED, "{}", again.text());
+        let all = as_user(w.server.get(&format!("{API}/registers/truyen_thong/records")), &w.officer).await.json::<Vec<Value>>();
+        assert_eq!(all.len(), 4);
+        let fields: Vec<&Value> = all.iter().map(|r| &r["fields"]).collect();
+        assert_eq!(fields[0], fields[1]);
+        // A unit imports only its own rows.
+        let r = as_user(w.server.post(&format!("{API}/registers/truyen_thong/import")), &w.village)
+            .bytes(good.as_bytes().to_vec().into())
+            .content_type("text/csv")
+            .await;
+        assert_eq!(r.status_code(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().contains("Dòng 2, Đơn vị"), "{}", r.text());
+    }
+);
+
+on_both_databases!(
+    /// The phone form: a record added, shown, refused with the typed values kept.
+    async fn the_record_form_keeps_what_was_typed(store) {
+        let w = world(store).await;
+        let form = as_user(w.server.get("/plans/muong-la-2026/registers/truyen_thong/new"), &w.village).await;
+        assert_eq!(form.status_code(), StatusCode::OK);
+        assert!(form.text().contains("name=\"f.kenh\""));
+        let refused = as_user(w.server.post("/plans/muong-la-2026/registers/truyen_thong"), &w.village)
+            .form(&[("csrf", w.village.1.as_str()), ("unit", "ban-a"), ("date", "2026-03-05"), ("f.kenh", "hop_ban"), ("f.chu_de", ""), ("f.dia_diem", "Nhà văn hoá bản A")])
+            .await;
+        assert_eq!(refused.status_code(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.text().contains("Nhà văn hoá bản A"), "typed text kept");
+        assert!(refused.text().contains("chưa nhập"));
+        let saved = as_user(w.server.post("/plans/muong-la-2026/registers/truyen_thong"), &w.village)
+            .form(&[("csrf", w.village.1.as_str()), ("unit", "ban-a"), ("date", "2026-03-05"), ("f.kenh", "hop_ban"), ("f.chu_de", "Chuyển đổi số")])
+            .await;
+        assert_eq!(saved.status_code(), StatusCode::SEE_OTHER);
+        let location = saved.header("location").to_str().unwrap().to_owned();
+        let shown = as_user(w.server.get(&location), &w.village).await;
+        assert!(shown.text().contains("Chuyển đổi số"));
+    }
+);
