@@ -1,0 +1,164 @@
+//! The initiative recognition cycle over the API: the year's round and initiatives, opening a
+//! round, scoring, deciding, closing, the recognised list.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use kehoach_domain::Action;
+use kehoach_domain::initiative::ScoreSheet;
+use kehoach_store::{InitiativeDecision, InitiativeRound, InitiativesView, StoredSheet};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::{JsonBody, read_json};
+use crate::AppState;
+use crate::auth::session::{Signed, Viewer};
+use crate::client::ClientAddress;
+use crate::error::{ApiError, ErrorBody, InLang, NotFound, WebError};
+use crate::i18n::RequestLang;
+use crate::pages::initiatives::{self as cycle, RecognisedInitiative};
+use crate::policy::Routes;
+
+pub fn routes(r: Routes) -> Routes {
+    r.get("/api/v1/plans/{plan}/initiatives", Action::ReadInitiatives, list)
+        .post("/api/v1/plans/{plan}/initiatives/rounds", Action::ManageInitiativeRounds, open_round)
+        .post("/api/v1/plans/{plan}/initiatives/close", Action::DecideInitiatives, close_round)
+        .put("/api/v1/plans/{plan}/initiatives/{record}/score", Action::ScoreInitiatives, score)
+        .post("/api/v1/plans/{plan}/initiatives/{record}/decision", Action::DecideInitiatives, decide)
+        .get("/api/v1/plans/{plan}/initiatives/recognised", Action::ReadInitiatives, recognised)
+}
+
+/// The council of a new round: user names of the commune's leaders, focal officers or unit
+/// reporters.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RoundBody {
+    pub council: Vec<String>,
+}
+
+/// A council member's points: criterion key → points (0 to the criterion's most).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ScoreBody {
+    #[schema(value_type = Object)]
+    pub scores: ScoreSheet,
+}
+
+/// The leader's decision.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct DecisionBody {
+    pub recognised: bool,
+    #[serde(default)]
+    pub note: String,
+}
+
+fn signed(viewer: &Viewer, lang: kehoach_domain::Lang) -> Result<&Signed, ApiError> {
+    viewer.0.as_ref().ok_or(ApiError { error: WebError::NotSignedIn, lang })
+}
+
+fn actor<'a>(s: &'a Signed, address: &'a Option<String>) -> kehoach_store::Actor<'a> {
+    kehoach_store::Actor { name: &s.principal.username, address: address.as_deref() }
+}
+
+/// The plan year's round (if opened), its initiatives with each member's sheet, the council's
+/// averages per criterion and total, and the decisions. A unit's reporter who is not on the
+/// council sees their own unit's initiatives only.
+#[utoipa::path(get, path = "/api/v1/plans/{plan}/initiatives", params(("plan" = String, Path)),
+    responses((status = 200, body = InitiativesView), (status = 404, body = ErrorBody)))]
+pub(super) async fn list(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    viewer: Viewer,
+    Path(plan_id): Path<String>,
+) -> Result<Json<InitiativesView>, ApiError> {
+    let s = signed(&viewer, lang)?;
+    Ok(Json(cycle::view_for(&state, &plan_id, s).await.api(lang)?))
+}
+
+/// Opens the plan year's round of recognition with its council; the plan's rules are kept with
+/// the round. One round a year (409 for a second).
+#[utoipa::path(post, path = "/api/v1/plans/{plan}/initiatives/rounds", request_body = RoundBody, params(("plan" = String, Path)),
+    responses((status = 201, body = InitiativeRound), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(super) async fn open_round(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    viewer: Viewer,
+    ClientAddress(address): ClientAddress,
+    Path(plan_id): Path<String>,
+    body: JsonBody<RoundBody>,
+) -> Result<(StatusCode, Json<InitiativeRound>), ApiError> {
+    let s = signed(&viewer, lang)?;
+    let body = read_json(body, lang)?;
+    let plan = state
+        .store
+        .plan(&plan_id)
+        .await
+        .api(lang)?
+        .ok_or(ApiError { error: WebError::NotFound(NotFound::Plan), lang })?;
+    let round = cycle::open(&state, &plan, &body.council, actor(s, &address), lang).await.api(lang)?;
+    Ok((StatusCode::CREATED, Json(round)))
+}
+
+/// Closes the round once every initiative is decided; it is frozen from then on.
+#[utoipa::path(post, path = "/api/v1/plans/{plan}/initiatives/close", params(("plan" = String, Path)),
+    responses((status = 200, body = InitiativeRound), (status = 409, body = ErrorBody)))]
+pub(super) async fn close_round(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    viewer: Viewer,
+    ClientAddress(address): ClientAddress,
+    Path(plan_id): Path<String>,
+) -> Result<Json<InitiativeRound>, ApiError> {
+    let s = signed(&viewer, lang)?;
+    Ok(Json(cycle::close(&state, &plan_id, actor(s, &address), lang).await.api(lang)?))
+}
+
+/// The caller's score sheet for an initiative: only a member of the round's council (else
+/// 403); scoring again replaces the sheet until the initiative is decided.
+#[utoipa::path(put, path = "/api/v1/plans/{plan}/initiatives/{record}/score", request_body = ScoreBody,
+    params(("plan" = String, Path), ("record" = i32, Path)),
+    responses((status = 200, body = StoredSheet), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(super) async fn score(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    viewer: Viewer,
+    ClientAddress(address): ClientAddress,
+    Path((plan_id, record)): Path<(String, i32)>,
+    body: JsonBody<ScoreBody>,
+) -> Result<Json<StoredSheet>, ApiError> {
+    let s = signed(&viewer, lang)?;
+    let body = read_json(body, lang)?;
+    Ok(Json(cycle::score(&state, &plan_id, record, &body.scores, actor(s, &address), lang).await.api(lang)?))
+}
+
+/// Recognises (only an eligible initiative: 409 otherwise) or declines an initiative; the
+/// record's `cong_nhan` follows. A decision may be changed while the round is open.
+#[utoipa::path(post, path = "/api/v1/plans/{plan}/initiatives/{record}/decision", request_body = DecisionBody,
+    params(("plan" = String, Path), ("record" = i32, Path)),
+    responses((status = 200, body = InitiativeDecision), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub(super) async fn decide(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    viewer: Viewer,
+    ClientAddress(address): ClientAddress,
+    Path((plan_id, record)): Path<(String, i32)>,
+    body: JsonBody<DecisionBody>,
+) -> Result<Json<InitiativeDecision>, ApiError> {
+    let s = signed(&viewer, lang)?;
+    let body = read_json(body, lang)?;
+    let decision = cycle::decide(&state, &plan_id, record, body.recognised, &body.note, actor(s, &address), lang)
+        .await
+        .api(lang)?;
+    Ok(Json(decision))
+}
+
+/// The initiatives recognised in the plan's year: title, authors, field, unit, total.
+#[utoipa::path(get, path = "/api/v1/plans/{plan}/initiatives/recognised", params(("plan" = String, Path)),
+    responses((status = 200, body = [RecognisedInitiative]), (status = 404, body = ErrorBody)))]
+pub(super) async fn recognised(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    Path(plan_id): Path<String>,
+) -> Result<Json<Vec<RecognisedInitiative>>, ApiError> {
+    let view = state.store.initiatives(&plan_id).await.api(lang)?;
+    Ok(Json(cycle::recognised(&view, lang)))
+}
