@@ -131,6 +131,10 @@ on_both_databases!(
         assert_eq!(progress.status_code(), StatusCode::OK);
         assert_eq!(w.server.get(&format!("{API}/indicators")).await.status_code(), StatusCode::UNAUTHORIZED);
 
+        // The period's consolidation shows the values at its data cut-off (14 June for Q2).
+        let consolidation = as_user(w.server.get("/plans/muong-la-2026/periods/2026-Q2/consolidation"), &w.officer).await.text();
+        assert!(consolidation.contains("14/06/2026"), "{consolidation}");
+        assert!(consolidation.contains("/plans/muong-la-2026/indicators/IV.1/evidence\">2</a>"), "{consolidation}");
         let audit = w.store.audit(&AuditFilter { record_kind: Some("register_record".into()), limit: 100, ..AuditFilter::default() }).await.unwrap();
         assert_eq!(audit.iter().filter(|a| a.action == "register.add").count(), 4);
     }

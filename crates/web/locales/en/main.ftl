@@ -395,3 +395,4 @@ initiatives-col-authors = Authors
 initiatives-col-field = Field
 initiatives-col-unit = Unit
 appendix-result = Result as of { $date }
+consolidation-progress = Indicator results from the registers as of { $date }

@@ -395,3 +395,4 @@ initiatives-col-authors = Tác giả
 initiatives-col-field = Lĩnh vực
 initiatives-col-unit = Đơn vị
 appendix-result = Kết quả đến { $date }
+consolidation-progress = Kết quả chỉ tiêu tính từ sổ theo dõi đến { $date }

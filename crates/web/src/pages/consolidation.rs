@@ -51,6 +51,9 @@ struct ConsolidationPage {
     approved_at: String,
     can_edit: bool,
     can_approve: bool,
+    /// Every indicator computed from the registers at the period's data cut-off.
+    progress: Vec<(String, String, super::progress::ProgressCell)>,
+    progress_date: String,
 }
 
 fn number(v: f64) -> String {
@@ -107,7 +110,16 @@ async fn page(
             total: l.total.map(number).unwrap_or_default(),
         })
         .collect();
+    let progress_date = period.data_to.min(crate::progress::today(&state, &plan));
+    let computed = crate::progress::of_plan(&state, &plan, progress_date).await.page(lang)?;
+    let progress = computed
+        .iter()
+        .zip(&plan.indicators)
+        .map(|(p, i)| (i.code.clone(), i.name.clone(), super::progress::cell(&t, i, p)))
+        .collect();
     let page = ConsolidationPage {
+        progress,
+        progress_date: progress_date.format("%d/%m/%Y").to_string(),
         frame: Frame::new(lang, format!("/plans/{}/periods/{}/consolidation", plan.id, period.id), &viewer),
         plan_id: plan.id.clone(),
         period: period.id.to_string(),
