@@ -7,8 +7,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use kehoach_domain::register::{FieldError, FieldProblem, FieldType, Record, register};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    Set, TransactionTrait,
 };
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -67,6 +67,8 @@ pub struct RecordFilter<'a> {
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     pub ids: Option<&'a [i32]>,
+    /// At most this many, the newest.
+    pub limit: Option<u64>,
 }
 
 fn stored(r: register_record::Model) -> Result<StoredRecord, StoreError> {
@@ -103,6 +105,24 @@ impl Store {
     /// Records of the plan's commune, newest first.
     pub async fn records(&self, plan_id: &str, f: &RecordFilter<'_>) -> Result<Vec<StoredRecord>, StoreError> {
         use register_record::Column as C;
+        let mut q = self.filtered(plan_id, f).await?.order_by_desc(C::RecordDate).order_by_desc(C::Id);
+        if let Some(n) = f.limit {
+            q = q.limit(n);
+        }
+        q.all(&self.db).await?.into_iter().map(stored).collect()
+    }
+
+    /// How many records match, whatever the limit.
+    pub async fn record_count(&self, plan_id: &str, f: &RecordFilter<'_>) -> Result<u64, StoreError> {
+        Ok(self.filtered(plan_id, f).await?.count(&self.db).await?)
+    }
+
+    async fn filtered(
+        &self,
+        plan_id: &str,
+        f: &RecordFilter<'_>,
+    ) -> Result<sea_orm::Select<register_record::Entity>, StoreError> {
+        use register_record::Column as C;
         let commune_id = Self::commune_id_of_plan(&self.db, plan_id).await?;
         let mut q = register_record::Entity::find().filter(C::CommuneId.eq(commune_id));
         if let Some(r) = f.register {
@@ -120,7 +140,7 @@ impl Store {
         if let Some(ids) = f.ids {
             q = q.filter(C::Id.is_in(ids.iter().copied()));
         }
-        q.order_by_desc(C::RecordDate).order_by_desc(C::Id).all(&self.db).await?.into_iter().map(stored).collect()
+        Ok(q)
     }
 
     /// One record of the plan's commune.

@@ -2,6 +2,8 @@
 //! size and number bounded; kept in the database, so in its backups too.
 
 use axum::extract::Multipart;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use kehoach_domain::Lang;
 use kehoach_domain::report::{self, Step};
 use kehoach_store::{Actor, FileInfo, NewFile};
@@ -57,6 +59,41 @@ pub async fn read_file(multipart: &mut Multipart, lang: Lang) -> Result<(String,
     Err(invalid("file-missing"))
 }
 
+/// A file that may be kept: its type read from its content, its size and the owner's count of
+/// files bounded. Gives its type and SHA-256.
+pub fn checked(bytes: &[u8], files_already: u64, lang: Lang) -> Result<(&'static str, String), WebError> {
+    let t = Tr::new(lang);
+    if bytes.len() > MAX_FILE {
+        return Err(WebError::Invalid(t.get("file-too-large")));
+    }
+    let mime = detect(bytes).ok_or_else(|| WebError::Invalid(t.get("file-bad-type")))?;
+    if files_already >= MAX_FILES {
+        return Err(WebError::Invalid(t.with("file-too-many", "max", MAX_FILES)));
+    }
+    Ok((mime, hex::encode(Sha256::digest(bytes))))
+}
+
+/// A kept file as it was sent: as an attachment, so that a browser never runs it as a page,
+/// under its own (Vietnamese) name.
+pub fn attachment(info: FileInfo, bytes: Vec<u8>) -> Response {
+    let ascii: String =
+        info.name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
+    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{}", encode_rfc5987(&info.name));
+    ([(header::CONTENT_TYPE, info.mime), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
+}
+
+fn encode_rfc5987(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
 /// Keeps a file with the unit's report, creating its draft if there is none yet. Refused when
 /// the report cannot be changed now, saying why.
 pub async fn attach(
@@ -68,10 +105,8 @@ pub async fn attach(
     lang: Lang,
 ) -> Result<FileInfo, WebError> {
     let t = Tr::new(lang);
-    if bytes.len() > MAX_FILE {
-        return Err(WebError::Invalid(t.get("file-too-large")));
-    }
-    let mime = detect(bytes).ok_or_else(|| WebError::Invalid(t.get("file-bad-type")))?;
+    // Type and size first: a wrong file must not create a draft.
+    checked(bytes, 0, lang)?;
     let period = ctx.period.id.to_string();
     let stored = match state.store.report(&ctx.plan.id, &period, &ctx.unit.code).await? {
         Some(r) => r,
@@ -93,10 +128,7 @@ pub async fn attach(
     {
         return Err(WebError::Conflict(t.get(reporting::refusal_key(refusal).1)));
     }
-    if state.store.report_file_count(stored.id).await? >= MAX_FILES {
-        return Err(WebError::Invalid(t.with("file-too-many", "max", MAX_FILES)));
-    }
-    let sha = hex::encode(Sha256::digest(bytes));
+    let (mime, sha) = checked(bytes, state.store.report_file_count(stored.id).await?, lang)?;
     let key = format!("{}/{period}/{}", ctx.plan.id, ctx.unit.code);
     let file = NewFile { name, mime, sha256: &sha, data: bytes, now: state.clock.now() };
     Ok(state.store.add_report_file(stored.id, &file, &key, actor).await?)

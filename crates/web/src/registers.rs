@@ -279,3 +279,53 @@ pub async fn import(
         Err(errors) => Err(refused(def, &errors, &t, true)),
     }
 }
+
+/// A record the user may see, of this register; otherwise not found.
+pub async fn readable(
+    state: &AppState,
+    signed: &Signed,
+    plan_id: &str,
+    def: &RegisterDef,
+    id: i32,
+) -> Result<StoredRecord, WebError> {
+    state
+        .store
+        .record(plan_id, id)
+        .await?
+        .filter(|r| r.record.register == def.key && may_read(signed, r))
+        .ok_or(WebError::NotFound(NotFound::Page))
+}
+
+/// Keeps an evidence file with a record the user may write.
+#[allow(clippy::too_many_arguments)]
+pub async fn attach(
+    state: &AppState,
+    signed: &Signed,
+    plan_id: &str,
+    def: &RegisterDef,
+    id: i32,
+    name: &str,
+    bytes: &[u8],
+    actor: Actor<'_>,
+    lang: Lang,
+) -> Result<kehoach_store::FileInfo, WebError> {
+    let current = readable(state, signed, plan_id, def, id).await?;
+    may_write(signed, def, &current.record.unit)?;
+    let (mime, sha) = crate::evidence::checked(bytes, state.store.record_file_count(id).await?, lang)?;
+    let file = kehoach_store::NewFile { name, mime, sha256: &sha, data: bytes, now: state.clock.now() };
+    Ok(state.store.add_record_file(id, &file, actor).await?)
+}
+
+/// An evidence file of a record the user may see, as a download.
+pub async fn download(
+    state: &AppState,
+    signed: &Signed,
+    plan_id: &str,
+    def: &RegisterDef,
+    id: i32,
+    file: i32,
+) -> Result<Response, WebError> {
+    readable(state, signed, plan_id, def, id).await?;
+    let (info, bytes) = state.store.record_file(id, file).await?.ok_or(WebError::NotFound(NotFound::Page))?;
+    Ok(crate::evidence::attachment(info, bytes))
+}

@@ -4,39 +4,19 @@
 
 use std::sync::Arc;
 
-use axum::http::{HeaderName, HeaderValue, StatusCode};
-use axum_test::{TestRequest, TestServer};
-use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use axum::http::StatusCode;
+use axum_test::TestServer;
+use chrono::{NaiveDate, TimeZone, Utc};
 use kehoach_domain::clock::FixedClock;
-use kehoach_domain::{Role, Unit, UnitKind};
-use kehoach_store::{Actor, NewUser, RecordInput, RecordOutcome, Store, on_both_databases};
-use kehoach_web::auth::session;
+use kehoach_store::{Actor, RecordInput, RecordOutcome, Store, on_both_databases};
 use serde_json::{Value, json};
 
-const TEST: Actor<'static> = Actor { name: "test", address: None };
+mod common;
+use common::{as_user, session_of};
+
 const PLAN: &str = "muong-la-2026";
 const API: &str = "/api/v1/plans/muong-la-2026/initiatives";
 const PAGE: &str = "/plans/muong-la-2026/initiatives";
-
-type Who = (String, String);
-
-async fn session_of(store: &Store, username: &str) -> Who {
-    let user = store.user(username).await.unwrap().unwrap();
-    let token = session::new_token();
-    let csrf = session::new_token();
-    let now = Utc::now();
-    store
-        .create_session(user.id, &session::token_hash(&token), &csrf, None, now, now + Duration::hours(1))
-        .await
-        .unwrap();
-    (format!("{}={token}", session::COOKIE), csrf)
-}
-
-fn as_user(request: TestRequest, who: &Who) -> TestRequest {
-    request
-        .add_header(HeaderName::from_static("cookie"), HeaderValue::from_str(&who.0).unwrap())
-        .add_header(HeaderName::from_static("x-csrf-token"), HeaderValue::from_str(&who.1).unwrap())
-}
 
 async fn propose(store: &Store, unit: &str, title: &str, month: u32) -> i32 {
     let fields = json!({
@@ -64,30 +44,8 @@ fn sheet(new: f64, apply: f64, benefit: f64) -> Value {
 
 on_both_databases!(
     async fn the_cycle_over_http(store) {
+        common::commune(&store).await;
         let plan = kehoach_plan::parse(kehoach_plan::DEFAULT_PLAN).unwrap();
-        store.import_plan(&plan, TEST).await.unwrap();
-        let village =
-            |code: &str, name: &str| Unit { code: code.into(), name: name.into(), kind: UnitKind::Village, sample: true };
-        store.add_units("muong-la", &[village("ban-a", "Bản A (mẫu)"), village("ban-b", "Bản B (mẫu)")], TEST).await.unwrap();
-        for (username, role, unit) in [
-            ("ban-a", Role::DonVi, Some("ban-a")),
-            ("ban-b", Role::DonVi, Some("ban-b")),
-            ("dau-moi", Role::DauMoi, None),
-            ("lanh-dao", Role::LanhDao, None),
-            ("so-khcn", Role::CapTren, None),
-        ] {
-            let new = NewUser {
-                username: username.into(),
-                full_name: format!("Họ tên {username}"),
-                role,
-                province: Some("son-la".into()),
-                commune: (role != Role::CapTren).then(|| "muong-la".into()),
-                unit: unit.map(Into::into),
-                password_hash: "$argon2id$unused".into(),
-                must_change_password: false,
-            };
-            store.add_user(&new, TEST).await.unwrap().unwrap();
-        }
         let clock = Arc::new(FixedClock::new(Utc.with_ymd_and_hms(2026, 10, 15, 3, 0, 0).unwrap()));
         let server = TestServer::new(kehoach_web::router_at(store.clone(), clock));
         let (village, village_b, officer, leader, province) = (

@@ -3,17 +3,17 @@
 
 use std::sync::Arc;
 
-use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::http::StatusCode;
+use axum_test::TestServer;
 use axum_test::multipart::{MultipartForm, Part};
-use axum_test::{TestRequest, TestServer};
-use chrono::{Duration, TimeZone, Utc};
+use chrono::{TimeZone, Utc};
 use kehoach_domain::clock::FixedClock;
-use kehoach_domain::{Role, Unit, UnitKind};
-use kehoach_store::{Actor, AuditFilter, NewUser, Store, on_both_databases};
-use kehoach_web::auth::session;
+use kehoach_store::{AuditFilter, Store, on_both_databases};
+
+mod common;
+use common::{as_user, session_of};
 use serde_json::{Value, json};
 
-const TEST: Actor<'static> = Actor { name: "test", address: None };
 const API: &str = "/api/v1/plans/muong-la-2026";
 
 struct World {
@@ -25,44 +25,8 @@ struct World {
     province: (String, String),
 }
 
-async fn session_of(store: &Store, username: &str) -> (String, String) {
-    let user = store.user(username).await.unwrap().unwrap();
-    let token = session::new_token();
-    let csrf = session::new_token();
-    let now = Utc::now();
-    store
-        .create_session(user.id, &session::token_hash(&token), &csrf, None, now, now + Duration::hours(1))
-        .await
-        .unwrap();
-    (format!("{}={token}", session::COOKIE), csrf)
-}
-
 async fn world(store: Store) -> World {
-    store.import_plan(&kehoach_plan::parse(kehoach_plan::DEFAULT_PLAN).unwrap(), TEST).await.unwrap();
-    let village =
-        |code: &str, name: &str| Unit { code: code.into(), name: name.into(), kind: UnitKind::Village, sample: true };
-    store
-        .add_units("muong-la", &[village("ban-a", "Bản A (mẫu)"), village("ban-b", "Bản B (mẫu)")], TEST)
-        .await
-        .unwrap();
-    for (username, role, unit) in [
-        ("ban-a", Role::DonVi, Some("ban-a")),
-        ("dau-moi", Role::DauMoi, None),
-        ("lanh-dao", Role::LanhDao, None),
-        ("so-khcn", Role::CapTren, None),
-    ] {
-        let new = NewUser {
-            username: username.into(),
-            full_name: username.into(),
-            role,
-            province: Some("son-la".into()),
-            commune: (role != Role::CapTren).then(|| "muong-la".into()),
-            unit: unit.map(Into::into),
-            password_hash: "$argon2id$unused".into(),
-            must_change_password: false,
-        };
-        store.add_user(&new, TEST).await.unwrap().unwrap();
-    }
+    common::commune(&store).await;
     // 20 July 2026, 09:00 in Vietnam.
     let clock = Arc::new(FixedClock::new(Utc.with_ymd_and_hms(2026, 7, 20, 2, 0, 0).unwrap()));
     let server = TestServer::new(kehoach_web::router_at(store.clone(), clock));
@@ -74,12 +38,6 @@ async fn world(store: Store) -> World {
         server,
         store,
     }
-}
-
-fn as_user(request: TestRequest, who: &(String, String)) -> TestRequest {
-    request
-        .add_header(HeaderName::from_static("cookie"), HeaderValue::from_str(&who.0).unwrap())
-        .add_header(HeaderName::from_static("x-csrf-token"), HeaderValue::from_str(&who.1).unwrap())
 }
 
 fn activity(date: &str, channel: &str, unit: &str) -> Value {
@@ -320,5 +278,40 @@ on_both_databases!(
         let location = saved.header("location").to_str().unwrap().to_owned();
         let shown = as_user(w.server.get(&location), &w.village).await;
         assert!(shown.text().contains("Chuyển đổi số"));
+    }
+);
+
+on_both_databases!(
+    /// Evidence files through the API: a photo kept with its Vietnamese name, a file that is not
+    /// a photo or a PDF refused, another unit's record out of reach.
+    async fn evidence_files_of_a_record(store) {
+        let w = world(store).await;
+        let record = as_user(w.server.post(&format!("{API}/registers/truyen_thong/records")), &w.village)
+            .json(&activity("2026-03-01", "hop_ban", "ban-a"))
+            .await
+            .json::<Value>();
+        let files = format!("{API}/registers/truyen_thong/records/{}/files", record["id"]);
+        let png = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0].to_vec();
+        let photo = MultipartForm::new().add_part("file", Part::bytes(png.clone()).file_name("ảnh họp bản.png").mime_type("image/png"));
+        let added = as_user(w.server.post(&files), &w.village).multipart(photo).await;
+        assert_eq!(added.status_code(), StatusCode::CREATED, "{}", added.text());
+        let listed = as_user(w.server.get(&files), &w.officer).await.json::<Vec<Value>>();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0]["name"], "ảnh họp bản.png");
+        let got = as_user(w.server.get(&format!("{files}/{}", listed[0]["id"])), &w.officer).await;
+        assert_eq!(got.as_bytes().to_vec(), png);
+        let disposition = got.header("content-disposition").to_str().unwrap().to_owned();
+        assert!(disposition.starts_with("attachment") && disposition.contains("UTF-8''%E1%BA%A3nh"), "{disposition}");
+        let program = MultipartForm::new().add_part("file", Part::bytes(b"MZ\x90\0".to_vec()).file_name("anh.png"));
+        let refused = as_user(w.server.post(&files), &w.village).multipart(program).await;
+        assert_eq!(refused.status_code(), StatusCode::UNPROCESSABLE_ENTITY);
+        let other = as_user(w.server.post(&format!("{API}/registers/truyen_thong/records")), &w.officer)
+            .json(&activity("2026-03-02", "hop_ban", "vhxh"))
+            .await
+            .json::<Value>();
+        let theirs = format!("{API}/registers/truyen_thong/records/{}/files", other["id"]);
+        let photo = MultipartForm::new().add_part("file", Part::bytes(png).file_name("a.png"));
+        assert_eq!(as_user(w.server.post(&theirs), &w.village).multipart(photo).await.status_code(), StatusCode::NOT_FOUND);
+        assert_eq!(as_user(w.server.get(&format!("{API}/registers/truyen_thong/records/abc")), &w.officer).await.status_code(), StatusCode::NOT_FOUND);
     }
 );

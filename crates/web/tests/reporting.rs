@@ -4,15 +4,15 @@
 use std::sync::Arc;
 
 use axum::http::{HeaderName, HeaderValue, StatusCode};
-use axum_test::{TestRequest, TestServer};
+use axum_test::TestServer;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use kehoach_domain::clock::FixedClock;
-use kehoach_domain::{Role, Unit, UnitKind};
-use kehoach_store::{Actor, NewUser, Store, on_both_databases};
-use kehoach_web::auth::session;
+use kehoach_store::{Store, on_both_databases};
 use serde_json::{Value, json};
 
-const TEST: Actor<'static> = Actor { name: "test", address: None };
+mod common;
+use common::{as_user, session_of};
+
 const REPORT: &str = "/api/v1/plans/muong-la-2026/periods/2026-Q1/reports/ban-a";
 
 fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
@@ -34,45 +34,8 @@ struct World {
     leader: (String, String),
 }
 
-async fn session_of(store: &Store, username: &str) -> (String, String) {
-    let user = store.user(username).await.unwrap().unwrap();
-    let token = session::new_token();
-    let csrf = session::new_token();
-    let now = Utc::now();
-    store
-        .create_session(user.id, &session::token_hash(&token), &csrf, None, now, now + Duration::hours(1))
-        .await
-        .unwrap();
-    (format!("{}={token}", session::COOKIE), csrf)
-}
-
 async fn world(store: Store) -> World {
-    store.import_plan(&kehoach_plan::parse(kehoach_plan::DEFAULT_PLAN).unwrap(), TEST).await.unwrap();
-    let village =
-        |code: &str, name: &str| Unit { code: code.into(), name: name.into(), kind: UnitKind::Village, sample: true };
-    store
-        .add_units("muong-la", &[village("ban-a", "Bản A (mẫu)"), village("ban-b", "Bản B (mẫu)")], TEST)
-        .await
-        .unwrap();
-    for (username, role, unit) in [
-        ("ban-a", Role::DonVi, Some("ban-a")),
-        ("ban-b", Role::DonVi, Some("ban-b")),
-        ("dau-moi", Role::DauMoi, None),
-        ("lanh-dao", Role::LanhDao, None),
-        ("so-khcn", Role::CapTren, None),
-    ] {
-        let new = NewUser {
-            username: username.into(),
-            full_name: username.into(),
-            role,
-            province: Some("son-la".into()),
-            commune: (role != Role::CapTren).then(|| "muong-la".into()),
-            unit: unit.map(Into::into),
-            password_hash: "$argon2id$unused".into(),
-            must_change_password: false,
-        };
-        store.add_user(&new, TEST).await.unwrap().unwrap();
-    }
+    common::commune(&store).await;
     let clock = Arc::new(FixedClock::new(at(2026, 3, 1, 2, 0)));
     let server = TestServer::new(kehoach_web::router_at(store.clone(), clock.clone()));
     World {
@@ -84,12 +47,6 @@ async fn world(store: Store) -> World {
         server,
         clock,
     }
-}
-
-fn as_user(request: TestRequest, who: &(String, String)) -> TestRequest {
-    request
-        .add_header(HeaderName::from_static("cookie"), HeaderValue::from_str(&who.0).unwrap())
-        .add_header(HeaderName::from_static("x-csrf-token"), HeaderValue::from_str(&who.1).unwrap())
 }
 
 on_both_databases!(

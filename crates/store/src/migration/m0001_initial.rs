@@ -3,6 +3,8 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
+use super::cascade;
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -159,22 +161,6 @@ enum AuditLog {
     RecordKey,
     BeforeJson,
     AfterJson,
-}
-
-/// A foreign key that removes the row with its parent.
-fn cascade(
-    from: impl IntoIden,
-    col: impl IntoIden,
-    to: impl IntoIden,
-    to_col: impl IntoIden,
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from_tbl(from)
-        .from_col(col)
-        .to_tbl(to)
-        .to_col(to_col)
-        .on_delete(ForeignKeyAction::Cascade)
-        .to_owned()
 }
 
 /// The columns every plan child table starts with: id, commune, plan, position.

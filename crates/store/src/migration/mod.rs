@@ -12,6 +12,22 @@ mod m0007_report_files;
 mod m0008_registers;
 mod m0009_initiatives;
 
+/// A foreign key that deletes the row with what it points at.
+fn cascade(
+    from: impl IntoIden,
+    col: impl IntoIden,
+    to: impl IntoIden,
+    to_col: impl IntoIden,
+) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .from_tbl(from)
+        .from_col(col)
+        .to_tbl(to)
+        .to_col(to_col)
+        .on_delete(ForeignKeyAction::Cascade)
+        .to_owned()
+}
+
 pub struct Migrator;
 
 #[async_trait::async_trait]

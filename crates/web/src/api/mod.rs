@@ -55,6 +55,9 @@ use crate::policy::Routes;
         registers::delete_record,
         registers::export_csv,
         registers::import_csv,
+        registers::list_files,
+        registers::add_file,
+        registers::get_file,
         progress::indicators,
         progress::evidence
     ),

@@ -11,7 +11,7 @@ use axum::response::Response;
 use chrono::NaiveDate;
 use kehoach_domain::Action;
 use kehoach_domain::register::{FieldType, REGISTERS};
-use kehoach_store::{Actor, RecordFilter, RecordOutcome, StoredRecord};
+use kehoach_store::{Actor, FileInfo, RecordFilter, RecordOutcome, StoredRecord};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
@@ -23,7 +23,7 @@ use crate::client::ClientAddress;
 use crate::error::{ApiError, ErrorBody, InLang, NotFound, WebError};
 use crate::i18n::{RequestLang, Tr};
 use crate::policy::Routes;
-use crate::registers::{self, as_rows, def, may_read, may_write, own_unit, refused};
+use crate::registers::{self, as_rows, def, may_write, own_unit, refused};
 
 pub fn routes(r: Routes) -> Routes {
     r.get("/api/v1/plans/{plan}/registers", Action::ReadRegister, list_registers)
@@ -39,6 +39,14 @@ pub fn routes(r: Routes) -> Routes {
             import_csv,
             crate::evidence::MAX_UPLOAD,
         )
+        .get("/api/v1/plans/{plan}/registers/{register}/records/{id}/files", Action::ReadRegister, list_files)
+        .post_upload(
+            "/api/v1/plans/{plan}/registers/{register}/records/{id}/files",
+            Action::EditRegister,
+            add_file,
+            crate::evidence::MAX_UPLOAD,
+        )
+        .get("/api/v1/plans/{plan}/registers/{register}/records/{id}/files/{file}", Action::ReadRegister, get_file)
 }
 
 /// A field of a register, for clients that build their own forms.
@@ -129,6 +137,11 @@ pub struct RecordQuery {
     pub to: Option<NaiveDate>,
 }
 
+/// A record or file number from the path; anything else is not found (not a 400 in English).
+fn number(s: &str, lang: kehoach_domain::Lang) -> Result<i32, ApiError> {
+    s.parse().map_err(|_| ApiError { error: WebError::NotFound(NotFound::Page), lang })
+}
+
 fn signed(viewer: &Viewer, lang: kehoach_domain::Lang) -> Result<&Signed, ApiError> {
     viewer.0.as_ref().ok_or(ApiError { error: WebError::NotSignedIn, lang })
 }
@@ -143,7 +156,10 @@ async fn visible_records(
     let unit = own_unit(signed).or(q.unit.as_deref());
     Ok(state
         .store
-        .records(plan_id, &RecordFilter { register: Some(register), unit, from: q.from, to: q.to, ids: None })
+        .records(
+            plan_id,
+            &RecordFilter { register: Some(register), unit, from: q.from, to: q.to, ids: None, limit: None },
+        )
         .await?)
 }
 
@@ -226,12 +242,7 @@ async fn readable(
     register: &str,
     id: i32,
 ) -> Result<StoredRecord, WebError> {
-    state
-        .store
-        .record(plan_id, id)
-        .await?
-        .filter(|r| r.record.register == register && may_read(signed, r))
-        .ok_or(WebError::NotFound(NotFound::Page))
+    registers::readable(state, signed, plan_id, def(register)?, id).await
 }
 
 /// One record.
@@ -242,8 +253,9 @@ pub(super) async fn get_record(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
     viewer: Viewer,
-    Path((plan_id, register, id)): Path<(String, String, i32)>,
+    Path((plan_id, register, id)): Path<(String, String, String)>,
 ) -> Result<Json<StoredRecord>, ApiError> {
+    let id = number(&id, lang)?;
     let def = def(&register).api(lang)?;
     let signed = signed(&viewer, lang)?;
     Ok(Json(readable(&state, signed, &plan_id, def.key, id).await.api(lang)?))
@@ -258,9 +270,10 @@ pub(super) async fn put_record(
     RequestLang(lang): RequestLang,
     viewer: Viewer,
     ClientAddress(address): ClientAddress,
-    Path((plan_id, register, id)): Path<(String, String, i32)>,
+    Path((plan_id, register, id)): Path<(String, String, String)>,
     body: JsonBody<RecordBody>,
 ) -> Result<Json<StoredRecord>, ApiError> {
+    let id = number(&id, lang)?;
     let def = def(&register).api(lang)?;
     let signed = signed(&viewer, lang)?;
     let body = read_json(body, lang)?;
@@ -291,8 +304,9 @@ pub(super) async fn delete_record(
     RequestLang(lang): RequestLang,
     viewer: Viewer,
     ClientAddress(address): ClientAddress,
-    Path((plan_id, register, id)): Path<(String, String, i32)>,
+    Path((plan_id, register, id)): Path<(String, String, String)>,
 ) -> Result<StatusCode, ApiError> {
+    let id = number(&id, lang)?;
     let def = def(&register).api(lang)?;
     let signed = signed(&viewer, lang)?;
     let current = readable(&state, signed, &plan_id, def.key, id).await.api(lang)?;
@@ -343,4 +357,58 @@ pub(super) async fn import_csv(
 #[derive(Serialize, ToSchema)]
 pub struct ImportResult {
     pub added: usize,
+}
+
+/// A record's evidence files, without their content.
+#[utoipa::path(get, path = "/api/v1/plans/{plan}/registers/{register}/records/{id}/files",
+    params(("plan" = String, Path), ("register" = String, Path), ("id" = i32, Path)),
+    responses((status = 200, body = [FileInfo]), (status = 404, body = ErrorBody)))]
+pub(super) async fn list_files(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    viewer: Viewer,
+    Path((plan_id, register, id)): Path<(String, String, String)>,
+) -> Result<Json<Vec<FileInfo>>, ApiError> {
+    let id = number(&id, lang)?;
+    let signed = signed(&viewer, lang)?;
+    readable(&state, signed, &plan_id, &register, id).await.api(lang)?;
+    Ok(Json(state.store.record_files(id).await.api(lang)?))
+}
+
+/// Keeps an evidence file with a record: multipart field `file`; a photo (JPEG, PNG, WebP,
+/// HEIC) or a PDF, its type read from its content, at most 10 MB and 10 files a record.
+#[utoipa::path(post, path = "/api/v1/plans/{plan}/registers/{register}/records/{id}/files",
+    params(("plan" = String, Path), ("register" = String, Path), ("id" = i32, Path)),
+    responses((status = 201, body = FileInfo), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub(super) async fn add_file(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    viewer: Viewer,
+    ClientAddress(address): ClientAddress,
+    Path((plan_id, register, id)): Path<(String, String, String)>,
+    mut multipart: axum::extract::Multipart,
+) -> Result<(StatusCode, Json<FileInfo>), ApiError> {
+    let id = number(&id, lang)?;
+    let def = def(&register).api(lang)?;
+    let signed = signed(&viewer, lang)?;
+    let (name, bytes) = crate::evidence::read_file(&mut multipart, lang).await.api(lang)?;
+    let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
+    let info = registers::attach(&state, signed, &plan_id, def, id, &name, &bytes, actor, lang).await.api(lang)?;
+    Ok((StatusCode::CREATED, Json(info)))
+}
+
+/// One evidence file, as it was sent.
+#[utoipa::path(get, path = "/api/v1/plans/{plan}/registers/{register}/records/{id}/files/{file}",
+    params(("plan" = String, Path), ("register" = String, Path), ("id" = i32, Path), ("file" = i32, Path)),
+    responses((status = 200, description = "the file"), (status = 404, body = ErrorBody)))]
+pub(super) async fn get_file(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    viewer: Viewer,
+    Path((plan_id, register, id, file)): Path<(String, String, String, String)>,
+) -> Result<Response, ApiError> {
+    let (id, file) = (number(&id, lang)?, number(&file, lang)?);
+    let def = def(&register).api(lang)?;
+    let signed = signed(&viewer, lang)?;
+    registers::download(&state, signed, &plan_id, def, id, file).await.api(lang)
 }

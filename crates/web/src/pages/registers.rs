@@ -6,14 +6,13 @@ use std::collections::BTreeMap;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kehoach_domain::register::{FieldDef, FieldType, REGISTERS, RegisterDef, display};
 use kehoach_domain::text::sort_vi_by;
 use kehoach_domain::{Action, Lang, Plan};
 use kehoach_store::{Actor, FileInfo, RecordFilter, RecordOutcome, StoredRecord};
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 
 use super::plan::load_plan;
 use super::{Frame, render, viewer_may};
@@ -23,7 +22,7 @@ use crate::client::ClientAddress;
 use crate::error::{InLang, NotFound, PageError, WebError};
 use crate::i18n::{RequestLang, Tr};
 use crate::policy::Routes;
-use crate::registers::{self, def, may_read, may_write, own_unit};
+use crate::registers::{self, def, may_write, own_unit};
 
 pub fn routes(r: Routes) -> Routes {
     r.get("/plans/{plan}/registers", Action::ReadRegister, index)
@@ -120,7 +119,7 @@ struct ListPage {
     date_label: &'static str,
     columns: Vec<&'static str>,
     rows: Vec<Row>,
-    total: usize,
+    total: u64,
     year: String,
     can_edit: bool,
     error: Option<String>,
@@ -134,7 +133,7 @@ struct ListQuery {
 }
 
 /// At most this many rows on a page: a phone shows the latest, the CSV gives them all.
-const PAGE_ROWS: usize = 200;
+const PAGE_ROWS: u64 = 200;
 
 async fn list_page(
     state: &AppState,
@@ -154,10 +153,11 @@ async fn list_page(
         from: year_filter.and_then(|y| chrono::NaiveDate::from_ymd_opt(y, 1, 1)),
         to: year_filter.and_then(|y| chrono::NaiveDate::from_ymd_opt(y, 12, 31)),
         ids: None,
+        limit: Some(PAGE_ROWS),
     };
     let records = state.store.records(&plan.id, &filter).await.page(lang)?;
-    let total = records.len();
-    let rows = records.iter().take(PAGE_ROWS).map(|r| row(&plan, def, r, lang)).collect();
+    let total = state.store.record_count(&plan.id, &filter).await.page(lang)?;
+    let rows = records.iter().map(|r| row(&plan, def, r, lang)).collect();
     let t = Tr::new(lang);
     let page = ListPage {
         frame: Frame::new(lang, format!("/plans/{}/registers/{}", plan.id, def.key), viewer),
@@ -264,12 +264,19 @@ async fn ref_options(
     let target_def = def(target)?;
     let records = state
         .store
-        .records(&plan.id, &RecordFilter { register: Some(target), unit: own_unit(signed), ..RecordFilter::default() })
+        .records(
+            &plan.id,
+            &RecordFilter {
+                register: Some(target),
+                unit: own_unit(signed),
+                limit: Some(1000),
+                ..RecordFilter::default()
+            },
+        )
         .await?;
     let label_field = target_def.fields.iter().find(|f| matches!(f.ty, FieldType::Text | FieldType::LongText));
     let mut options: Vec<(String, String)> = records
         .iter()
-        .take(1000)
         .map(|r| {
             let name = label_field.map(|f| display(f, r.record.fields.get(f.key), Lang::Vi)).unwrap_or_default();
             (r.record.id.to_string(), format!("#{} {name}", r.record.id))
@@ -440,13 +447,7 @@ async fn readable(
     id: i32,
     lang: Lang,
 ) -> Result<StoredRecord, PageError> {
-    state
-        .store
-        .record(&plan.id, id)
-        .await
-        .page(lang)?
-        .filter(|r| r.record.register == def.key && may_read(signed, r))
-        .ok_or(PageError { error: WebError::NotFound(NotFound::Page), lang })
+    registers::readable(state, signed, &plan.id, def, id).await.page(lang)
 }
 
 async fn show(
@@ -592,27 +593,10 @@ async fn upload(
     let def = def(&register).page(lang)?;
     let id = record_id(&id, lang)?;
     let signed = signed(&viewer, lang)?;
-    let plan = load_plan(&state, &plan_id, lang).await?;
-    let current = readable(&state, signed, &plan, def, id, lang).await?;
-    may_write(signed, def, &current.record.unit).page(lang)?;
-    let t = Tr::new(lang);
     let (name, bytes) = crate::evidence::read_file(&mut multipart, lang).await.page(lang)?;
-    let mime =
-        crate::evidence::detect(&bytes).ok_or(PageError { error: WebError::Invalid(t.get("file-bad-type")), lang })?;
-    if bytes.len() > crate::evidence::MAX_FILE {
-        return Err(PageError { error: WebError::Invalid(t.get("file-too-large")), lang });
-    }
-    if state.store.record_file_count(id).await.page(lang)? >= crate::evidence::MAX_FILES {
-        return Err(PageError {
-            error: WebError::Invalid(t.with("file-too-many", "max", crate::evidence::MAX_FILES)),
-            lang,
-        });
-    }
-    let sha = hex::encode(Sha256::digest(&bytes));
-    let file = kehoach_store::NewFile { name: &name, mime, sha256: &sha, data: &bytes, now: state.clock.now() };
     let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
-    state.store.add_record_file(id, &file, actor).await.page(lang)?;
-    Ok(Redirect::to(&format!("/plans/{}/registers/{}/{id}", plan.id, def.key)).into_response())
+    registers::attach(&state, signed, &plan_id, def, id, &name, &bytes, actor, lang).await.page(lang)?;
+    Ok(Redirect::to(&format!("/plans/{plan_id}/registers/{}/{id}", def.key)).into_response())
 }
 
 async fn download(
@@ -625,16 +609,5 @@ async fn download(
     let id = record_id(&id, lang)?;
     let file = record_id(&file, lang)?;
     let signed = signed(&viewer, lang)?;
-    let plan = load_plan(&state, &plan_id, lang).await?;
-    readable(&state, signed, &plan, def, id, lang).await?;
-    let (info, bytes) = state
-        .store
-        .record_file(id, file)
-        .await
-        .page(lang)?
-        .ok_or(PageError { error: WebError::NotFound(NotFound::Page), lang })?;
-    let ascii: String =
-        info.name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
-    let disposition = format!("attachment; filename=\"{ascii}\"");
-    Ok(([(header::CONTENT_TYPE, info.mime), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response())
+    registers::download(&state, signed, &plan_id, def, id, file).await.page(lang)
 }

@@ -480,22 +480,7 @@ pub async fn download_file(
 ) -> Result<Response, PageError> {
     let ctx = reporting::context(&state, &plan, &period, &unit).await.page(lang)?;
     let (info, bytes) = evidence::fetch(&state, &ctx, file).await.page(lang)?;
-    let ascii: String =
-        info.name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
-    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{}", encode_rfc5987(&info.name));
-    Ok(([(header::CONTENT_TYPE, info.mime), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response())
-}
-
-fn encode_rfc5987(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
+    Ok(evidence::attachment(info, bytes))
 }
 
 // ---------------------------------------------------------------------------------------------

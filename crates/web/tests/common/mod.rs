@@ -1,0 +1,67 @@
+//! What the HTTP tests share: the Mường La commune with two sample villages and one user of
+//! each role, signed in straight through the store (no password hashing per test).
+// Each test file uses its own part of this module.
+#![allow(dead_code)]
+
+use axum::http::{HeaderName, HeaderValue};
+use axum_test::TestRequest;
+use chrono::{Duration, Utc};
+use kehoach_domain::{Role, Unit, UnitKind};
+use kehoach_store::{Actor, NewUser, Store};
+use kehoach_web::auth::session;
+
+pub const TEST: Actor<'static> = Actor { name: "test", address: None };
+
+/// A signed-in browser: its cookie header and CSRF token.
+pub type Who = (String, String);
+
+/// Imports the Mường La plan, adds villages `ban-a` and `ban-b`, and the users `ban-a`,
+/// `ban-b` (each its village's reporter), `dau-moi`, `lanh-dao` and `so-khcn` (the province).
+pub async fn commune(store: &Store) {
+    store.import_plan(&kehoach_plan::parse(kehoach_plan::DEFAULT_PLAN).unwrap(), TEST).await.unwrap();
+    let village =
+        |code: &str, name: &str| Unit { code: code.into(), name: name.into(), kind: UnitKind::Village, sample: true };
+    store
+        .add_units("muong-la", &[village("ban-a", "Bản A (mẫu)"), village("ban-b", "Bản B (mẫu)")], TEST)
+        .await
+        .unwrap();
+    for (username, role, unit) in [
+        ("ban-a", Role::DonVi, Some("ban-a")),
+        ("ban-b", Role::DonVi, Some("ban-b")),
+        ("dau-moi", Role::DauMoi, None),
+        ("lanh-dao", Role::LanhDao, None),
+        ("so-khcn", Role::CapTren, None),
+    ] {
+        let new = NewUser {
+            username: username.into(),
+            full_name: format!("Họ tên {username}"),
+            role,
+            province: Some("son-la".into()),
+            commune: (role != Role::CapTren).then(|| "muong-la".into()),
+            unit: unit.map(Into::into),
+            password_hash: "$argon2id$unused".into(),
+            must_change_password: false,
+        };
+        store.add_user(&new, TEST).await.unwrap().unwrap();
+    }
+}
+
+/// Opens a session for the user straight in the store.
+pub async fn session_of(store: &Store, username: &str) -> Who {
+    let user = store.user(username).await.unwrap().unwrap();
+    let token = session::new_token();
+    let csrf = session::new_token();
+    let now = Utc::now();
+    store
+        .create_session(user.id, &session::token_hash(&token), &csrf, None, now, now + Duration::hours(1))
+        .await
+        .unwrap();
+    (format!("{}={token}", session::COOKIE), csrf)
+}
+
+/// The request, sent by the user: their cookie and CSRF token.
+pub fn as_user(request: TestRequest, who: &Who) -> TestRequest {
+    request
+        .add_header(HeaderName::from_static("cookie"), HeaderValue::from_str(&who.0).unwrap())
+        .add_header(HeaderName::from_static("x-csrf-token"), HeaderValue::from_str(&who.1).unwrap())
+}
