@@ -12,6 +12,7 @@ mod error;
 mod evidence;
 mod i18n;
 mod pages;
+mod params;
 mod plan_upload;
 pub mod policy;
 mod progress;

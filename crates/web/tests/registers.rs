@@ -312,6 +312,11 @@ on_both_databases!(
         let theirs = format!("{API}/registers/truyen_thong/records/{}/files", other["id"]);
         let photo = MultipartForm::new().add_part("file", Part::bytes(png).file_name("a.png"));
         assert_eq!(as_user(w.server.post(&theirs), &w.village).multipart(photo).await.status_code(), StatusCode::NOT_FOUND);
-        assert_eq!(as_user(w.server.get(&format!("{API}/registers/truyen_thong/records/abc")), &w.officer).await.status_code(), StatusCode::NOT_FOUND);
+        let not_a_number = as_user(w.server.get(&format!("{API}/registers/truyen_thong/records/abc")), &w.officer).await;
+        assert_eq!(not_a_number.status_code(), StatusCode::NOT_FOUND);
+        assert_eq!(not_a_number.json::<Value>()["error"]["code"], "not_found");
+        let page = as_user(w.server.get("/plans/muong-la-2026/periods/2026-Q1/reports/ban-a/files/abc"), &w.village).await;
+        assert_eq!(page.status_code(), StatusCode::NOT_FOUND);
+        assert!(page.text().contains("<html"), "a page, not plain text");
     }
 );

@@ -17,6 +17,7 @@ use crate::client::ClientAddress;
 use crate::error::{ApiError, ErrorBody, InLang, NotFound, WebError};
 use crate::i18n::RequestLang;
 use crate::pages::initiatives::{self as cycle, RecognisedInitiative};
+use crate::params::Params;
 use crate::policy::Routes;
 
 pub fn routes(r: Routes) -> Routes {
@@ -122,7 +123,7 @@ pub(super) async fn score(
     RequestLang(lang): RequestLang,
     viewer: Viewer,
     ClientAddress(address): ClientAddress,
-    Path((plan_id, record)): Path<(String, i32)>,
+    Params((plan_id, record)): Params<(String, i32)>,
     body: JsonBody<ScoreBody>,
 ) -> Result<Json<StoredSheet>, ApiError> {
     let s = signed(&viewer, lang)?;
@@ -140,7 +141,7 @@ pub(super) async fn decide(
     RequestLang(lang): RequestLang,
     viewer: Viewer,
     ClientAddress(address): ClientAddress,
-    Path((plan_id, record)): Path<(String, i32)>,
+    Params((plan_id, record)): Params<(String, i32)>,
     body: JsonBody<DecisionBody>,
 ) -> Result<Json<InitiativeDecision>, ApiError> {
     let s = signed(&viewer, lang)?;

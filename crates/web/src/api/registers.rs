@@ -22,6 +22,7 @@ use crate::auth::session::{Signed, Viewer};
 use crate::client::ClientAddress;
 use crate::error::{ApiError, ErrorBody, InLang, NotFound, WebError};
 use crate::i18n::{RequestLang, Tr};
+use crate::params::Params;
 use crate::policy::Routes;
 use crate::registers::{self, as_rows, def, may_write, own_unit, refused};
 
@@ -137,11 +138,6 @@ pub struct RecordQuery {
     pub to: Option<NaiveDate>,
 }
 
-/// A record or file number from the path; anything else is not found (not a 400 in English).
-fn number(s: &str, lang: kehoach_domain::Lang) -> Result<i32, ApiError> {
-    s.parse().map_err(|_| ApiError { error: WebError::NotFound(NotFound::Page), lang })
-}
-
 fn signed(viewer: &Viewer, lang: kehoach_domain::Lang) -> Result<&Signed, ApiError> {
     viewer.0.as_ref().ok_or(ApiError { error: WebError::NotSignedIn, lang })
 }
@@ -253,9 +249,8 @@ pub(super) async fn get_record(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
     viewer: Viewer,
-    Path((plan_id, register, id)): Path<(String, String, String)>,
+    Params((plan_id, register, id)): Params<(String, String, i32)>,
 ) -> Result<Json<StoredRecord>, ApiError> {
-    let id = number(&id, lang)?;
     let def = def(&register).api(lang)?;
     let signed = signed(&viewer, lang)?;
     Ok(Json(readable(&state, signed, &plan_id, def.key, id).await.api(lang)?))
@@ -270,10 +265,9 @@ pub(super) async fn put_record(
     RequestLang(lang): RequestLang,
     viewer: Viewer,
     ClientAddress(address): ClientAddress,
-    Path((plan_id, register, id)): Path<(String, String, String)>,
+    Params((plan_id, register, id)): Params<(String, String, i32)>,
     body: JsonBody<RecordBody>,
 ) -> Result<Json<StoredRecord>, ApiError> {
-    let id = number(&id, lang)?;
     let def = def(&register).api(lang)?;
     let signed = signed(&viewer, lang)?;
     let body = read_json(body, lang)?;
@@ -304,9 +298,8 @@ pub(super) async fn delete_record(
     RequestLang(lang): RequestLang,
     viewer: Viewer,
     ClientAddress(address): ClientAddress,
-    Path((plan_id, register, id)): Path<(String, String, String)>,
+    Params((plan_id, register, id)): Params<(String, String, i32)>,
 ) -> Result<StatusCode, ApiError> {
-    let id = number(&id, lang)?;
     let def = def(&register).api(lang)?;
     let signed = signed(&viewer, lang)?;
     let current = readable(&state, signed, &plan_id, def.key, id).await.api(lang)?;
@@ -367,9 +360,8 @@ pub(super) async fn list_files(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
     viewer: Viewer,
-    Path((plan_id, register, id)): Path<(String, String, String)>,
+    Params((plan_id, register, id)): Params<(String, String, i32)>,
 ) -> Result<Json<Vec<FileInfo>>, ApiError> {
-    let id = number(&id, lang)?;
     let signed = signed(&viewer, lang)?;
     readable(&state, signed, &plan_id, &register, id).await.api(lang)?;
     Ok(Json(state.store.record_files(id).await.api(lang)?))
@@ -385,10 +377,9 @@ pub(super) async fn add_file(
     RequestLang(lang): RequestLang,
     viewer: Viewer,
     ClientAddress(address): ClientAddress,
-    Path((plan_id, register, id)): Path<(String, String, String)>,
+    Params((plan_id, register, id)): Params<(String, String, i32)>,
     mut multipart: axum::extract::Multipart,
 ) -> Result<(StatusCode, Json<FileInfo>), ApiError> {
-    let id = number(&id, lang)?;
     let def = def(&register).api(lang)?;
     let signed = signed(&viewer, lang)?;
     let (name, bytes) = crate::evidence::read_file(&mut multipart, lang).await.api(lang)?;
@@ -405,9 +396,8 @@ pub(super) async fn get_file(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
     viewer: Viewer,
-    Path((plan_id, register, id, file)): Path<(String, String, String, String)>,
+    Params((plan_id, register, id, file)): Params<(String, String, i32, i32)>,
 ) -> Result<Response, ApiError> {
-    let (id, file) = (number(&id, lang)?, number(&file, lang)?);
     let def = def(&register).api(lang)?;
     let signed = signed(&viewer, lang)?;
     registers::download(&state, signed, &plan_id, def, id, file).await.api(lang)

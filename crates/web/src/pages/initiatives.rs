@@ -29,6 +29,7 @@ use crate::auth::session::{Signed, Viewer};
 use crate::client::ClientAddress;
 use crate::error::{InLang, NotFound, PageError, WebError};
 use crate::i18n::{RequestLang, Tr};
+use crate::params::Params;
 use crate::policy::Routes;
 
 pub fn routes(r: Routes) -> Routes {
@@ -431,7 +432,7 @@ async fn score_form(
     RequestLang(lang): RequestLang,
     viewer: Viewer,
     ClientAddress(address): ClientAddress,
-    Path((plan_id, record)): Path<(String, i32)>,
+    Params((plan_id, record)): Params<(String, i32)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let signed = signed_of(&viewer, lang)?;
@@ -448,7 +449,7 @@ async fn decision_form(
     RequestLang(lang): RequestLang,
     viewer: Viewer,
     ClientAddress(address): ClientAddress,
-    Path((plan_id, record)): Path<(String, i32)>,
+    Params((plan_id, record)): Params<(String, i32)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let signed = signed_of(&viewer, lang)?;
@@ -519,7 +520,7 @@ async fn certificate_page(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
     viewer: Viewer,
-    Path((plan_id, record)): Path<(String, i32)>,
+    Params((plan_id, record)): Params<(String, i32)>,
 ) -> Result<Response, PageError> {
     let plan = load_plan(&state, &plan_id, lang).await?;
     let view = state.store.initiatives(&plan.id).await.page(lang)?;

@@ -19,8 +19,9 @@ use super::{Frame, render, viewer_may};
 use crate::AppState;
 use crate::auth::session::{Signed, Viewer};
 use crate::client::ClientAddress;
-use crate::error::{InLang, NotFound, PageError, WebError};
+use crate::error::{InLang, PageError, WebError};
 use crate::i18n::{RequestLang, Tr};
+use crate::params::Params;
 use crate::policy::Routes;
 use crate::registers::{self, def, may_write, own_unit};
 
@@ -50,10 +51,6 @@ pub fn routes(r: Routes) -> Routes {
 
 fn signed(viewer: &Viewer, lang: Lang) -> Result<&Signed, PageError> {
     viewer.0.as_ref().ok_or(PageError { error: WebError::NotSignedIn, lang })
-}
-
-fn record_id(id: &str, lang: Lang) -> Result<i32, PageError> {
-    id.parse().map_err(|_| PageError { error: WebError::NotFound(NotFound::Page), lang })
 }
 
 pub struct RegisterLine {
@@ -454,10 +451,9 @@ async fn show(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
     viewer: Viewer,
-    Path((plan_id, register, id)): Path<(String, String, String)>,
+    Params((plan_id, register, id)): Params<(String, String, i32)>,
 ) -> Result<Response, PageError> {
     let def = def(&register).page(lang)?;
-    let id = record_id(&id, lang)?;
     let signed = signed(&viewer, lang)?;
     let plan = load_plan(&state, &plan_id, lang).await?;
     let record = readable(&state, signed, &plan, def, id, lang).await?;
@@ -470,11 +466,10 @@ async fn update(
     RequestLang(lang): RequestLang,
     viewer: Viewer,
     ClientAddress(address): ClientAddress,
-    Path((plan_id, register, id)): Path<(String, String, String)>,
+    Params((plan_id, register, id)): Params<(String, String, i32)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let def = def(&register).page(lang)?;
-    let id = record_id(&id, lang)?;
     let signed = signed(&viewer, lang)?;
     let plan = load_plan(&state, &plan_id, lang).await?;
     let current = readable(&state, signed, &plan, def, id, lang).await?;
@@ -528,10 +523,9 @@ async fn remove(
     RequestLang(lang): RequestLang,
     viewer: Viewer,
     ClientAddress(address): ClientAddress,
-    Path((plan_id, register, id)): Path<(String, String, String)>,
+    Params((plan_id, register, id)): Params<(String, String, i32)>,
 ) -> Result<Response, PageError> {
     let def = def(&register).page(lang)?;
-    let id = record_id(&id, lang)?;
     let signed = signed(&viewer, lang)?;
     let plan = load_plan(&state, &plan_id, lang).await?;
     let current = readable(&state, signed, &plan, def, id, lang).await?;
@@ -587,11 +581,10 @@ async fn upload(
     RequestLang(lang): RequestLang,
     viewer: Viewer,
     ClientAddress(address): ClientAddress,
-    Path((plan_id, register, id)): Path<(String, String, String)>,
+    Params((plan_id, register, id)): Params<(String, String, i32)>,
     mut multipart: Multipart,
 ) -> Result<Response, PageError> {
     let def = def(&register).page(lang)?;
-    let id = record_id(&id, lang)?;
     let signed = signed(&viewer, lang)?;
     let (name, bytes) = crate::evidence::read_file(&mut multipart, lang).await.page(lang)?;
     let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
@@ -603,11 +596,9 @@ async fn download(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
     viewer: Viewer,
-    Path((plan_id, register, id, file)): Path<(String, String, String, String)>,
+    Params((plan_id, register, id, file)): Params<(String, String, i32, i32)>,
 ) -> Result<Response, PageError> {
     let def = def(&register).page(lang)?;
-    let id = record_id(&id, lang)?;
-    let file = record_id(&file, lang)?;
     let signed = signed(&viewer, lang)?;
     registers::download(&state, signed, &plan_id, def, id, file).await.page(lang)
 }

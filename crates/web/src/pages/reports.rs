@@ -19,6 +19,7 @@ use crate::client::ClientAddress;
 use crate::error::{InLang, PageError, WebError};
 use crate::evidence;
 use crate::i18n::{RequestLang, Tr};
+use crate::params::Params;
 use crate::policy::Routes;
 use crate::reporting::{self, BoardRow, ReportContext, ReportView, StepError};
 
@@ -463,7 +464,7 @@ async fn remove_file(
     RequestLang(lang): RequestLang,
     viewer: Viewer,
     ClientAddress(address): ClientAddress,
-    Path((plan, period, unit, file)): Path<(String, String, String, i32)>,
+    Params((plan, period, unit, file)): Params<(String, String, String, i32)>,
 ) -> Result<Response, PageError> {
     let signed = viewer.0.as_ref().ok_or(PageError { error: WebError::NotSignedIn, lang })?;
     let ctx = reporting::context(&state, &plan, &period, &unit).await.page(lang)?;
@@ -476,7 +477,7 @@ async fn remove_file(
 pub async fn download_file(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    Path((plan, period, unit, file)): Path<(String, String, String, i32)>,
+    Params((plan, period, unit, file)): Params<(String, String, String, i32)>,
 ) -> Result<Response, PageError> {
     let ctx = reporting::context(&state, &plan, &period, &unit).await.page(lang)?;
     let (info, bytes) = evidence::fetch(&state, &ctx, file).await.page(lang)?;
