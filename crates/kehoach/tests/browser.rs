@@ -212,5 +212,28 @@ async fn the_reporting_cycle_on_a_phone() {
     let row =
         c.find(Locator::Css("tr.standing-accepted")).await.expect("an accepted row on the board").text().await.unwrap();
     assert!(row.contains("Bản Mẫu Một (mẫu)") && row.contains("Đã chấp nhận") && row.contains("đúng hạn"), "{row}");
+    sign_out(&c).await;
+
+    // The village head records a village meeting from the phone; the indicator counts it, and
+    // its evidence lists it.
+    sign_in(&c, &base, "mau-ban-1").await;
+    c.goto(&format!("{base}/plans/muong-la-2026/registers/truyen_thong/new")).await.unwrap();
+    let overflow: bool = c
+        .execute("return document.documentElement.scrollWidth > window.innerWidth", vec![])
+        .await
+        .unwrap()
+        .as_bool()
+        .unwrap();
+    assert!(!overflow, "the register form fits a 360-px screen without sideways scrolling");
+    c.find(Locator::Css("select[name='f.kenh']")).await.unwrap().select_by_value("hop_ban").await.unwrap();
+    fill(&c, "textarea[name='f.chu_de']", "Giới thiệu mô hình tưới tiết kiệm (mẫu)").await;
+    fill(&c, "input[name='f.so_nguoi']", "32").await;
+    click(&c, "form.stack button[type=submit]").await;
+    let saved = page_text(&c).await;
+    assert!(saved.contains("Hoạt động tuyên truyền #"), "{saved}");
+    c.goto(&format!("{base}/plans/muong-la-2026/indicators/IV.1/evidence")).await.unwrap();
+    let evidence = page_text(&c).await;
+    assert!(evidence.contains("Giới thiệu mô hình tưới tiết kiệm (mẫu)"), "{evidence}");
+    assert!(evidence.contains("Bản Mẫu Một (mẫu)"), "{evidence}");
     c.close().await.unwrap();
 }
