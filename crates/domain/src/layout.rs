@@ -51,3 +51,28 @@ mod tests {
         assert_eq!(number_line(None, "KH-UBND"), "Số:       /KH-UBND");
     }
 }
+
+/// A number as Vietnamese documents write it: whole numbers plain, others with one decimal
+/// after a comma ("66,7").
+pub fn decimal(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-9 { format!("{}", v.round()) } else { format!("{v:.1}").replace('.', ",") }
+}
+
+/// A date as the body of a document writes it: the day with two digits, the month without a
+/// leading zero ("05/3/2026", "22/12/2024").
+pub fn short_date(d: NaiveDate) -> String {
+    format!("{:02}/{}/{}", d.day(), d.month(), d.year())
+}
+
+#[cfg(test)]
+mod number_tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_dates_as_documents_write_them() {
+        assert_eq!(decimal(2.0), "2");
+        assert_eq!(decimal(200.0 / 3.0), "66,7");
+        let d = NaiveDate::from_ymd_opt(2026, 3, 5).unwrap_or_default();
+        assert_eq!(short_date(d), "05/3/2026");
+    }
+}

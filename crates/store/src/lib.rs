@@ -5,6 +5,7 @@
 mod accounts;
 mod audit;
 mod commune_reports;
+mod document_numbers;
 pub mod entity;
 mod error;
 mod files;
@@ -23,6 +24,7 @@ pub mod testing;
 pub use accounts::{NewUser, SessionRecord, UserProblem, UserRecord};
 pub use audit::{Actor, AuditEntry, AuditFilter};
 pub use commune_reports::{CommuneReportChange, CommuneReportRecord, CommuneWrite};
+pub use document_numbers::IssuedNumber;
 pub use error::StoreError;
 pub use files::{FileInfo, NewFile};
 pub use initiatives::{InitiativeDecision, InitiativeEntry, InitiativeRound, InitiativesView, StoredSheet};

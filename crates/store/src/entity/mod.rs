@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod commune;
 pub mod commune_report;
+pub mod document_number;
 pub mod indicator;
 pub mod indicator_section;
 pub mod initiative_council;

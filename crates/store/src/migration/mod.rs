@@ -11,6 +11,7 @@ mod m0006_requests;
 mod m0007_report_files;
 mod m0008_registers;
 mod m0009_initiatives;
+mod m0010_document_numbers;
 
 /// A foreign key that deletes the row with what it points at.
 fn cascade(
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_report_files::Migration),
             Box::new(m0008_registers::Migration),
             Box::new(m0009_initiatives::Migration),
+            Box::new(m0010_document_numbers::Migration),
         ]
     }
 }

@@ -56,10 +56,6 @@ struct ConsolidationPage {
     progress_date: String,
 }
 
-fn number(v: f64) -> String {
-    v.to_string().replace('.', ",")
-}
-
 async fn page(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
@@ -102,12 +98,12 @@ async fn page(
                     format!(
                         "{}: {}{}",
                         f.unit_name,
-                        f.value.map_or_else(|| "—".to_owned(), number),
+                        f.value.map_or_else(|| "—".to_owned(), kehoach_domain::layout::decimal),
                         if f.note.is_empty() { String::new() } else { format!(" ({})", f.note) }
                     )
                 })
                 .collect(),
-            total: l.total.map(number).unwrap_or_default(),
+            total: l.total.map(kehoach_domain::layout::decimal).unwrap_or_default(),
         })
         .collect();
     let progress_date = period.data_to.min(crate::progress::today(&state, &plan));

@@ -42,10 +42,6 @@ pub struct ProgressCell {
     pub status_label: String,
 }
 
-fn number(v: f64) -> String {
-    if (v - v.round()).abs() < 1e-9 { format!("{}", v.round()) } else { format!("{v:.1}").replace('.', ",") }
-}
-
 pub fn status_label(t: &Tr, s: Status) -> String {
     t.get(&format!("status-{}", s.key().replace('_', "-")))
 }
@@ -53,12 +49,14 @@ pub fn status_label(t: &Tr, s: Status) -> String {
 pub fn cell(t: &Tr, i: &Indicator, p: &Progress) -> ProgressCell {
     let pct = if i.kind == IndicatorKind::Ratio { "%" } else { "" };
     ProgressCell {
-        value: p.value.map(|v| format!("{}{pct}", number(v))).unwrap_or_else(|| "—".into()),
+        value: p.value.map(|v| format!("{}{pct}", kehoach_domain::layout::decimal(v))).unwrap_or_else(|| "—".into()),
         parts: match (p.numerator, p.denominator) {
-            (Some(n), Some(d)) => format!("{}/{}", number(n), number(d)),
+            (Some(n), Some(d)) => {
+                format!("{}/{}", kehoach_domain::layout::decimal(n), kehoach_domain::layout::decimal(d))
+            }
             _ => String::new(),
         },
-        expected: p.expected.map(|v| format!("{}{pct}", number(v))).unwrap_or_default(),
+        expected: p.expected.map(|v| format!("{}{pct}", kehoach_domain::layout::decimal(v))).unwrap_or_default(),
         status: p.status.key(),
         status_label: status_label(t, p.status),
     }
@@ -97,7 +95,12 @@ pub fn chart_svg(series: &[Progress], target: Option<f64>, t: &Tr) -> String {
     for m in 0..12 {
         let _ = write!(svg, r#"<text x="{:.1}" y="{}" class="tick">{}</text>"#, x(m), h - 4.0, m + 1);
     }
-    let _ = write!(svg, r#"<text x="2" y="{:.1}" class="tick">{}</text>"#, y(top) + 4.0, number(top));
+    let _ = write!(
+        svg,
+        r#"<text x="2" y="{:.1}" class="tick">{}</text>"#,
+        y(top) + 4.0,
+        kehoach_domain::layout::decimal(top)
+    );
     if let Some(tv) = target {
         let _ =
             write!(svg, r#"<line x1="{left}" y1="{:.1}" x2="{}" y2="{:.1}" class="target"/>"#, y(tv), w - 10.0, y(tv));
@@ -244,7 +247,11 @@ async fn evidence_page(
         cell: c,
         counted: body.counted.iter().map(|r| line(&plan, r, lang)).collect(),
         not_counted: body.not_counted.iter().map(|r| line(&plan, r, lang)).collect(),
-        figures: body.figures.iter().map(|f| (f.unit.clone(), f.period.clone(), number(f.value))).collect(),
+        figures: body
+            .figures
+            .iter()
+            .map(|f| (f.unit.clone(), f.period.clone(), kehoach_domain::layout::decimal(f.value)))
+            .collect(),
         hidden: body.hidden,
         indicator,
         plan,
