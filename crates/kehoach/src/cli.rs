@@ -74,6 +74,11 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Write the commune report or the plan as .docx, or a table as .xlsx or .csv.
+    Export {
+        #[command(subcommand)]
+        command: crate::export::ExportCommand,
+    },
 }
 
 #[derive(Subcommand)]
@@ -194,5 +199,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Unit { command } => unit_cmd::run(command).await,
         Command::User { command } => user_cmd::run(command).await,
+        Command::Export { command } => crate::export::run(command).await,
     }
 }

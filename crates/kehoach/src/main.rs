@@ -3,6 +3,8 @@
 mod cli;
 mod demo;
 mod demo_registers;
+mod export;
+mod export_tables;
 mod plan_cmd;
 mod serve;
 mod unit_cmd;

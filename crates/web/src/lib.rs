@@ -8,6 +8,7 @@ mod api;
 mod assets;
 pub mod auth;
 mod client;
+pub mod documents;
 mod error;
 mod evidence;
 mod i18n;
@@ -18,6 +19,7 @@ pub mod policy;
 mod progress;
 mod registers;
 mod reporting;
+pub mod tables;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use kehoach_domain::register::{self, FieldError, FieldProblem, RegisterDef, Writers, check_fields, display};
+use kehoach_domain::register::{self, FieldError, FieldProblem, RegisterDef, Writers, check_fields};
 use kehoach_domain::{Lang, Plan, Role};
 use kehoach_store::{RecordInput, RowError, StoredRecord};
 
@@ -139,20 +139,8 @@ pub fn csv_header(def: &RegisterDef) -> Vec<&'static str> {
 /// them: dates dd/mm/yyyy, yes/no as "có"/"không", options by name. Importing it back reads
 /// the same values.
 pub fn to_csv(def: &RegisterDef, records: &[StoredRecord], lang: Lang) -> Result<Vec<u8>, WebError> {
-    let mut out = "\u{feff}".as_bytes().to_vec();
-    {
-        let mut w = csv::Writer::from_writer(&mut out);
-        let internal = |e: csv::Error| WebError::Internal(e.to_string());
-        w.write_record(csv_header(def)).map_err(internal)?;
-        for r in records {
-            let mut row =
-                vec![r.record.id.to_string(), r.record.unit.clone(), r.record.date.format("%d/%m/%Y").to_string()];
-            row.extend(def.fields.iter().map(|f| display(f, r.record.fields.get(f.key), lang)));
-            w.write_record(&row).map_err(internal)?;
-        }
-        w.flush().map_err(|e| WebError::Internal(e.to_string()))?;
-    }
-    Ok(out)
+    let table = crate::tables::register(def, records, lang, None);
+    kehoach_docs::tables::to_csv_with_header(&table, csv_header(def)).map_err(|e| WebError::Internal(e.to_string()))
 }
 
 /// Reads a CSV file of records: every row checked, and every bad row reported with its line

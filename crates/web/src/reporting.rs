@@ -363,7 +363,12 @@ pub async fn change_commune_report(
         }
     };
     match state.store.write_commune_report(&plan.id, &period_id, version, change, actor, now).await? {
-        kehoach_store::CommuneWrite::Written(_) => commune_report(state, plan, period).await,
+        kehoach_store::CommuneWrite::Written(_) => {
+            let view = commune_report(state, plan, period).await?;
+            // Approval issues the report's number, on the day it was approved.
+            crate::documents::number_report(state, plan, period, &view, actor).await?;
+            Ok(view)
+        }
         kehoach_store::CommuneWrite::Refused(current) => {
             let key = if current.is_some_and(|c| c.approved) { "commune-report-frozen" } else { "report-conflict" };
             Err(WebError::Conflict(Tr::new(lang).get(key)))

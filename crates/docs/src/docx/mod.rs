@@ -28,8 +28,10 @@ pub struct Layout {
     pub margin_right_mm: f64,
     /// Body text, 13–14 pt.
     pub body_pt: f64,
-    /// The issuing body and the national title, 12–13 pt.
+    /// The issuing body, 12–13 pt.
     pub heading_pt: f64,
+    /// "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 12–13 pt: 12 keeps it on one line.
+    pub national_title_pt: f64,
     /// "Nơi nhận:", 12 pt; its lines, 11 pt.
     pub recipients_title_pt: f64,
     pub recipients_pt: f64,
@@ -55,6 +57,7 @@ impl Default for Layout {
             margin_right_mm: 15.0,
             body_pt: 14.0,
             heading_pt: 13.0,
+            national_title_pt: 12.0,
             recipients_title_pt: 12.0,
             recipients_pt: 11.0,
             page_number_pt: 14.0,
@@ -227,15 +230,15 @@ impl Writer<'_> {
     fn heading(&self, h: &Heading) -> Table {
         let l = self.layout;
         let text_width = l.page_width_mm - l.margin_left_mm - l.margin_right_mm;
-        let (left_w, right_w) = (text_width * 0.4, text_width * 0.6);
+        let (left_w, right_w) = (text_width * 0.38, text_width * 0.62);
         let mut left: Vec<Paragraph> =
             h.issuing_body.iter().map(|b| self.line(b, l.heading_pt, true, false, AlignmentType::Center)).collect();
         left.push(self.rule(left_w, 0.35));
         let mut right = vec![
-            self.line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", l.heading_pt, true, false, AlignmentType::Center),
+            self.line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", l.national_title_pt, true, false, AlignmentType::Center),
             self.line("Độc lập - Tự do - Hạnh phúc", l.body_pt, true, false, AlignmentType::Center),
         ];
-        right.push(self.rule(right_w, 0.62));
+        right.push(self.rule(right_w, 0.6));
         let second_left = vec![self.line(&h.number_line, l.heading_pt, false, false, AlignmentType::Center)];
         let second_right = vec![self.line(&h.date_line, l.body_pt, false, true, AlignmentType::Center)];
         Table::without_borders(vec![
@@ -376,6 +379,9 @@ pub fn write(doc: &Doc, layout: &Layout) -> Result<Vec<u8>, DocError> {
                     main.add_paragraph(w.line(&format!("- {t}{end}"), l.body_pt, false, false, AlignmentType::Center));
             }
         }
+    }
+    if !doc.to.is_empty() {
+        main = main.add_paragraph(w.line("", l.body_pt, false, false, AlignmentType::Center));
     }
     for b in &doc.blocks {
         main = main.add_paragraph(match b {

@@ -39,8 +39,8 @@ fn lead_name(plan: &Plan, r: &kehoach_domain::UnitRef) -> String {
 /// Phụ lục I of the plan: the indicator sections printed in the appendix, without results.
 fn indicators_appendix(plan: &Plan) -> Appendix {
     let columns = vec![
-        Column { label: "STT".into(), width_mm: 12.0 },
-        Column { label: "Các mục tiêu/chỉ tiêu".into(), width_mm: 80.0 },
+        Column { label: "STT".into(), width_mm: 14.0 },
+        Column { label: "Các mục tiêu/chỉ tiêu".into(), width_mm: 78.0 },
         Column { label: format!("Kết quả năm {}", plan.year - 1), width_mm: 30.0 },
         Column { label: format!("Chỉ tiêu năm {}", plan.year), width_mm: 30.0 },
         Column { label: "Cơ quan chủ trì".into(), width_mm: 40.0 },
@@ -71,8 +71,8 @@ fn indicators_appendix(plan: &Plan) -> Appendix {
 /// Phụ lục II: the key tasks by group.
 fn tasks_appendix(plan: &Plan) -> Appendix {
     let columns = vec![
-        Column { label: "STT".into(), width_mm: 12.0 },
-        Column { label: "Nội dung".into(), width_mm: 35.0 },
+        Column { label: "STT".into(), width_mm: 14.0 },
+        Column { label: "Nội dung".into(), width_mm: 33.0 },
         Column { label: "Nhiệm vụ".into(), width_mm: 85.0 },
         Column { label: "Cơ quan chủ trì".into(), width_mm: 35.0 },
         Column { label: "Cơ quan phối hợp".into(), width_mm: 55.0 },

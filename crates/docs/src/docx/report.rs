@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use kehoach_domain::consolidation::{Consolidation, UnitText};
 use kehoach_domain::layout::{decimal, short_date};
 use kehoach_domain::measure::Progress;
+use kehoach_domain::period::PeriodId;
 use kehoach_domain::progress::Status;
 use kehoach_domain::report::TaskStatus;
 use kehoach_domain::{IndicatorKind, Plan, recipient_lines};
@@ -16,6 +17,8 @@ use crate::DocError;
 
 /// The document's symbol: a report of the commune's People's Committee.
 pub const SYMBOL: &str = "BC-UBND";
+/// The type code its numbers run under.
+pub const TYPE: &str = "BC";
 
 /// What a commune report is made of.
 pub struct ReportInput<'a> {
@@ -39,6 +42,34 @@ pub struct ReportInput<'a> {
     /// Labels in the document's language (Vietnamese), as the interface words them.
     pub task_status: &'a dyn Fn(TaskStatus) -> String,
     pub indicator_status: &'a dyn Fn(Status) -> String,
+}
+
+fn roman(n: u8) -> &'static str {
+    ["", "I", "II", "III", "IV"].get(usize::from(n)).copied().unwrap_or("")
+}
+
+/// A period as a report's subject names it: "Quý I năm 2026", "năm 2026", "đột xuất số 1 năm 2026".
+pub fn period_label(id: PeriodId) -> String {
+    match id {
+        PeriodId::Quarter { year, quarter } => format!("Quý {} năm {year}", roman(quarter)),
+        PeriodId::Year(year) => format!("năm {year}"),
+        PeriodId::Request { year, number } => format!("đột xuất số {number} năm {year}"),
+    }
+}
+
+/// The period whose tasks a quarterly report announces: the next quarter of the plan year.
+pub fn next_period_label(id: PeriodId) -> Option<String> {
+    match id {
+        PeriodId::Quarter { year, quarter } if quarter < 4 => {
+            Some(period_label(PeriodId::Quarter { year, quarter: quarter + 1 }))
+        }
+        _ => None,
+    }
+}
+
+/// What a report's number is kept under: one number per plan and period.
+pub fn subject(plan_id: &str, id: PeriodId) -> String {
+    format!("report:{plan_id}:{id}")
 }
 
 /// "UBND xã Mường La".
@@ -182,8 +213,8 @@ fn blocks(r: &ReportInput<'_>) -> Vec<Block> {
 fn appendix(r: &ReportInput<'_>) -> Appendix {
     let plan = r.plan;
     let columns = vec![
-        Column { label: "STT".into(), width_mm: 12.0 },
-        Column { label: "Các mục tiêu/chỉ tiêu".into(), width_mm: 78.0 },
+        Column { label: "STT".into(), width_mm: 14.0 },
+        Column { label: "Các mục tiêu/chỉ tiêu".into(), width_mm: 76.0 },
         Column { label: format!("Kết quả năm {}", plan.year - 1), width_mm: 28.0 },
         Column { label: format!("Chỉ tiêu năm {}", plan.year), width_mm: 30.0 },
         Column { label: format!("Kết quả đến {}", short_date(r.progress_date)), width_mm: 30.0 },

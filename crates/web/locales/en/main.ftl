@@ -396,3 +396,23 @@ initiatives-col-field = Field
 initiatives-col-unit = Unit
 appendix-result = Result as of { $date }
 consolidation-progress = Indicator results from the registers as of { $date }
+table-assessment = Assessment
+table-outside-appendix = { $title } (not in Appendix I)
+table-appendix-1-sheet = Appendix I
+table-appendix-2-sheet = Appendix II
+table-task-status = Status (lead agency)
+table-task-lead-note = Results and notes of the lead agency
+table-task-coordinator-notes = Notes of the coordinating agencies
+table-record-id = Record id
+table-download = Download
+table-xlsx = Excel (.xlsx)
+table-csv = CSV
+table-appendix-1-download = Download Appendix I with results
+table-appendix-2-download = Download Appendix II with task status
+board-xlsx = Download Excel
+register-export-xlsx = Download Excel
+
+## Documents
+download-plan-docx = Download the plan (.docx)
+download-report-docx = Download the commune report (.docx)
+download-report-draft-docx = Download the draft report (.docx)

@@ -396,3 +396,23 @@ initiatives-col-field = Lĩnh vực
 initiatives-col-unit = Đơn vị
 appendix-result = Kết quả đến { $date }
 consolidation-progress = Kết quả chỉ tiêu tính từ sổ theo dõi đến { $date }
+table-assessment = Đánh giá
+table-outside-appendix = { $title } (ngoài Phụ lục I)
+table-appendix-1-sheet = Phụ lục I
+table-appendix-2-sheet = Phụ lục II
+table-task-status = Tình trạng (cơ quan chủ trì)
+table-task-lead-note = Kết quả, ghi chú của cơ quan chủ trì
+table-task-coordinator-notes = Ý kiến của cơ quan phối hợp
+table-record-id = Mã bản ghi
+table-download = Tải về
+table-xlsx = Excel (.xlsx)
+table-csv = CSV
+table-appendix-1-download = Tải Phụ lục I kèm kết quả
+table-appendix-2-download = Tải Phụ lục II kèm tình hình thực hiện
+board-xlsx = Tải Excel
+register-export-xlsx = Tải về Excel
+
+## Documents
+download-plan-docx = Tải kế hoạch (.docx)
+download-report-docx = Tải báo cáo của xã (.docx)
+download-report-draft-docx = Tải dự thảo báo cáo (.docx)

@@ -6,12 +6,14 @@
 mod audit;
 mod auth;
 mod consolidation;
+mod documents;
 mod initiatives;
 mod plans;
 pub(crate) mod progress;
 mod registers;
 mod reports;
 mod requests;
+mod tables;
 mod units;
 
 use axum::Json;
@@ -59,7 +61,15 @@ use crate::policy::Routes;
         registers::add_file,
         registers::get_file,
         progress::indicators,
-        progress::evidence
+        progress::evidence,
+        documents::plan_docx,
+        documents::report_docx,
+        tables::appendix_1_xlsx,
+        tables::appendix_1_csv,
+        tables::appendix_2_xlsx,
+        tables::appendix_2_csv,
+        tables::board_xlsx,
+        tables::register_xlsx
     ),
     components(schemas(ErrorBody, ErrorDetail))
 )]
@@ -76,6 +86,8 @@ pub fn routes(r: Routes) -> Routes {
     let r = requests::routes(r);
     let r = registers::routes(r);
     let r = progress::routes(r);
+    let r = documents::routes(r);
+    let r = tables::routes(r);
     r.get("/api/v1/openapi.json", Action::ReadPublic, openapi_json)
         .get("/api/{*rest}", Action::ReadPublic, api_not_found)
         .post("/api/{*rest}", Action::ReadPublic, api_not_found)

@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use kehoach_domain::Action;
@@ -324,16 +324,14 @@ pub(super) async fn board(
     Path((plan, period)): Path<(String, String)>,
     Query(q): Query<BoardQuery>,
 ) -> Result<Response, ApiError> {
-    let (plan, period) = reporting::plan_period(&state, &plan, &period).await.api(lang)?;
-    let rows = reporting::board(&state, &plan, &period).await.api(lang)?;
     if q.format.as_deref() == Some("csv") {
-        let csv = crate::pages::reports::board_csv(&rows, lang).map_err(|e| ApiError { error: e, lang })?;
-        let name = format!("attachment; filename=\"{}-{}.csv\"", plan.id, period.id);
-        return Ok((
-            [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, name)],
-            csv,
-        )
+        let which = crate::tables::Which::Board { period };
+        return Ok(crate::tables::export(&state, &plan, &which, crate::tables::Format::Csv, lang)
+            .await
+            .api(lang)?
             .into_response());
     }
+    let (plan, period) = reporting::plan_period(&state, &plan, &period).await.api(lang)?;
+    let rows = reporting::board(&state, &plan, &period).await.api(lang)?;
     Ok(Json(rows).into_response())
 }

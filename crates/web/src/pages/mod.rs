@@ -6,6 +6,7 @@ pub(crate) mod audit;
 mod calendar;
 mod consolidation;
 pub(crate) mod contact;
+mod documents;
 pub(crate) mod due;
 pub(crate) mod initiatives;
 pub(crate) mod plan;
@@ -14,6 +15,7 @@ pub(crate) mod progress;
 mod registers;
 pub(crate) mod reports;
 pub(crate) mod requests;
+mod tables;
 
 use askama::Template;
 use axum::http::StatusCode;
@@ -39,6 +41,8 @@ pub fn routes(r: Routes) -> Routes {
     let r = requests::routes(r);
     let r = registers::routes(r);
     let r = progress::routes(r);
+    let r = documents::routes(r);
+    let r = tables::routes(r);
     contact::routes(r)
 }
 

@@ -21,7 +21,7 @@ use crate::evidence;
 use crate::i18n::{RequestLang, Tr};
 use crate::params::Params;
 use crate::policy::Routes;
-use crate::reporting::{self, BoardRow, ReportContext, ReportView, StepError};
+use crate::reporting::{self, ReportContext, ReportView, StepError};
 
 pub fn routes(r: Routes) -> Routes {
     r.get("/plans/{plan}/periods", Action::ReadPublic, periods_page)
@@ -49,7 +49,7 @@ pub fn standing_label(t: &Tr, s: Standing) -> String {
     t.get(&format!("standing-{}", s.key().replace('_', "-")))
 }
 
-fn timeliness(t: &Tr, on_time: Option<bool>) -> String {
+pub(crate) fn timeliness(t: &Tr, on_time: Option<bool>) -> String {
     match on_time {
         Some(true) => t.get("board-on-time"),
         Some(false) => t.get("report-late"),
@@ -569,48 +569,13 @@ async fn board_page(
     render(&page, lang)
 }
 
-/// The board as CSV, UTF-8 with a BOM so that Excel reads Vietnamese right.
-pub fn board_csv(rows: &[BoardRow], lang: Lang) -> Result<Vec<u8>, WebError> {
-    let t = Tr::new(lang);
-    let mut out = "\u{feff}".as_bytes().to_vec();
-    {
-        let mut w = csv::Writer::from_writer(&mut out);
-        let header = [
-            t.get("col-code"),
-            t.get("col-unit"),
-            t.get("board-standing"),
-            t.get("board-timeliness"),
-            t.get("board-complete"),
-            t.get("board-updated"),
-            t.get("board-reason"),
-        ];
-        w.write_record(&header).map_err(|e| WebError::Internal(e.to_string()))?;
-        for r in rows {
-            w.write_record([
-                r.unit.clone(),
-                r.unit_name.clone(),
-                standing_label(&t, r.standing),
-                timeliness(&t, r.on_time),
-                format!("{}%", r.completeness),
-                r.updated_at.map(local).unwrap_or_default(),
-                r.return_reason.clone().unwrap_or_default(),
-            ])
-            .map_err(|e| WebError::Internal(e.to_string()))?;
-        }
-        w.flush().map_err(|e| WebError::Internal(e.to_string()))?;
-    }
-    Ok(out)
-}
-
+/// The board as CSV, UTF-8 with a BOM so that Excel reads Vietnamese right: the board's table
+/// ([`crate::tables::board`]), also given as .xlsx.
 async fn board_csv_download(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
     Path((plan, period)): Path<(String, String)>,
-) -> Result<Response, PageError> {
-    let (plan, period) = reporting::plan_period(&state, &plan, &period).await.page(lang)?;
-    let rows = reporting::board(&state, &plan, &period).await.page(lang)?;
-    let csv = board_csv(&rows, lang).page(lang)?;
-    let name = format!("attachment; filename=\"{}-{}.csv\"", plan.id, period.id);
-    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, name)], csv)
-        .into_response())
+) -> Result<crate::tables::Download, PageError> {
+    let which = crate::tables::Which::Board { period };
+    crate::tables::export(&state, &plan, &which, crate::tables::Format::Csv, lang).await.page(lang)
 }

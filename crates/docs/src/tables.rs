@@ -1,0 +1,289 @@
+//! Tables as spreadsheets: one small model ([`Table`]) and its two writers, .xlsx (formatted
+//! header, column widths, frozen header, wrapped text) and .csv (UTF-8 with a BOM so that Excel
+//! reads Vietnamese right). Text is written as given: what is NFC stays NFC.
+//!
+//! The caller builds the table from plain values; nothing here reads a store or a file.
+
+use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
+
+/// A column: its header label and its width in characters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    pub label: String,
+    pub width: f64,
+    /// Cells that read as a number are written as numbers (sums and filters work in Excel).
+    pub number: bool,
+}
+
+impl Column {
+    pub fn new(label: impl Into<String>, width: f64) -> Column {
+        Column { label: label.into(), width, number: false }
+    }
+
+    /// A column whose cells are numbers when they read as one.
+    pub fn number(label: impl Into<String>, width: f64) -> Column {
+        Column { label: label.into(), width, number: true }
+    }
+}
+
+/// A row: data, or a section heading (bold, shaded) such as "I | PHÁT TRIỂN NGUỒN NHÂN LỰC".
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub cells: Vec<String>,
+    pub section: bool,
+}
+
+impl Row {
+    pub fn data(cells: Vec<String>) -> Row {
+        Row { cells, section: false }
+    }
+
+    pub fn section(cells: Vec<String>) -> Row {
+        Row { cells, section: true }
+    }
+}
+
+/// A table: a sheet of a workbook, or a CSV file.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Table {
+    /// The sheet's name (at most 31 characters are kept; `[]:*?/\` are dropped).
+    pub sheet: String,
+    /// A title above the header in the .xlsx (not written to the .csv).
+    pub title: Option<String>,
+    pub columns: Vec<Column>,
+    pub rows: Vec<Row>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("xlsx: {0}")]
+    Xlsx(#[from] XlsxError),
+    #[error("csv: {0}")]
+    Csv(#[from] csv::Error),
+    #[error("csv: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// The .xlsx content type.
+pub const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+/// The .csv content type.
+pub const CSV_TYPE: &str = "text/csv; charset=utf-8";
+
+const BOM: &str = "\u{feff}";
+const HEADER_FILL: u32 = 0x00D9_E1F2;
+const SECTION_FILL: u32 = 0x00F2_F2F2;
+
+/// A name Excel accepts for a sheet, unique among `taken`.
+fn sheet_name(wanted: &str, taken: &[String]) -> String {
+    let clean: String = wanted.chars().filter(|c| !"[]:*?/\\".contains(*c)).collect();
+    let clean = clean.trim().trim_matches('\'');
+    let base: String = if clean.is_empty() { "Sheet".to_owned() } else { clean.chars().take(31).collect() };
+    let mut name = base.clone();
+    let mut n = 2;
+    while taken.iter().any(|t| t.to_lowercase() == name.to_lowercase()) {
+        let suffix = format!(" ({n})");
+        let keep = 31 - suffix.chars().count();
+        name = format!("{}{suffix}", base.chars().take(keep).collect::<String>());
+        n += 1;
+    }
+    name
+}
+
+fn as_number(text: &str) -> Option<f64> {
+    let t = text.trim();
+    if t.is_empty() || t.len() > 15 || (t.len() > 1 && t.starts_with('0') && !t.starts_with("0.")) {
+        return None;
+    }
+    t.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// The tables as one workbook, a sheet each, in order.
+pub fn to_xlsx(tables: &[Table]) -> Result<Vec<u8>, Error> {
+    let mut workbook = Workbook::new();
+    let font = |f: Format| f.set_font_name("Times New Roman").set_font_size(12);
+    let border = |f: Format| f.set_border(FormatBorder::Thin);
+    let title_format = font(Format::new()).set_bold().set_font_size(14).set_align(FormatAlign::Center);
+    let header = border(font(Format::new()))
+        .set_bold()
+        .set_background_color(Color::RGB(HEADER_FILL))
+        .set_text_wrap()
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter);
+    let cell = border(font(Format::new())).set_text_wrap().set_align(FormatAlign::Top);
+    let number = cell.clone().set_align(FormatAlign::Right);
+    let section = cell.clone().set_bold().set_background_color(Color::RGB(SECTION_FILL));
+    let mut names: Vec<String> = Vec::new();
+    for table in tables {
+        let name = sheet_name(&table.sheet, &names);
+        names.push(name.clone());
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(&name)?;
+        sheet.set_landscape().set_paper_size(9).set_print_fit_to_pages(1, 0);
+        let last_col = u16::try_from(table.columns.len().saturating_sub(1)).unwrap_or(u16::MAX);
+        let mut row: u32 = 0;
+        if let Some(title) = &table.title {
+            if last_col > 0 {
+                sheet.merge_range(0, 0, 0, last_col, title, &title_format)?;
+            } else {
+                sheet.write_string_with_format(0, 0, title, &title_format)?;
+            }
+            sheet.set_row_height(0, 24)?;
+            row = 2;
+        }
+        let header_row = row;
+        for (c, column) in table.columns.iter().enumerate() {
+            let c = u16::try_from(c).unwrap_or(u16::MAX);
+            sheet.set_column_width(c, column.width)?;
+            sheet.write_string_with_format(row, c, &column.label, &header)?;
+        }
+        sheet.set_freeze_panes(header_row + 1, 0)?;
+        sheet.set_repeat_rows(header_row, header_row)?;
+        row += 1;
+        for r in &table.rows {
+            for (c, column) in table.columns.iter().enumerate() {
+                let text = r.cells.get(c).map_or("", String::as_str);
+                let col = u16::try_from(c).unwrap_or(u16::MAX);
+                if r.section {
+                    sheet.write_string_with_format(row, col, text, &section)?;
+                } else if let Some(v) = column.number.then(|| as_number(text)).flatten() {
+                    sheet.write_number_with_format(row, col, v, &number)?;
+                } else {
+                    sheet.write_string_with_format(row, col, text, &cell)?;
+                }
+            }
+            row += 1;
+        }
+    }
+    if tables.is_empty() {
+        workbook.add_worksheet();
+    }
+    Ok(workbook.save_to_buffer()?)
+}
+
+/// The table as CSV: UTF-8 with a BOM, the header row of column labels, then every row
+/// (a section heading is a row like the others). The title is not written.
+pub fn to_csv(table: &Table) -> Result<Vec<u8>, Error> {
+    to_csv_with_header(table, table.columns.iter().map(|c| c.label.as_str()))
+}
+
+/// The table as CSV with another header row (machine names that an import reads back).
+pub fn to_csv_with_header<'a>(table: &Table, header: impl IntoIterator<Item = &'a str>) -> Result<Vec<u8>, Error> {
+    let mut out = BOM.as_bytes().to_vec();
+    {
+        let mut w = csv::Writer::from_writer(&mut out);
+        w.write_record(header)?;
+        let width = table.columns.len();
+        for r in &table.rows {
+            w.write_record((0..width).map(|c| r.cells.get(c).map_or("", String::as_str)))?;
+        }
+        w.flush()?;
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Cursor, Read};
+
+    use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+
+    use super::*;
+
+    fn sample() -> Vec<Table> {
+        let columns = vec![
+            Column::new("STT", 6.0),
+            Column::new("Chỉ tiêu", 50.0),
+            Column::number("Số người", 12.0),
+            Column::new("Cơ quan chủ trì", 30.0),
+        ];
+        let rows = vec![
+            Row::section(vec!["I".into(), "PHÁT TRIỂN NGUỒN NHÂN LỰC".into()]),
+            Row::data(vec!["1".into(), "Bồi dưỡng, tập huấn".into(), "30".into(), "Phòng Văn hóa - Xã hội".into()]),
+            Row::data(vec!["2".into(), "Đài truyền thanh xã".into(), "—".into(), "Trung tâm Dịch vụ tổng hợp".into()]),
+        ];
+        vec![
+            Table {
+                sheet: "Phụ lục I".into(),
+                title: Some("KẾT QUẢ THỰC HIỆN CHỈ TIÊU".into()),
+                columns: columns.clone(),
+                rows,
+            },
+            Table { sheet: "Sổ/truyền:thông?".into(), title: None, columns, rows: Vec::new() },
+        ]
+    }
+
+    fn zip_entry(bytes: &[u8], name: &str) -> String {
+        let mut text = String::new();
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        zip.by_name(name).unwrap().read_to_string(&mut text).unwrap();
+        text
+    }
+
+    #[test]
+    fn xlsx_reads_back_with_its_sheets_header_and_vietnamese_text() {
+        let bytes = to_xlsx(&sample()).unwrap();
+        let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.clone())).unwrap();
+        assert_eq!(book.sheet_names(), ["Phụ lục I", "Sổtruyềnthông"]);
+        let range = book.worksheet_range("Phụ lục I").unwrap();
+        let text = |r: u32, c: u32| range.get_value((r, c)).map(|d| d.to_string()).unwrap_or_default();
+        assert_eq!(text(0, 0), "KẾT QUẢ THỰC HIỆN CHỈ TIÊU");
+        assert_eq!(text(2, 0), "STT");
+        assert_eq!(text(2, 1), "Chỉ tiêu");
+        assert_eq!(text(2, 3), "Cơ quan chủ trì");
+        assert_eq!(text(3, 1), "PHÁT TRIỂN NGUỒN NHÂN LỰC");
+        let training = text(4, 1);
+        assert_eq!(training, "Bồi dưỡng, tập huấn");
+        assert!(kehoach_domain::text::is_nfc(&training), "NFC text comes back NFC");
+        assert_eq!(text(5, 1), "Đài truyền thanh xã");
+        assert_eq!(range.get_value((4, 2)), Some(&Data::Float(30.0)), "a number column holds numbers");
+        assert_eq!(text(5, 2), "—", "text in a number column stays text");
+        assert_eq!(range.height(), 6, "title, blank, header, section and two rows");
+        let empty = book.worksheet_range("Sổtruyềnthông").unwrap();
+        assert_eq!(empty.height(), 1, "the header alone");
+
+        let sheet = zip_entry(&bytes, "xl/worksheets/sheet1.xml");
+        assert!(
+            sheet.contains(r#"<pane ySplit="3" topLeftCell="A4" activePane="bottomLeft" state="frozen"/>"#),
+            "{sheet}"
+        );
+        assert!(sheet.contains(r#"width="50.7109375""#), "column widths: {sheet}");
+        assert!(sheet.contains(r#"<mergeCell ref="A1:D1"/>"#));
+        let sheet2 = zip_entry(&bytes, "xl/worksheets/sheet2.xml");
+        assert!(sheet2.contains(r#"<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>"#));
+        let styles = zip_entry(&bytes, "xl/styles.xml");
+        assert!(styles.contains("<b/>") && styles.contains(r#"rgb="FFD9E1F2""#) && styles.contains(r#"wrapText="1""#));
+        assert!(styles.contains(r#"<left style="thin">"#));
+    }
+
+    #[test]
+    fn csv_starts_with_the_bom_and_keeps_vietnamese() {
+        let tables = sample();
+        let bytes = to_csv(&tables[0]).unwrap();
+        assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
+        let text = std::str::from_utf8(&bytes[3..]).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "STT,Chỉ tiêu,Số người,Cơ quan chủ trì");
+        assert_eq!(lines[1], "I,PHÁT TRIỂN NGUỒN NHÂN LỰC,,");
+        assert_eq!(lines[2], "1,\"Bồi dưỡng, tập huấn\",30,Phòng Văn hóa - Xã hội");
+        assert_eq!(lines.len(), 4);
+        let machine = to_csv_with_header(&tables[0], ["id", "ten", "so", "unit"]).unwrap();
+        assert!(std::str::from_utf8(&machine[3..]).unwrap().starts_with("id,ten,so,unit\n"));
+    }
+
+    #[test]
+    fn sheet_names_are_valid_and_unique() {
+        let taken = vec!["Sổ đăng ký".to_owned()];
+        assert_eq!(sheet_name("Sổ đăng ký", &taken), "Sổ đăng ký (2)");
+        assert_eq!(sheet_name("a".repeat(40).as_str(), &[]).chars().count(), 31);
+        assert_eq!(sheet_name("[]", &[]), "Sheet");
+    }
+
+    #[test]
+    fn numbers_only_when_they_read_as_one() {
+        assert_eq!(as_number("30"), Some(30.0));
+        assert_eq!(as_number("0"), Some(0.0));
+        assert_eq!(as_number("0912345678"), None, "a phone number keeps its zero");
+        assert_eq!(as_number("50%"), None);
+        assert_eq!(as_number(""), None);
+    }
+}

@@ -1,0 +1,62 @@
+//! The official documents over the API: the same files as the pages' downloads.
+
+use axum::extract::State;
+use axum::response::Response;
+use kehoach_domain::Action;
+use kehoach_store::Actor;
+
+use crate::AppState;
+use crate::auth::session::Viewer;
+use crate::client::ClientAddress;
+use crate::documents;
+use crate::error::{ApiError, ErrorBody, InLang, NotFound, WebError};
+use crate::i18n::RequestLang;
+use crate::pages::viewer_may;
+use crate::params::Params;
+use crate::policy::Routes;
+
+pub fn routes(r: Routes) -> Routes {
+    r.get("/api/v1/plans/{plan}/plan.docx", Action::ReadPublic, plan_docx).get(
+        "/api/v1/plans/{plan}/periods/{period}/report.docx",
+        Action::ReadCommuneReport,
+        report_docx,
+    )
+}
+
+/// The whole plan as a .docx in the layout of Decree 30/2020 (Phụ lục I and II as tables).
+#[utoipa::path(get, path = "/api/v1/plans/{plan}/plan.docx", params(("plan" = String, Path)),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"), (status = 404, body = ErrorBody)))]
+pub(super) async fn plan_docx(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    Params(plan_id): Params<String>,
+) -> Result<Response, ApiError> {
+    let (name, bytes) = documents::plan(&state, &plan_id).await.api(lang)?;
+    Ok(documents::download(&name, bytes))
+}
+
+/// The commune report of a period (`2026-Q1`, `2026-Y`, `2026-R1`) as a .docx: numbered
+/// `Số: NN/BC-UBND` once approved, marked "DỰ THẢO" before (drafts only for the commune's staff;
+/// the province gets approved reports only).
+#[utoipa::path(get, path = "/api/v1/plans/{plan}/periods/{period}/report.docx",
+    params(("plan" = String, Path), ("period" = String, Path)),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"), (status = 404, body = ErrorBody)))]
+pub(super) async fn report_docx(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    viewer: Viewer,
+    ClientAddress(address): ClientAddress,
+    Params((plan_id, period)): Params<(String, String)>,
+) -> Result<Response, ApiError> {
+    let plan = state
+        .store
+        .plan(&plan_id)
+        .await
+        .api(lang)?
+        .ok_or(ApiError { error: WebError::NotFound(NotFound::Plan), lang })?;
+    let drafts = viewer_may(&viewer, Action::ReadConsolidation, &plan, None);
+    let name = viewer.0.as_ref().map_or("", |s| s.principal.username.as_str());
+    let actor = Actor { name, address: address.as_deref() };
+    let (file, bytes) = documents::commune_report(&state, &plan.id, &period, drafts, actor).await.api(lang)?;
+    Ok(documents::download(&file, bytes))
+}

@@ -1,0 +1,51 @@
+//! Downloads of the official documents: the plan and a period's commune report, as .docx.
+
+use axum::extract::State;
+use axum::response::Response;
+use kehoach_domain::Action;
+use kehoach_store::Actor;
+
+use super::viewer_may;
+use crate::AppState;
+use crate::auth::session::Viewer;
+use crate::client::ClientAddress;
+use crate::documents;
+use crate::error::{InLang, PageError};
+use crate::i18n::RequestLang;
+use crate::params::Params;
+use crate::policy::Routes;
+
+pub fn routes(r: Routes) -> Routes {
+    r.get("/plans/{plan}/plan.docx", Action::ReadPublic, plan_docx).get(
+        "/plans/{plan}/periods/{period}/report.docx",
+        Action::ReadCommuneReport,
+        report_docx,
+    )
+}
+
+/// The plan as its document: public, as the plan is.
+pub async fn plan_docx(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    Params(plan_id): Params<String>,
+) -> Result<Response, PageError> {
+    let (name, bytes) = documents::plan(&state, &plan_id).await.page(lang)?;
+    Ok(documents::download(&name, bytes))
+}
+
+/// A period's commune report: approved ones for everyone who reads commune reports, the draft
+/// for those who read the consolidation.
+pub async fn report_docx(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    viewer: Viewer,
+    ClientAddress(address): ClientAddress,
+    Params((plan_id, period)): Params<(String, String)>,
+) -> Result<Response, PageError> {
+    let plan = super::plan::load_plan(&state, &plan_id, lang).await?;
+    let drafts = viewer_may(&viewer, Action::ReadConsolidation, &plan, None);
+    let name = viewer.0.as_ref().map_or("", |s| s.principal.username.as_str());
+    let actor = Actor { name, address: address.as_deref() };
+    let (file, bytes) = documents::commune_report(&state, &plan.id, &period, drafts, actor).await.page(lang)?;
+    Ok(documents::download(&file, bytes))
+}
