@@ -89,6 +89,27 @@ fn sheet_name(wanted: &str, taken: &[String]) -> String {
     name
 }
 
+/// The most UTF-16 units Excel keeps in a cell.
+const CELL_LIMIT: usize = 32_767;
+
+/// The text, cut to what a cell holds (with "…" at the cut) rather than no file at all.
+fn fit(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.len() <= CELL_LIMIT || text.encode_utf16().count() <= CELL_LIMIT {
+        return text.into();
+    }
+    let mut cut = String::new();
+    let mut units = 0;
+    for c in text.chars() {
+        if units + c.len_utf16() > CELL_LIMIT - 1 {
+            break;
+        }
+        units += c.len_utf16();
+        cut.push(c);
+    }
+    cut.push('…');
+    cut.into()
+}
+
 fn as_number(text: &str) -> Option<f64> {
     let t = text.trim();
     if t.is_empty() || t.len() > 15 || (t.len() > 1 && t.starts_with('0') && !t.starts_with("0.")) {
@@ -141,7 +162,8 @@ pub fn to_xlsx(tables: &[Table]) -> Result<Vec<u8>, Error> {
         row += 1;
         for r in &table.rows {
             for (c, column) in table.columns.iter().enumerate() {
-                let text = r.cells.get(c).map_or("", String::as_str);
+                let text = fit(r.cells.get(c).map_or("", String::as_str));
+                let text = text.as_ref();
                 let col = u16::try_from(c).unwrap_or(u16::MAX);
                 if r.section {
                     sheet.write_string_with_format(row, col, text, &section)?;
@@ -276,6 +298,24 @@ mod tests {
         assert_eq!(sheet_name("Sổ đăng ký", &taken), "Sổ đăng ký (2)");
         assert_eq!(sheet_name("a".repeat(40).as_str(), &[]).chars().count(), 31);
         assert_eq!(sheet_name("[]", &[]), "Sheet");
+    }
+
+    #[test]
+    fn a_text_longer_than_a_cell_holds_is_cut_not_refused() {
+        let long = "Bồi dưỡng, tập huấn. ".repeat(2_000);
+        let table = Table {
+            sheet: "Sổ".into(),
+            title: None,
+            columns: vec![Column::new("Nội dung", 40.0)],
+            rows: vec![Row::data(vec![long.clone()])],
+        };
+        let bytes = to_xlsx(&[table]).unwrap();
+        let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+        let range = book.worksheet_range("Sổ").unwrap();
+        let cell = range.get_value((1, 0)).unwrap().to_string();
+        assert_eq!(cell.chars().count(), CELL_LIMIT);
+        assert!(cell.ends_with('…') && long.starts_with(cell.trim_end_matches('…')));
+        assert_eq!(fit("ngắn"), "ngắn");
     }
 
     #[test]
