@@ -110,6 +110,24 @@ fn fit(text: &str) -> std::borrow::Cow<'_, str> {
     cut.into()
 }
 
+/// The height of a line of 12 pt text, in points.
+const LINE_HEIGHT: f64 = 16.0;
+
+/// How many lines the text takes, wrapped in a column this wide. Row heights are set from it:
+/// a reader that does not fit rows to wrapped text on opening (LibreOffice) still shows it all.
+fn lines(text: &str, width: f64) -> usize {
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let per_line = (width - 1.5).max(1.0) as usize;
+    text.split('\n').map(|l| l.chars().count().div_ceil(per_line).max(1)).sum()
+}
+
+/// The row's height in points, when it needs more than one line.
+fn height(cells: impl Iterator<Item = (f64, usize)>) -> Option<f64> {
+    let most = cells.map(|(_, n)| n).max().unwrap_or(1);
+    #[allow(clippy::cast_precision_loss)]
+    (most > 1).then(|| LINE_HEIGHT * most as f64 + 2.0)
+}
+
 fn as_number(text: &str) -> Option<f64> {
     let t = text.trim();
     if t.is_empty() || t.len() > 15 || (t.len() > 1 && t.starts_with('0') && !t.starts_with("0.")) {
@@ -157,6 +175,9 @@ pub fn to_xlsx(tables: &[Table]) -> Result<Vec<u8>, Error> {
             sheet.set_column_width(c, column.width)?;
             sheet.write_string_with_format(row, c, &column.label, &header)?;
         }
+        if let Some(h) = height(table.columns.iter().map(|c| (c.width, lines(&c.label, c.width * 0.9)))) {
+            sheet.set_row_height(row, h)?;
+        }
         sheet.set_freeze_panes(header_row + 1, 0)?;
         sheet.set_repeat_rows(header_row, header_row)?;
         row += 1;
@@ -172,6 +193,10 @@ pub fn to_xlsx(tables: &[Table]) -> Result<Vec<u8>, Error> {
                 } else {
                     sheet.write_string_with_format(row, col, text, &cell)?;
                 }
+            }
+            let sizes = table.columns.iter().zip(&r.cells).map(|(c, text)| (c.width, lines(text, c.width)));
+            if let Some(h) = height(sizes) {
+                sheet.set_row_height(row, h)?;
             }
             row += 1;
         }
@@ -316,6 +341,18 @@ mod tests {
         assert_eq!(cell.chars().count(), CELL_LIMIT);
         assert!(cell.ends_with('…') && long.starts_with(cell.trim_end_matches('…')));
         assert_eq!(fit("ngắn"), "ngắn");
+    }
+
+    #[test]
+    fn rows_are_as_high_as_their_wrapped_text() {
+        assert_eq!(lines("Đạt", 10.0), 1);
+        assert_eq!(lines(&"a".repeat(17), 10.0), 2, "8 characters a line in a column 10 wide");
+        assert_eq!(lines("Bản A: xong\nBản B: đang làm", 40.0), 2, "a line per line break");
+        assert_eq!(height([(10.0, 1), (40.0, 1)].into_iter()), None, "one line: the default height");
+        assert_eq!(height([(10.0, 3), (40.0, 1)].into_iter()), Some(50.0));
+        let bytes = to_xlsx(&sample()).unwrap();
+        let sheet = zip_entry(&bytes, "xl/worksheets/sheet1.xml");
+        assert!(sheet.contains(r#"customHeight="1""#), "{sheet}");
     }
 
     #[test]
