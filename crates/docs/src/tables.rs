@@ -182,6 +182,20 @@ pub fn to_xlsx(tables: &[Table]) -> Result<Vec<u8>, Error> {
         sheet.set_repeat_rows(header_row, header_row)?;
         row += 1;
         for r in &table.rows {
+            // A section heading ("I | its title") runs across the row after its number.
+            let spans = r.section && last_col >= 2 && r.cells.iter().skip(2).all(|c| c.trim().is_empty());
+            if spans {
+                let first = fit(r.cells.first().map_or("", String::as_str)).into_owned();
+                let title = fit(r.cells.get(1).map_or("", String::as_str)).into_owned();
+                sheet.write_string_with_format(row, 0, &first, &section)?;
+                sheet.merge_range(row, 1, row, last_col, &title, &section)?;
+                let across: f64 = table.columns.iter().skip(1).map(|c| c.width).sum();
+                if let Some(h) = height([(across, lines(&title, across))].into_iter()) {
+                    sheet.set_row_height(row, h)?;
+                }
+                row += 1;
+                continue;
+            }
             for (c, column) in table.columns.iter().enumerate() {
                 let text = fit(r.cells.get(c).map_or("", String::as_str));
                 let text = text.as_ref();
@@ -294,7 +308,8 @@ mod tests {
             "{sheet}"
         );
         assert!(sheet.contains(r#"width="50.7109375""#), "column widths: {sheet}");
-        assert!(sheet.contains(r#"<mergeCell ref="A1:D1"/>"#));
+        assert!(sheet.contains(r#"<mergeCell ref="A1:D1"/>"#), "the title across the table");
+        assert!(sheet.contains(r#"<mergeCell ref="B4:D4"/>"#), "a section's title across its row");
         let sheet2 = zip_entry(&bytes, "xl/worksheets/sheet2.xml");
         assert!(sheet2.contains(r#"<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>"#));
         let styles = zip_entry(&bytes, "xl/styles.xml");
@@ -346,7 +361,8 @@ mod tests {
     #[test]
     fn rows_are_as_high_as_their_wrapped_text() {
         assert_eq!(lines("Đạt", 10.0), 1);
-        assert_eq!(lines(&"a".repeat(17), 10.0), 2, "8 characters a line in a column 10 wide");
+        assert_eq!(lines(&"a".repeat(16), 10.0), 2, "8 characters a line in a column 10 wide");
+        assert_eq!(lines(&"a".repeat(17), 10.0), 3);
         assert_eq!(lines("Bản A: xong\nBản B: đang làm", 40.0), 2, "a line per line break");
         assert_eq!(height([(10.0, 1), (40.0, 1)].into_iter()), None, "one line: the default height");
         assert_eq!(height([(10.0, 3), (40.0, 1)].into_iter()), Some(50.0));

@@ -415,5 +415,26 @@ pub fn write(doc: &Doc, layout: &Layout) -> Result<Vec<u8>, DocError> {
     }
     let mut out = std::io::Cursor::new(Vec::new());
     docx.build().pack(&mut out).map_err(|e| DocError::Docx(e.to_string()))?;
-    Ok(out.into_inner())
+    deflated(&out.into_inner())
+}
+
+/// The package again with every part deflated: docx-rs stores them uncompressed, and a phone on
+/// a slow line downloads a tenth of it.
+fn deflated(stored: &[u8]) -> Result<Vec<u8>, DocError> {
+    use std::io::{Read, Write};
+    let err = |e: &dyn std::fmt::Display| DocError::Docx(e.to_string());
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(stored)).map_err(|e| err(&e))?;
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for i in 0..archive.len() {
+        let mut part = archive.by_index(i).map_err(|e| err(&e))?;
+        if part.is_dir() {
+            continue;
+        }
+        let mut bytes = Vec::with_capacity(usize::try_from(part.size()).unwrap_or(0));
+        part.read_to_end(&mut bytes).map_err(|e| err(&e))?;
+        out.start_file(part.name().to_owned(), options).map_err(|e| err(&e))?;
+        out.write_all(&bytes).map_err(|e| err(&e))?;
+    }
+    Ok(out.finish().map_err(|e| err(&e))?.into_inner())
 }
