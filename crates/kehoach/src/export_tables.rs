@@ -84,9 +84,16 @@ pub async fn run(args: TableArgs) -> anyhow::Result<ExitCode> {
     };
     let store = Store::connect(&args.database.url).await.context("database")?;
     let state = AppState { store, clock: Arc::new(SystemClock) };
-    let file = export(&state, &args.plan, &which, format, args.lang.into())
-        .await
-        .with_context(|| format!("plan `{}`", args.plan))?;
+    let file = match export(&state, &args.plan, &which, format, args.lang.into()).await {
+        Ok(file) => file,
+        Err(kehoach_web::WebError::NotFound(_)) => {
+            bail!(
+                "không tìm thấy kế hoạch `{}`, kỳ báo cáo hoặc sổ đã nêu / no such plan, period or register",
+                args.plan
+            )
+        }
+        Err(e) => return Err(e).with_context(|| format!("plan `{}`", args.plan)),
+    };
     std::fs::write(&args.output, &file.bytes).with_context(|| args.output.display().to_string())?;
     println!("{}: {} bytes", args.output.display(), file.bytes.len());
     Ok(ExitCode::SUCCESS)
