@@ -404,7 +404,6 @@ table-task-status = Status (lead agency)
 table-task-lead-note = Results and notes of the lead agency
 table-task-coordinator-notes = Notes of the coordinating agencies
 table-record-id = Record id
-table-download = Download
 table-xlsx = Excel (.xlsx)
 table-csv = CSV
 table-appendix-1-download = Download Appendix I with results

@@ -404,7 +404,6 @@ table-task-status = Tình trạng (cơ quan chủ trì)
 table-task-lead-note = Kết quả, ghi chú của cơ quan chủ trì
 table-task-coordinator-notes = Ý kiến của cơ quan phối hợp
 table-record-id = Mã bản ghi
-table-download = Tải về
 table-xlsx = Excel (.xlsx)
 table-csv = CSV
 table-appendix-1-download = Tải Phụ lục I kèm kết quả
