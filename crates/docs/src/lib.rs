@@ -4,9 +4,15 @@
 pub mod docx;
 pub mod tables;
 
-/// Why a document could not be written.
+/// Why a document or a table could not be written.
 #[derive(Debug, thiserror::Error)]
-pub enum DocError {
+pub enum Error {
     #[error("docx: {0}")]
     Docx(String),
+    #[error("xlsx: {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    #[error("csv: {0}")]
+    Csv(#[from] csv::Error),
+    #[error("csv: {0}")]
+    Io(#[from] std::io::Error),
 }

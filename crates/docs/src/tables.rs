@@ -4,7 +4,7 @@
 //!
 //! The caller builds the table from plain values; nothing here reads a store or a file.
 
-use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
+use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook};
 
 /// A column: its header label and its width in characters.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,15 +54,7 @@ pub struct Table {
     pub rows: Vec<Row>,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    #[error("xlsx: {0}")]
-    Xlsx(#[from] XlsxError),
-    #[error("csv: {0}")]
-    Csv(#[from] csv::Error),
-    #[error("csv: {0}")]
-    Io(#[from] std::io::Error),
-}
+pub use crate::Error;
 
 /// The .xlsx content type.
 pub const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

@@ -28,14 +28,10 @@ pub fn download(filename: &str, bytes: Vec<u8>) -> Response {
         .into_response()
 }
 
-fn docx_error(e: kehoach_docs::DocError) -> WebError {
-    WebError::Internal(e.to_string())
-}
-
 /// The plan as its document.
 pub async fn plan(state: &AppState, plan_id: &str) -> Result<(String, Vec<u8>), WebError> {
     let plan = state.store.plan(plan_id).await?.ok_or(WebError::NotFound(NotFound::Plan))?;
-    let bytes = plan_docx(&plan, &Layout::default()).map_err(docx_error)?;
+    let bytes = plan_docx(&plan, &Layout::default())?;
     Ok((format!("ke-hoach-{}.docx", plan.id), bytes))
 }
 
@@ -93,7 +89,7 @@ pub async fn commune_report(
         task_status: &task_status,
         indicator_status: &indicator_status,
     };
-    let bytes = report::report_docx(&input, &Layout::default()).map_err(docx_error)?;
+    let bytes = report::report_docx(&input, &Layout::default())?;
     let name = match number {
         Some(n) => format!("bao-cao-{:02}-{}-{}.docx", n.number, plan.id, period.id),
         None => format!("du-thao-bao-cao-{}-{}.docx", plan.id, period.id),

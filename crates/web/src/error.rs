@@ -86,6 +86,13 @@ pub struct ErrorDetail {
     pub message: String,
 }
 
+impl From<kehoach_docs::Error> for WebError {
+    /// A document that cannot be written is the product's fault, never the reader's.
+    fn from(e: kehoach_docs::Error) -> WebError {
+        WebError::Internal(e.to_string())
+    }
+}
+
 impl WebError {
     fn parts(&self, lang: Lang) -> (StatusCode, &'static str, String) {
         let tr = Tr::new(lang);

@@ -35,3 +35,32 @@ where
         }
     }
 }
+
+/// Like [`axum::extract::Query`], but a query that does not parse (`?at=hôm-nay`) is a 422 in
+/// the request's language, as JSON under `/api/` and as a page elsewhere.
+pub struct QueryParams<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for QueryParams<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(value)) => Ok(QueryParams(value)),
+            Err(e) => {
+                let lang = lang_of(parts);
+                let detail = e.body_text();
+                let detail = detail.rsplit(": ").next().unwrap_or(&detail).to_owned();
+                let error = WebError::Invalid(crate::i18n::Tr::new(lang).with("error-bad-query", "detail", detail));
+                Err(if parts.uri.path().starts_with("/api/") {
+                    ApiError { error, lang }.into_response()
+                } else {
+                    PageError { error, lang }.into_response()
+                })
+            }
+        }
+    }
+}

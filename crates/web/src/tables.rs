@@ -86,17 +86,13 @@ impl IntoResponse for Download {
     }
 }
 
-fn internal(e: tables::Error) -> WebError {
-    WebError::Internal(e.to_string())
-}
-
 /// The table written in the format.
 pub fn write(table: &Table, format: Format) -> Result<Vec<u8>, WebError> {
     match format {
         Format::Xlsx => tables::to_xlsx(std::slice::from_ref(table)),
         Format::Csv => tables::to_csv(table),
     }
-    .map_err(internal)
+    .map_err(WebError::from)
 }
 
 /// The table asked for, as a file.

@@ -107,6 +107,9 @@ on_both_databases!(
         for p in &all {
             assert!(!p["measure"].as_str().unwrap().is_empty(), "{} has no measure", p["indicator"]);
         }
+        let bad = as_user(w.server.get(&format!("{API}/indicators?at=hom-nay")), &w.officer).await;
+        assert_eq!(bad.status_code(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(bad.json::<Value>()["error"]["message"].as_str().unwrap().starts_with("Tham số trên đường dẫn không hợp lệ"));
         let ct7 = all.iter().find(|p| p["indicator"] == "CT.7").unwrap();
         assert_eq!(ct7["status"], "not_measurable");
         assert_eq!(ct7["value"], Value::Null);

@@ -14,7 +14,7 @@ use docx_rs::{
     TableLayoutType, TableRow, VAlignType, WidthType,
 };
 
-use crate::DocError;
+use crate::Error;
 
 /// The layout, with Decree 30/2020 as its default. Lengths in millimetres, sizes in points.
 #[derive(Debug, Clone, PartialEq)]
@@ -332,7 +332,7 @@ impl Writer<'_> {
 }
 
 /// Lays a document out as .docx bytes.
-pub fn write(doc: &Doc, layout: &Layout) -> Result<Vec<u8>, DocError> {
+pub fn write(doc: &Doc, layout: &Layout) -> Result<Vec<u8>, Error> {
     let w = Writer { layout };
     let l = layout;
     let (width, height) = (twips(l.page_width_mm) as u32, twips(l.page_height_mm) as u32);
@@ -414,15 +414,15 @@ pub fn write(doc: &Doc, layout: &Layout) -> Result<Vec<u8>, DocError> {
             .add_table(w.appendix_table(a));
     }
     let mut out = std::io::Cursor::new(Vec::new());
-    docx.build().pack(&mut out).map_err(|e| DocError::Docx(e.to_string()))?;
+    docx.build().pack(&mut out).map_err(|e| Error::Docx(e.to_string()))?;
     deflated(&out.into_inner())
 }
 
 /// The package again with every part deflated: docx-rs stores them uncompressed, and a phone on
 /// a slow line downloads a tenth of it.
-fn deflated(stored: &[u8]) -> Result<Vec<u8>, DocError> {
+fn deflated(stored: &[u8]) -> Result<Vec<u8>, Error> {
     use std::io::{Read, Write};
-    let err = |e: &dyn std::fmt::Display| DocError::Docx(e.to_string());
+    let err = |e: &dyn std::fmt::Display| Error::Docx(e.to_string());
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(stored)).map_err(|e| err(&e))?;
     let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);

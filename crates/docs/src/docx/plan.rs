@@ -5,7 +5,7 @@ use kehoach_domain::layout::{number_line, place_date_line};
 use kehoach_domain::{Plan, TimeFrame, recipient_lines};
 
 use super::{Appendix, Block, Column, Doc, Heading, Layout, Row, Signature, write};
-use crate::DocError;
+use crate::Error;
 
 /// "Năm 2026", "Thường xuyên", "Hằng năm", as the plan prints them.
 pub fn time_frame(tf: TimeFrame) -> String {
@@ -127,6 +127,6 @@ pub fn plan_doc(plan: &Plan) -> Doc {
 }
 
 /// The plan as .docx.
-pub fn plan_docx(plan: &Plan, layout: &Layout) -> Result<Vec<u8>, DocError> {
+pub fn plan_docx(plan: &Plan, layout: &Layout) -> Result<Vec<u8>, Error> {
     write(&plan_doc(plan), layout)
 }

@@ -13,7 +13,7 @@ use kehoach_domain::{IndicatorKind, Plan, recipient_lines};
 
 use super::plan::{heading, signature};
 use super::{Appendix, Block, Column, Doc, Layout, Row, write};
-use crate::DocError;
+use crate::Error;
 
 /// The document's symbol: a report of the commune's People's Committee.
 pub const SYMBOL: &str = "BC-UBND";
@@ -279,6 +279,6 @@ pub fn report_doc(r: &ReportInput<'_>) -> Doc {
 }
 
 /// The commune report as .docx.
-pub fn report_docx(r: &ReportInput<'_>, layout: &Layout) -> Result<Vec<u8>, DocError> {
+pub fn report_docx(r: &ReportInput<'_>, layout: &Layout) -> Result<Vec<u8>, Error> {
     write(&report_doc(r), layout)
 }

@@ -415,3 +415,4 @@ register-export-xlsx = Download Excel
 download-plan-docx = Download the plan (.docx)
 download-report-docx = Download the commune report (.docx)
 download-report-draft-docx = Download the draft report (.docx)
+error-bad-query = A parameter of the address is invalid: { $detail }

@@ -415,3 +415,4 @@ register-export-xlsx = Tải về Excel
 download-plan-docx = Tải kế hoạch (.docx)
 download-report-docx = Tải báo cáo của xã (.docx)
 download-report-draft-docx = Tải dự thảo báo cáo (.docx)
+error-bad-query = Tham số trên đường dẫn không hợp lệ: { $detail }

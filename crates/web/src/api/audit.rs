@@ -1,7 +1,7 @@
 //! The audit trail over the API.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use kehoach_domain::Action;
 use kehoach_store::AuditEntry;
 
@@ -10,6 +10,7 @@ use crate::auth::session::Viewer;
 use crate::error::{ApiError, ErrorBody, InLang, WebError};
 use crate::i18n::{RequestLang, Tr};
 use crate::pages::audit::{AuditQuery, audit_filter};
+use crate::params::QueryParams;
 use crate::policy::Routes;
 
 pub fn routes(r: Routes) -> Routes {
@@ -24,7 +25,7 @@ pub(super) async fn audit(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
     viewer: Viewer,
-    Query(query): Query<AuditQuery>,
+    QueryParams(query): QueryParams<AuditQuery>,
 ) -> Result<Json<Vec<AuditEntry>>, ApiError> {
     let signed = viewer.0.as_ref().ok_or(ApiError { error: WebError::NotSignedIn, lang })?;
     let filter = audit_filter(&query, signed)

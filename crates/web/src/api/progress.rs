@@ -1,7 +1,7 @@
 //! Indicator progress over the API: values and statuses at a date, and the records behind one.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use chrono::NaiveDate;
 use kehoach_domain::Action;
 use kehoach_domain::measure::{Evidence, Progress, ReportFigure};
@@ -13,6 +13,7 @@ use crate::AppState;
 use crate::auth::session::Viewer;
 use crate::error::{ApiError, ErrorBody, InLang, NotFound, WebError};
 use crate::i18n::RequestLang;
+use crate::params::QueryParams;
 use crate::policy::Routes;
 use crate::registers::may_read;
 
@@ -47,7 +48,7 @@ pub(super) async fn indicators(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
     Path(plan_id): Path<String>,
-    Query(q): Query<AtQuery>,
+    QueryParams(q): QueryParams<AtQuery>,
 ) -> Result<Json<Vec<IndicatorProgress>>, ApiError> {
     let plan = state
         .store
@@ -90,7 +91,7 @@ pub(super) async fn evidence(
     RequestLang(lang): RequestLang,
     viewer: Viewer,
     Path((plan_id, code)): Path<(String, String)>,
-    Query(q): Query<AtQuery>,
+    QueryParams(q): QueryParams<AtQuery>,
 ) -> Result<Json<EvidenceBody>, ApiError> {
     let signed = viewer.0.as_ref().ok_or(ApiError { error: WebError::NotSignedIn, lang })?;
     let plan = state

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
@@ -22,7 +22,7 @@ use crate::auth::session::{Signed, Viewer};
 use crate::client::ClientAddress;
 use crate::error::{ApiError, ErrorBody, InLang, NotFound, WebError};
 use crate::i18n::{RequestLang, Tr};
-use crate::params::Params;
+use crate::params::{Params, QueryParams};
 use crate::policy::Routes;
 use crate::registers::{self, as_rows, def, may_write, own_unit, refused};
 
@@ -168,7 +168,7 @@ pub(super) async fn list_records(
     RequestLang(lang): RequestLang,
     viewer: Viewer,
     Path((plan_id, register)): Path<(String, String)>,
-    Query(q): Query<RecordQuery>,
+    QueryParams(q): QueryParams<RecordQuery>,
 ) -> Result<Json<Vec<StoredRecord>>, ApiError> {
     let def = def(&register).api(lang)?;
     let signed = signed(&viewer, lang)?;
@@ -318,7 +318,7 @@ pub(super) async fn export_csv(
     RequestLang(lang): RequestLang,
     viewer: Viewer,
     Path((plan_id, register)): Path<(String, String)>,
-    Query(q): Query<RecordQuery>,
+    QueryParams(q): QueryParams<RecordQuery>,
 ) -> Result<Response, ApiError> {
     let def = def(&register).api(lang)?;
     let signed = signed(&viewer, lang)?;

@@ -1,7 +1,7 @@
 //! The reporting cycle over the API: periods, a unit's report and its workflow, the board.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -17,6 +17,7 @@ use crate::auth::session::Viewer;
 use crate::client::ClientAddress;
 use crate::error::{ApiError, ErrorBody, ErrorDetail, InLang, NotFound, WebError};
 use crate::i18n::{RequestLang, Tr};
+use crate::params::QueryParams;
 use crate::policy::Routes;
 use crate::reporting::{self, BoardRow, ReportView, StepError};
 
@@ -322,7 +323,7 @@ pub(super) async fn board(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
     Path((plan, period)): Path<(String, String)>,
-    Query(q): Query<BoardQuery>,
+    QueryParams(q): QueryParams<BoardQuery>,
 ) -> Result<Response, ApiError> {
     if q.format.as_deref() == Some("csv") {
         let which = crate::tables::Which::Board { period };

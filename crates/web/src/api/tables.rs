@@ -1,7 +1,7 @@
 //! Tables as files over the API: Appendix I with results, Appendix II with the tasks' status,
 //! the timeliness board and every register, as .xlsx and .csv (UTF-8 with BOM).
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use kehoach_domain::Action;
 
 use super::progress::AtQuery;
@@ -10,6 +10,7 @@ use crate::AppState;
 use crate::auth::session::Viewer;
 use crate::error::{ApiError, ErrorBody, InLang, WebError};
 use crate::i18n::RequestLang;
+use crate::params::QueryParams;
 use crate::policy::Routes;
 use crate::registers::own_unit;
 use crate::tables::{Download, Format, Which, export};
@@ -42,7 +43,7 @@ pub(super) async fn appendix_1_xlsx(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
     Path(plan): Path<String>,
-    Query(q): Query<AtQuery>,
+    QueryParams(q): QueryParams<AtQuery>,
 ) -> Result<Download, ApiError> {
     appendix_1(&state, &plan, q, Format::Xlsx, lang).await
 }
@@ -55,7 +56,7 @@ pub(super) async fn appendix_1_csv(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
     Path(plan): Path<String>,
-    Query(q): Query<AtQuery>,
+    QueryParams(q): QueryParams<AtQuery>,
 ) -> Result<Download, ApiError> {
     appendix_1(&state, &plan, q, Format::Csv, lang).await
 }
@@ -109,7 +110,7 @@ pub(super) async fn register_xlsx(
     RequestLang(lang): RequestLang,
     viewer: Viewer,
     Path((plan, register)): Path<(String, String)>,
-    Query(q): Query<RecordQuery>,
+    QueryParams(q): QueryParams<RecordQuery>,
 ) -> Result<Download, ApiError> {
     let signed = viewer.0.as_ref().ok_or(ApiError { error: WebError::NotSignedIn, lang })?;
     let unit = own_unit(signed).map(str::to_owned).or(q.unit);

@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kehoach_domain::Action;
@@ -15,6 +15,7 @@ use crate::auth::{PasswordChangeError, SignInError, change_own_password, sign_in
 use crate::client::{ClientAddress, Https};
 use crate::error::{InLang, PageError, WebError};
 use crate::i18n::RequestLang;
+use crate::params::QueryParams;
 use crate::policy::Routes;
 
 pub fn routes(r: Routes) -> Routes {
@@ -42,7 +43,7 @@ struct NextQuery {
 async fn login_form(
     RequestLang(lang): RequestLang,
     viewer: Viewer,
-    Query(q): Query<NextQuery>,
+    QueryParams(q): QueryParams<NextQuery>,
 ) -> Result<Response, PageError> {
     let next = safe_next(q.next.as_deref());
     if viewer.0.is_some() {

@@ -1,7 +1,7 @@
 //! The audit trail, with filters by record, user and date.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Html;
 use chrono::{NaiveDate, TimeZone, Utc};
 use kehoach_domain::Action;
@@ -13,6 +13,7 @@ use crate::AppState;
 use crate::auth::session::Viewer;
 use crate::error::{InLang, PageError, WebError};
 use crate::i18n::RequestLang;
+use crate::params::QueryParams;
 use crate::policy::Routes;
 
 pub fn routes(r: Routes) -> Routes {
@@ -101,7 +102,7 @@ async fn audit_page(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
     viewer: Viewer,
-    Query(query): Query<AuditQuery>,
+    QueryParams(query): QueryParams<AuditQuery>,
 ) -> Result<Html<String>, PageError> {
     let signed = viewer.0.as_ref().ok_or(PageError { error: WebError::NotSignedIn, lang })?;
     let t = crate::i18n::Tr::new(lang);

@@ -1,7 +1,7 @@
 //! The published plan: the plan page, an indicator, a task, the units and what each does.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use kehoach_domain::layout::{number_line, place_date_line};
@@ -17,6 +17,7 @@ use crate::AppState;
 use crate::auth::session::Viewer;
 use crate::error::{InLang, NotFound, PageError, WebError};
 use crate::i18n::{RequestLang, Tr};
+use crate::params::QueryParams;
 use crate::policy::Routes;
 
 pub fn routes(r: Routes) -> Routes {
@@ -487,7 +488,7 @@ struct Next {
     next: Option<String>,
 }
 
-async fn switch_language(Path(code): Path<String>, Query(q): Query<Next>) -> Response {
+async fn switch_language(Path(code): Path<String>, QueryParams(q): QueryParams<Next>) -> Response {
     let lang = Lang::from_code(&code).unwrap_or_default();
     let next = safe_next(q.next.as_deref());
     let cookie = format!("lang={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly", lang.code());

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use kehoach_domain::measure::Progress;
@@ -22,6 +22,7 @@ use crate::api::progress::evidence_of;
 use crate::auth::session::Viewer;
 use crate::error::{InLang, NotFound, PageError, WebError};
 use crate::i18n::{RequestLang, Tr};
+use crate::params::QueryParams;
 use crate::policy::Routes;
 
 pub fn routes(r: Routes) -> Routes {
@@ -149,7 +150,7 @@ async fn progress_page(
     RequestLang(lang): RequestLang,
     viewer: Viewer,
     Path(plan_id): Path<String>,
-    Query(q): Query<AtQuery>,
+    QueryParams(q): QueryParams<AtQuery>,
 ) -> Result<Response, PageError> {
     let plan = load_plan(&state, &plan_id, lang).await?;
     let date = date_of(&q, &state, &plan);
@@ -227,7 +228,7 @@ async fn evidence_page(
     RequestLang(lang): RequestLang,
     viewer: Viewer,
     Path((plan_id, code)): Path<(String, String)>,
-    Query(q): Query<AtQuery>,
+    QueryParams(q): QueryParams<AtQuery>,
 ) -> Result<Response, PageError> {
     let signed = viewer.0.as_ref().ok_or(PageError { error: WebError::NotSignedIn, lang })?;
     let plan = load_plan(&state, &plan_id, lang).await?;

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kehoach_domain::register::{FieldDef, FieldType, REGISTERS, RegisterDef, display};
@@ -21,7 +21,7 @@ use crate::auth::session::{Signed, Viewer};
 use crate::client::ClientAddress;
 use crate::error::{InLang, PageError, WebError};
 use crate::i18n::{RequestLang, Tr};
-use crate::params::Params;
+use crate::params::{Params, QueryParams};
 use crate::policy::Routes;
 use crate::registers::{self, def, may_write, own_unit};
 
@@ -180,7 +180,7 @@ async fn list(
     RequestLang(lang): RequestLang,
     viewer: Viewer,
     Path((plan_id, register)): Path<(String, String)>,
-    Query(q): Query<ListQuery>,
+    QueryParams(q): QueryParams<ListQuery>,
 ) -> Result<Response, PageError> {
     let def = def(&register).page(lang)?;
     let plan = load_plan(&state, &plan_id, lang).await?;

@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::{DateTime, Duration, Utc};
@@ -19,7 +19,7 @@ use crate::client::ClientAddress;
 use crate::error::{InLang, PageError, WebError};
 use crate::evidence;
 use crate::i18n::{RequestLang, Tr};
-use crate::params::Params;
+use crate::params::{Params, QueryParams};
 use crate::policy::Routes;
 use crate::reporting::{self, ReportContext, ReportView, StepError};
 
@@ -307,7 +307,7 @@ async fn report_page(
     RequestLang(lang): RequestLang,
     viewer: Viewer,
     Path((plan, period, unit)): Path<(String, String, String)>,
-    Query(flash): Query<Flash>,
+    QueryParams(flash): QueryParams<Flash>,
 ) -> Result<Response, PageError> {
     let ctx = reporting::context(&state, &plan, &period, &unit).await.page(lang)?;
     let stored = state.store.report(&plan, &period, &unit).await.page(lang)?;
@@ -523,7 +523,7 @@ async fn board_page(
     RequestLang(lang): RequestLang,
     viewer: Viewer,
     Path((plan, period)): Path<(String, String)>,
-    Query(filter): Query<BoardFilter>,
+    QueryParams(filter): QueryParams<BoardFilter>,
 ) -> Result<Html<String>, PageError> {
     let t = Tr::new(lang);
     let (plan, period) = reporting::plan_period(&state, &plan, &period).await.page(lang)?;

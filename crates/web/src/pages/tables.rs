@@ -1,7 +1,7 @@
 //! Download buttons' targets: Appendix I with results, Appendix II with the tasks' status, the
 //! timeliness board as .xlsx, a register as .xlsx. The same files as the API's.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use chrono::NaiveDate;
 use kehoach_domain::{Action, Lang};
 use serde::Deserialize;
@@ -10,6 +10,7 @@ use crate::AppState;
 use crate::auth::session::Viewer;
 use crate::error::{InLang, PageError, WebError};
 use crate::i18n::RequestLang;
+use crate::params::QueryParams;
 use crate::policy::Routes;
 use crate::registers::own_unit;
 use crate::tables::{Download, Format, Which, export};
@@ -41,7 +42,7 @@ async fn appendix_1_xlsx(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
     Path(plan): Path<String>,
-    Query(q): Query<AtQuery>,
+    QueryParams(q): QueryParams<AtQuery>,
 ) -> Result<Download, PageError> {
     file(&state, &plan, Which::Appendix1 { at: at(&q) }, Format::Xlsx, lang).await
 }
@@ -50,7 +51,7 @@ async fn appendix_1_csv(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
     Path(plan): Path<String>,
-    Query(q): Query<AtQuery>,
+    QueryParams(q): QueryParams<AtQuery>,
 ) -> Result<Download, PageError> {
     file(&state, &plan, Which::Appendix1 { at: at(&q) }, Format::Csv, lang).await
 }
