@@ -139,3 +139,99 @@ mod tests {
         );
     }
 }
+
+/// Fills the registers of a plan's commune with `n` sample records for benchmarks: a tenth each
+/// of staff, businesses, accepted results and procedures, a tenth each of trainings, guidance
+/// and disseminations pointing at them, the rest communication activities; dated over two
+/// years from 1 January 2025. Returns how many were written.
+pub async fn bench_records(store: &Store, plan_id: &str, n: usize) -> Result<usize, crate::StoreError> {
+    use std::collections::BTreeMap;
+
+    use chrono::{Duration, NaiveDate, Utc};
+    use kehoach_domain::register::{check_fields, register};
+
+    use crate::{Actor, RecordInput};
+
+    let start = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap_or_default();
+    let base = n / 10;
+    let batch = |key: &str, count: usize, fields: &dyn Fn(usize) -> Vec<(&'static str, String)>| {
+        let Some(def) = register(key) else { return Vec::new() };
+        (0..count)
+            .filter_map(|i| {
+                let date = start + Duration::days((i % 700) as i64);
+                let typed: BTreeMap<String, String> = fields(i).into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+                let fields = check_fields(def, date, &typed).ok()?;
+                Some((i + 2, RecordInput { unit: "vhxh".into(), date, fields, sample: true }))
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut made = 0;
+    let mut import = async |key: &str, rows: Vec<(usize, RecordInput)>| -> Result<(), crate::StoreError> {
+        match store.import_records(plan_id, key, &rows, Actor::CLI, Utc::now()).await? {
+            Ok(count) => {
+                made += count;
+                Ok(())
+            }
+            Err(e) => Err(crate::StoreError::Conflict(format!("{key}: {e:?}"))),
+        }
+    };
+    import(
+        "can_bo",
+        batch("can_bo", base, &|i| vec![("ho_ten", format!("Cán bộ {i}")), ("chuyen_mon", (i % 2 == 0).to_string())]),
+    )
+    .await?;
+    import(
+        "co_so_kd",
+        batch("co_so_kd", base, &|i| vec![("ten", format!("Cơ sở {i}")), ("loai", "ho_kinh_doanh".into())]),
+    )
+    .await?;
+    import(
+        "ket_qua_khcn",
+        batch("ket_qua_khcn", base, &|i| vec![("ten", format!("Kết quả {i}")), ("phu_hop", (i % 3 != 0).to_string())]),
+    )
+    .await?;
+    import(
+        "thu_tuc",
+        batch("thu_tuc", base, &|i| vec![("ten", format!("Thủ tục {i}")), ("truc_tuyen", (i % 4 != 0).to_string())]),
+    )
+    .await?;
+    let mut first = Vec::new();
+    for key in ["can_bo", "co_so_kd", "ket_qua_khcn"] {
+        let records = store.records_for_measures(plan_id, &[key.to_owned()]).await?;
+        first.push(records.iter().map(|r| r.id).min().unwrap_or(1));
+    }
+    let base_i = i32::try_from(base.max(1)).unwrap_or(1);
+    let nth = |from: i32, i: usize| (from + i32::try_from(i).unwrap_or(0) % base_i).to_string();
+    import(
+        "boi_duong",
+        batch("boi_duong", base, &|i| {
+            vec![("can_bo", nth(first[0], i)), ("hinh_thuc", "boi_duong".into()), ("dot", "Lớp".into())]
+        }),
+    )
+    .await?;
+    import(
+        "huong_dan_dmst",
+        batch("huong_dan_dmst", base, &|i| {
+            vec![("co_so", nth(first[1], i)), ("noi_dung", "quan_ly".into()), ("hinh_thuc", "Hướng dẫn".into())]
+        }),
+    )
+    .await?;
+    import(
+        "pho_bien_ket_qua",
+        batch("pho_bien_ket_qua", base, &|i| vec![("ket_qua", nth(first[2], i)), ("hinh_thuc", "Họp bản".into())]),
+    )
+    .await?;
+    let rest = n.saturating_sub(7 * base);
+    import(
+        "truyen_thong",
+        batch("truyen_thong", rest, &|i| {
+            vec![
+                ("kenh", ["hop_ban", "website", "truyen_thanh"][i % 3].into()),
+                ("chu_de", "Chuyển đổi số".into()),
+                ("dot_tuyen_truyen", (i % 5 == 0).to_string()),
+            ]
+        }),
+    )
+    .await?;
+    Ok(made)
+}
