@@ -67,3 +67,32 @@ fn libreoffice_opens_the_plan_as_a4_with_landscape_appendices() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn libreoffice_reads_a_table_back_with_its_vietnamese_and_numbers() {
+    use kehoach_docs::tables::{Column, Row, Table, to_xlsx};
+    let table = Table {
+        sheet: "Sổ tuyên truyền".into(),
+        title: Some("SỔ THEO DÕI HOẠT ĐỘNG TUYÊN TRUYỀN".into()),
+        columns: vec![Column::new("Hình thức", 30.0), Column::new("Nội dung", 40.0), Column::number("Số người", 10.0)],
+        rows: vec![
+            Row::section(vec!["I".into(), "Quý I".into()]),
+            Row::data(vec!["Đài truyền thanh xã".into(), "Bồi dưỡng, tập huấn chuyển đổi số".into(), "45".into()]),
+        ],
+    };
+    let dir = workdir("xlsx");
+    let file = dir.join("so.xlsx");
+    std::fs::write(&file, to_xlsx(&[table]).expect("written")).expect("write");
+    let profile = format!("-env:UserInstallation=file://{}", dir.join("profile").display());
+    let out = Command::new(tool("soffice"))
+        .args([profile.as_str(), "--headless", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir"])
+        .arg(&dir)
+        .arg(&file)
+        .output()
+        .expect("run soffice");
+    let csv = std::fs::read_to_string(dir.join("so.csv"))
+        .unwrap_or_else(|_| panic!("LibreOffice could not open the .xlsx: {}", String::from_utf8_lossy(&out.stderr)));
+    assert!(csv.contains("SỔ THEO DÕI HOẠT ĐỘNG TUYÊN TRUYỀN"), "{csv}");
+    assert!(csv.contains("Đài truyền thanh xã,\"Bồi dưỡng, tập huấn chuyển đổi số\",45"), "{csv}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
