@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
@@ -512,6 +512,10 @@ pub enum FieldProblem {
     },
     /// A date of the record before its own date (left before starting).
     BeforeRecordDate,
+    /// A text holding what no text may (see [`crate::text::line`]).
+    Text { problem: crate::text::TextProblem },
+    /// A date outside the years a plan's records can be about (see [`sensible_years`]).
+    DateOutOfRange { from: i32, to: i32 },
 }
 
 impl FieldProblem {
@@ -542,6 +546,11 @@ impl FieldProblem {
             }
             (FieldProblem::BeforeRecordDate, Lang::Vi) => "không được trước ngày của bản ghi".into(),
             (FieldProblem::BeforeRecordDate, Lang::En) => "cannot be before the record's date".into(),
+            (FieldProblem::Text { problem }, lang) => problem.message(lang),
+            (FieldProblem::DateOutOfRange { from, to }, Lang::Vi) => {
+                format!("phải là một ngày trong các năm {from}–{to}")
+            }
+            (FieldProblem::DateOutOfRange { from, to }, Lang::En) => format!("must be a date in the years {from}–{to}"),
         }
     }
 }
@@ -551,6 +560,36 @@ impl FieldProblem {
 pub struct FieldError {
     pub field: String,
     pub problem: FieldProblem,
+}
+
+/// Years before the plan's year a record may be dated: staff who started work, a model or an
+/// initiative from decades ago still stand behind this year's indicators.
+pub const YEARS_BEFORE: i32 = 50;
+/// Years after the plan's year a date may fall: deadlines and answers run into the next years,
+/// never further.
+pub const YEARS_AFTER: i32 = 5;
+
+/// The years a record of a plan of `year` may be dated in, and its date fields fall in.
+/// A date outside (0000-01-01, 9999-12-31) is a typing slip, refused rather than counted.
+pub fn sensible_years(year: i32) -> (i32, i32) {
+    (year - YEARS_BEFORE, year + YEARS_AFTER)
+}
+
+/// The record's date and its date fields outside [`sensible_years`] of the plan's year.
+pub fn check_dates(def: &RegisterDef, date: NaiveDate, fields: &Map<String, Value>, year: i32) -> Vec<FieldError> {
+    let (from, to) = sensible_years(year);
+    let outside = |d: NaiveDate| !(from..=to).contains(&d.year());
+    let mut errors = Vec::new();
+    if outside(date) {
+        errors.push(FieldError { field: "date".into(), problem: FieldProblem::DateOutOfRange { from, to } });
+    }
+    for f in def.input_fields().filter(|f| f.ty == Date) {
+        let value = fields.get(f.key).and_then(Value::as_str);
+        if value.and_then(|v| NaiveDate::parse_from_str(v, "%Y-%m-%d").ok()).is_some_and(outside) {
+            errors.push(FieldError { field: f.key.into(), problem: FieldProblem::DateOutOfRange { from, to } });
+        }
+    }
+    errors
 }
 
 const MAX_TEXT: usize = 500;
@@ -597,12 +636,22 @@ pub fn check_fields(
         }
         let value = match f.ty {
             Text | LongText => {
-                let max = if f.ty == Text { MAX_TEXT } else { MAX_LONG_TEXT };
-                if raw.chars().count() > max {
-                    refuse(f.key, FieldProblem::TooLong { max });
-                    continue;
+                let checked = if f.ty == Text {
+                    crate::text::line_max(&raw, MAX_TEXT)
+                } else {
+                    crate::text::long_max(&raw, MAX_LONG_TEXT)
+                };
+                match checked {
+                    Ok(text) => Value::String(text),
+                    Err(crate::text::TextProblem::TooLong { max }) => {
+                        refuse(f.key, FieldProblem::TooLong { max });
+                        continue;
+                    }
+                    Err(problem) => {
+                        refuse(f.key, FieldProblem::Text { problem });
+                        continue;
+                    }
                 }
-                Value::String(raw)
             }
             Int | Ref(_) => match raw.parse::<u32>() {
                 Ok(n) if matches!(f.ty, Int) || n > 0 => Value::from(n),
@@ -768,5 +817,37 @@ mod tests {
         let b = def.field("chuyen_mon").expect("field");
         assert_eq!(display(b, Some(&Value::Bool(true)), Lang::Vi), "có");
         assert_eq!(parse_bool("Không"), Some(false));
+    }
+
+    #[test]
+    fn texts_with_controls_are_refused_and_dates_kept_near_the_plan_year() {
+        let def = register("truyen_thong").unwrap_or_else(|| unreachable!());
+        let errors = check_fields(
+            def,
+            day(2026, 3, 1),
+            &input(&[("kenh", "hop_ban"), ("chu_de", "a\0b"), ("dia_diem", "Nhà\r\nvăn hoá")]),
+        )
+        .unwrap_err();
+        assert!(errors.contains(&FieldError {
+            field: "chu_de".into(),
+            problem: FieldProblem::Text { problem: crate::text::TextProblem::Control { code: "U+0000".into() } }
+        }));
+        assert!(errors.contains(&FieldError {
+            field: "dia_diem".into(),
+            problem: FieldProblem::Text { problem: crate::text::TextProblem::LineBreak }
+        }));
+        let ok = check_fields(def, day(2026, 3, 1), &input(&[("kenh", "hop_ban"), ("chu_de", "một\r\nhai")]));
+        assert_eq!(ok.map(|f| f["chu_de"].clone()), Ok(Value::from("một\nhai")));
+
+        assert_eq!(sensible_years(2026), (1976, 2031));
+        assert!(check_dates(def, day(2026, 3, 1), &Map::new(), 2026).is_empty());
+        assert!(check_dates(def, day(1976, 1, 1), &Map::new(), 2026).is_empty());
+        let refused = FieldProblem::DateOutOfRange { from: 1976, to: 2031 };
+        assert_eq!(check_dates(def, day(0, 1, 1), &Map::new(), 2026), [FieldError { field: "date".into(), problem: refused.clone() }]);
+        let staff = register("can_bo").unwrap_or_else(|| unreachable!());
+        let mut fields = Map::new();
+        fields.insert("ngay_thoi".into(), Value::from("9999-12-31"));
+        let field_errors = check_dates(staff, day(2026, 1, 1), &fields, 2026);
+        assert_eq!(field_errors, [FieldError { field: "ngay_thoi".into(), problem: refused }]);
     }
 }

@@ -4,7 +4,6 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use chrono::NaiveDate;
-use kehoach_domain::text::nfc;
 use kehoach_domain::{
     Appendices, Commune, DocumentInfo, Figure, Indicator, IndicatorKind, IndicatorSection, Plan, Preamble,
     ReportingRegime, Section, SectionKind, SectionPart, Signer, Target, Task, TaskGroup, TimeFrame, Unit, UnitGroup,
@@ -12,6 +11,7 @@ use kehoach_domain::{
 };
 use toml::Spanned;
 
+use crate::limits;
 use crate::problem::{Problem, ProblemKind, Thing, position};
 use crate::raw::*;
 
@@ -23,6 +23,10 @@ const COMMUNE_KINDS: &[&str] = &["xã", "phường", "đặc khu"];
 
 /// Parses and validates a plan file. On failure, every problem found, in file order.
 pub fn parse(source: &str) -> Result<Plan, Vec<Problem>> {
+    if source.len() > limits::FILE_MAX {
+        let kind = ProblemKind::FileTooLarge { size: source.len(), max: limits::FILE_MAX };
+        return Err(vec![Problem { span: 0..0, kind }]);
+    }
     let raw: RawPlan = toml::from_str(source).map_err(|e| {
         vec![Problem { span: e.span().unwrap_or(0..0), kind: ProblemKind::Syntax(e.message().trim().to_owned()) }]
     })?;
@@ -65,7 +69,40 @@ impl Checker<'_> {
                 self.report(s.span(), ProblemKind::Empty { field: field.into() });
                 String::new()
             }
-            Some(s) => nfc(s.get_ref().trim()),
+            Some(s) => self.checked(s, field),
+        }
+    }
+
+    /// A text without control characters (but line breaks and tabs), at most
+    /// [`limits::TEXT_MAX`] characters, in NFC.
+    fn checked(&mut self, s: &Spanned<String>, field: &str) -> String {
+        match kehoach_domain::text::long_max(s.get_ref(), limits::TEXT_MAX) {
+            Ok(text) => text,
+            Err(problem) => {
+                self.report(s.span(), ProblemKind::BadText { field: field.into(), problem });
+                String::new()
+            }
+        }
+    }
+
+    /// A required name: one line, no direction character, at most [`limits::NAME_MAX`]
+    /// characters. Names go into pages, CSV, calendar feeds and documents.
+    fn name(&mut self, v: &S<String>, field: &str, table: &str, at: &Range<usize>) -> String {
+        let text = self.text(v, field, table, at);
+        if let Some(s) = v
+            && !text.is_empty()
+            && let Err(problem) = kehoach_domain::text::line_max(&text, limits::NAME_MAX)
+        {
+            self.report(s.span(), ProblemKind::BadText { field: field.into(), problem });
+            return String::new();
+        }
+        text
+    }
+
+    /// More than `max` tables of one kind: reported at the first one past the limit.
+    fn at_most<T>(&mut self, items: &[Spanned<T>], table: &'static str, max: usize) {
+        if let Some(first_past) = items.get(max) {
+            self.report(first_past.span(), ProblemKind::TooMany { table, max });
         }
     }
 
@@ -76,12 +113,12 @@ impl Checker<'_> {
                 self.missing(at, field, table);
                 String::new()
             }
-            Some(s) => nfc(s.get_ref().trim()),
+            Some(s) => self.checked(s, field),
         }
     }
 
-    fn optional_text(&self, v: &S<String>) -> Option<String> {
-        v.as_ref().map(|s| nfc(s.get_ref().trim())).filter(|s| !s.is_empty())
+    fn optional_text(&mut self, v: &S<String>, field: &str) -> Option<String> {
+        v.as_ref().map(|s| self.checked(s, field)).filter(|s| !s.is_empty())
     }
 
     fn texts(&mut self, v: &S<Vec<Spanned<String>>>, field: &str) -> Vec<String> {
@@ -90,7 +127,7 @@ impl Checker<'_> {
             if s.get_ref().trim().is_empty() {
                 self.report(s.span(), ProblemKind::Empty { field: field.into() });
             } else {
-                out.push(nfc(s.get_ref().trim()));
+                out.push(self.checked(s, field));
             }
         }
         out
@@ -192,6 +229,14 @@ impl Checker<'_> {
         let preamble = self.preamble(&raw.preamble);
         let sections = self.sections(&raw.sections);
 
+        self.at_most(&raw.units, "[[units]]", limits::UNITS_MAX);
+        self.at_most(&raw.groups, "[[groups]]", limits::GROUPS_MAX);
+        self.at_most(&raw.sections, "[[sections]]", limits::SECTIONS_MAX);
+        self.at_most(&raw.indicator_sections, "[[indicator_sections]]", limits::SECTIONS_MAX);
+        self.at_most(&raw.task_groups, "[[task_groups]]", limits::SECTIONS_MAX);
+        self.at_most(&raw.indicators, "[[indicators]]", limits::ITEMS_MAX);
+        self.at_most(&raw.targets, "[[targets]]", limits::ITEMS_MAX);
+        self.at_most(&raw.tasks, "[[tasks]]", limits::ITEMS_MAX);
         let mut seen_units = Seen::default();
         let units = self.units(&raw.units, &mut seen_units);
         let groups = self.groups(&raw.groups, &mut seen_units, &units);
@@ -245,10 +290,10 @@ impl Checker<'_> {
         let r = raw.get_ref();
         Commune {
             code: self.slug(&r.code, "code", table, &at),
-            name: self.text(&r.name, "name", table, &at),
+            name: self.name(&r.name, "name", table, &at),
             kind: self.choice(&r.kind, "kind", table, &at, COMMUNE_KINDS),
             province_code: self.slug(&r.province_code, "province_code", table, &at),
-            province: self.text(&r.province, "province", table, &at),
+            province: self.name(&r.province, "province", table, &at),
         }
     }
 
@@ -282,7 +327,7 @@ impl Checker<'_> {
         });
         DocumentInfo {
             issuing_body: self.required_texts(&r.issuing_body, "issuing_body", table, &at),
-            number: self.optional_text(&r.number),
+            number: self.optional_text(&r.number, "number"),
             symbol: self.text(&r.symbol, "symbol", table, &at),
             place: self.text(&r.place, "place", table, &at),
             issued_on,
@@ -334,7 +379,7 @@ impl Checker<'_> {
                             title: self.text(&r.title, "title", table, &at),
                             paragraphs: self.texts(&r.paragraphs, "paragraphs"),
                             lists_targets: self.flag(&r.lists_targets, false),
-                            closing: self.optional_text(&r.closing),
+                            closing: self.optional_text(&r.closing, "closing"),
                         }
                     })
                     .collect();
@@ -343,7 +388,7 @@ impl Checker<'_> {
                     title: self.text(&r.title, "title", table, &at),
                     kind,
                     parts,
-                    closing: self.optional_text(&r.closing),
+                    closing: self.optional_text(&r.closing, "closing"),
                 }
             })
             .collect()
@@ -358,7 +403,7 @@ impl Checker<'_> {
                 let code = self.slug(&r.code, "code", table, &at);
                 self.unique(seen, Thing::UnitOrGroup, &code, r.code.as_ref().map_or(at.clone(), |c| c.span()));
                 let kind = self.unit_kind(&r.kind, table, &at).unwrap_or(UnitKind::Outside);
-                Unit { code, name: self.text(&r.name, "name", table, &at), kind, sample: self.flag(&r.sample, false) }
+                Unit { code, name: self.name(&r.name, "name", table, &at), kind, sample: self.flag(&r.sample, false) }
             })
             .collect()
     }
@@ -400,7 +445,7 @@ impl Checker<'_> {
                         self.report(m.span(), ProblemKind::UnknownUnit { code: code.into() });
                     }
                 }
-                UnitGroup { code, name: self.text(&r.name, "name", table, &at), kinds, members }
+                UnitGroup { code, name: self.name(&r.name, "name", table, &at), kinds, members }
             })
             .collect()
     }
@@ -505,13 +550,13 @@ impl Checker<'_> {
                     section,
                     number: self.text(&r.number, "number", table, &at),
                     name: self.text(&r.name, "name", table, &at),
-                    measure_unit: self.optional_text(&r.measure_unit),
+                    measure_unit: self.optional_text(&r.measure_unit, "measure_unit"),
                     kind,
                     baseline,
                     target,
                     lead: self.required_reference(&r.lead, "lead", table, &at, refs),
                     coordinators: self.references(&r.coordinators, refs),
-                    coordinators_text: self.optional_text(&r.coordinators_text),
+                    coordinators_text: self.optional_text(&r.coordinators_text, "coordinators_text"),
                     measure: r.measure.as_ref().and_then(|m| self.measure(m, kind)),
                 }
             })
@@ -608,7 +653,7 @@ impl Checker<'_> {
                     description: self.text(&r.description, "description", table, &at),
                     lead: self.required_reference(&r.lead, "lead", table, &at, refs),
                     coordinators: self.references(&r.coordinators, refs),
-                    coordinators_text: self.optional_text(&r.coordinators_text),
+                    coordinators_text: self.optional_text(&r.coordinators_text, "coordinators_text"),
                     time_frame,
                 }
             })

@@ -4,6 +4,7 @@
 //! its line and column. The format is documented in `docs/plan-file.md`.
 
 mod check;
+pub mod limits;
 mod measure;
 mod problem;
 mod raw;

@@ -114,6 +114,21 @@ pub enum ProblemKind {
         pass_total: i64,
         max_total: i64,
     },
+    /// The file is larger than [`crate::limits::FILE_MAX`] bytes.
+    FileTooLarge {
+        size: usize,
+        max: usize,
+    },
+    /// More tables of one kind than a commune's plan has (`[[units]]` past its limit).
+    TooMany {
+        table: &'static str,
+        max: usize,
+    },
+    /// A text holding what no text may, or too long (see [`kehoach_domain::text`]).
+    BadText {
+        field: String,
+        problem: kehoach_domain::text::TextProblem,
+    },
 }
 
 /// The kinds of coded things a plan holds, for duplicate messages.
@@ -331,6 +346,21 @@ impl Problem {
             PassTotalOutOfReach { pass_total, max_total } => {
                 write!(m, "a pass total of {pass_total} exceeds the criteria's maximum total ({max_total})")
             }
+            FileTooLarge { size, max } if vi => write!(
+                m,
+                "tệp kế hoạch quá lớn: {} KB, tối đa {} KB (một kế hoạch của xã chỉ vài chục KB)",
+                size.div_ceil(1024),
+                max / 1024
+            ),
+            FileTooLarge { size, max } => write!(
+                m,
+                "the plan file is too large: {} KB, at most {} KB (a commune's plan is a few tens of KB)",
+                size.div_ceil(1024),
+                max / 1024
+            ),
+            TooMany { table, max } if vi => write!(m, "quá nhiều bảng {table}: tối đa {max}"),
+            TooMany { table, max } => write!(m, "too many {table} tables: at most {max}"),
+            BadText { field, problem } => write!(m, "`{field}`: {}", problem.message(lang)),
         };
         m
     }

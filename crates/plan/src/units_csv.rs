@@ -1,6 +1,5 @@
 //! Units from a CSV file (`code,name,kind[,sample]`), every row checked before any is kept.
 
-use kehoach_domain::text::nfc;
 use kehoach_domain::{Lang, Unit, UnitKind};
 
 use crate::check::is_slug;
@@ -46,7 +45,12 @@ pub fn parse_units_csv(text: &str, lang: Lang) -> Result<Vec<Unit>, Vec<RowProbl
         let field = |i: usize| record.get(i).unwrap_or("").to_owned();
         let mut bad = |message: String| problems.push(RowProblem { line, message });
         let code = field(code_col);
-        let name = nfc(&field(name_col));
+        // A name goes into pages, CSV, calendar feeds and documents: one line, no control or
+        // direction character.
+        let (name, name_problem) = match kehoach_domain::text::line(&field(name_col)) {
+            Ok(name) => (name, None),
+            Err(problem) => (String::new(), Some(problem)),
+        };
         let kind_key = field(kind_col);
         if !is_slug(&code) {
             bad(if vi {
@@ -61,7 +65,10 @@ pub fn parse_units_csv(text: &str, lang: Lang) -> Result<Vec<Unit>, Vec<RowProbl
                 format!("code `{code}` appears twice in the file")
             });
         }
-        if name.is_empty() {
+        if let Some(problem) = name_problem {
+            let what = if vi { "tên đơn vị" } else { "the unit name" };
+            bad(format!("{what} {}", problem.message(lang)));
+        } else if name.is_empty() {
             bad(if vi {
                 "tên đơn vị không được để trống".into()
             } else {
@@ -121,6 +128,17 @@ mod tests {
         assert!(problems[0].message.contains("Ban 2"));
         assert!(problems[2].message.contains("hamlet"));
         assert!(problems[3].message.contains("trùng"));
+    }
+
+    #[test]
+    fn names_with_line_breaks_or_nul_are_refused() {
+        let text = "code,name,kind\nban-1,\"Bản 1\r\nBEGIN:VEVENT\",village\nban-2,Bản\u{0}2,village\nban-3,\u{202E}3 nảB,village\n";
+        let problems = parse_units_csv(text, Lang::En).err().unwrap_or_default();
+        let lines: Vec<usize> = problems.iter().map(|p| p.line).collect();
+        assert_eq!(lines, [2, 4, 5], "{problems:?}");
+        assert!(problems[0].message.contains("one line"));
+        assert!(problems[1].message.contains("U+0000"));
+        assert!(problems[2].message.contains("U+202E"));
     }
 
     #[test]

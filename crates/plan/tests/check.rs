@@ -189,3 +189,75 @@ fn the_second_plan_is_valid_and_different() {
     assert_eq!(second.reporting.deadline_month_of_quarter, 2);
     assert!(second.units.iter().filter(|u| u.sample).count() >= 2);
 }
+
+/// The seed with `n` villages and `groups` groups of them appended.
+fn with_villages(n: usize, groups: usize) -> String {
+    let mut src = DEFAULT_PLAN.to_owned();
+    for i in 0..n {
+        src.push_str(&format!("\n[[units]]\ncode = \"ban-them-{i:04}\"\nname = \"Bản thêm {i:04}\"\nkind = \"village\"\n"));
+    }
+    for g in 0..groups {
+        let members: Vec<String> = (0..3).map(|k| format!("\"ban-them-{:04}\"", (g * 3 + k) % n.max(1))).collect();
+        src.push_str(&format!(
+            "\n[[groups]]\ncode = \"nhom-them-{g:04}\"\nname = \"Nhóm thêm {g:04}\"\nmembers = [{}]\n",
+            members.join(", ")
+        ));
+    }
+    src
+}
+
+/// Finding 4 of issue 10: a 374 KB plan (1,000 groups, 4,000 villages) made the units page
+/// 283 MB. Such a file is refused whole, at its first line, with its size and the limit.
+#[test]
+fn a_plan_file_past_the_size_limit_is_refused() {
+    let src = with_villages(4_000, 1_000);
+    assert!(src.len() > 370_000, "{} bytes", src.len());
+    let problems = problems(&src);
+    assert_eq!(problems.len(), 1);
+    let vi = problems[0].render(FILE, &src, Lang::Vi);
+    assert!(vi.starts_with(&format!("{FILE}:1:1: tệp kế hoạch quá lớn")), "{vi}");
+    assert!(vi.contains("tối đa 256 KB"), "{vi}");
+    let en = problems[0].render(FILE, &src, Lang::En);
+    assert!(en.contains("the plan file is too large") && en.contains("at most 256 KB"), "{en}");
+}
+
+/// Within the size limit, too many units or groups are refused at the first one past the limit.
+#[test]
+fn too_many_units_or_groups_are_refused_at_the_first_past_the_limit() {
+    let seed_units = DEFAULT_PLAN.matches("[[units]]").count();
+    let seed_groups = DEFAULT_PLAN.matches("[[groups]]").count();
+    let src = with_villages(kehoach_plan::limits::UNITS_MAX + 1 - seed_units, kehoach_plan::limits::GROUPS_MAX + 1 - seed_groups);
+    assert!(src.len() <= kehoach_plan::limits::FILE_MAX, "the size limit is not what refuses it");
+    let rendered: Vec<String> = problems(&src).iter().map(|p| p.render(FILE, &src, Lang::En)).collect();
+    let first_past = |table: &str, nth: usize| position(&src, src.match_indices(table).nth(nth).map_or(0, |m| m.0)).line;
+    let units_line = first_past("[[units]]", kehoach_plan::limits::UNITS_MAX);
+    let groups_line = first_past("[[groups]]", kehoach_plan::limits::GROUPS_MAX);
+    for (table, line, max) in
+        [("[[units]]", units_line, kehoach_plan::limits::UNITS_MAX), ("[[groups]]", groups_line, kehoach_plan::limits::GROUPS_MAX)]
+    {
+        let wanted = format!("too many {table} tables: at most {max}");
+        assert!(
+            rendered.iter().any(|r| r.contains(&wanted)
+                && r.split(':').nth(1).and_then(|l| l.parse::<usize>().ok()).is_some_and(|l| (line..=line + 4).contains(&l))),
+            "`{wanted}` near line {line} among {rendered:#?}"
+        );
+    }
+    assert_eq!(rendered.len(), 2, "{rendered:#?}");
+}
+
+/// Unit names with CR/LF were written raw into calendar feeds; a NUL made PostgreSQL fail.
+#[test]
+fn names_on_several_lines_and_control_characters_are_refused() {
+    let src = damage(DEFAULT_PLAN, "name = \"Phòng Văn hóa - Xã hội\"", "name = \"Phòng Văn hóa\\r\\nEND:VEVENT\"", 0);
+    assert_problem_at(&src, "\"Phòng Văn hóa\\r\\n", 0, Lang::En, "`name`: must be on one line");
+    let src = damage(DEFAULT_PLAN, "name = \"Phòng Văn hóa - Xã hội\"", "name = \"Phòng \\u202EVăn hóa\"", 0);
+    assert_problem_at(&src, "\"Phòng \\u202E", 0, Lang::Vi, "`name`: có ký tự đổi chiều chữ không được phép (U+202E)");
+    let src = damage(DEFAULT_PLAN, "intro = \"Thực hiện\"", "intro = \"Thực\\u0000 hiện\"", 0);
+    assert_problem_at(&src, "\"Thực\\u0000", 0, Lang::En, "`intro`: holds a control character that is not allowed (U+0000)");
+    let long = format!("intro = \"{}\"", "ư".repeat(kehoach_plan::limits::TEXT_MAX + 1));
+    let src = damage(DEFAULT_PLAN, "intro = \"Thực hiện\"", &long, 0);
+    assert_problem_at_value(&src, "intro = ", 0, Lang::En, "is longer than 20000 characters");
+    // Line breaks stay allowed in the plan's paragraphs.
+    let src = damage(DEFAULT_PLAN, "intro = \"Thực hiện\"", "intro = \"Thực\\nhiện\"", 0);
+    assert!(parse(&src).is_ok());
+}
