@@ -4,6 +4,7 @@
 
 mod accounts;
 mod audit;
+mod backup;
 mod commune_reports;
 mod document_numbers;
 pub mod entity;
@@ -23,6 +24,7 @@ pub mod testing;
 
 pub use accounts::{NewUser, SessionRecord, UserProblem, UserRecord};
 pub use audit::{Actor, AuditEntry, AuditFilter};
+pub use backup::{BackupSummary, RestoreRefusal, RestoreSummary, restore};
 pub use commune_reports::{CommuneReportChange, CommuneReportRecord, CommuneWrite};
 pub use document_numbers::IssuedNumber;
 pub use error::StoreError;
