@@ -172,6 +172,9 @@ pub enum DenyReason {
     RoleCannot(Role),
     /// `cap_tren` reads; it does not change.
     ReadOnly,
+    /// The thing is in sight but belongs to a level above the user's: a commune's admin and an
+    /// account of the province.
+    AboveLevel,
 }
 
 /// The policy's answer.
@@ -218,6 +221,8 @@ fn within_reach(p: &Principal, scope: &Scope) -> bool {
     match (&p.commune, &scope.commune) {
         // A user of a commune reaches that commune only.
         (Some(mine), Some(theirs)) if mine != theirs => return false,
+        // …and nothing of the province above it: a scope without a commune is the province's.
+        (Some(_), None) => return false,
         // A province-wide user reaches every commune of the province (checked above).
         _ => {}
     }
@@ -225,6 +230,46 @@ fn within_reach(p: &Principal, scope: &Scope) -> bool {
         return false;
     }
     true
+}
+
+/// Where an account sits: its province and, for a commune's account, its commune. `cap_tren`
+/// and a province's admin have no commune.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountPlace {
+    pub province: String,
+    pub commune: Option<String>,
+}
+
+/// May `actor` manage (list, disable, reset the password of) an account at `target`?
+///
+/// The rule of administration by scope, in one place: a commune's admin manages the accounts of
+/// its commune; a province's admin (an admin without a commune) those of its province and of
+/// every commune in it. Another province, or another commune of the same province, is out of
+/// sight (`Hide`, so that guessing user names tells nothing); the province's own accounts are in
+/// a commune user's sight (they are its superiors) but above its level (`Deny`).
+pub fn may_manage_user(actor: &Principal, target: &AccountPlace) -> Decision {
+    if target.province != actor.province {
+        return Decision::Hide;
+    }
+    let above = match (&actor.commune, &target.commune) {
+        (Some(mine), Some(theirs)) if mine != theirs => return Decision::Hide,
+        (Some(_), None) => true,
+        _ => false,
+    };
+    match actor.role {
+        Role::CapTren => Decision::Deny(DenyReason::ReadOnly),
+        Role::Admin if above => Decision::Deny(DenyReason::AboveLevel),
+        Role::Admin => Decision::Allow,
+        other => Decision::Deny(DenyReason::RoleCannot(other)),
+    }
+}
+
+/// May `actor` create an account of `role` in `province` and `commune`? A `cap_tren` account is
+/// the province's whatever commune is named, so a commune's admin never creates one; nor an
+/// admin without a commune (a province's admin).
+pub fn may_create(actor: &Principal, role: Role, province: &str, commune: Option<&str>) -> Decision {
+    let commune = if role == Role::CapTren { None } else { commune };
+    may_manage_user(actor, &AccountPlace { province: province.to_owned(), commune: commune.map(str::to_owned) })
 }
 
 /// The one policy: may `principal` (or an anonymous visitor) do `action` in `scope`?
@@ -237,6 +282,14 @@ pub fn authorize(principal: Option<&Principal>, action: Action, scope: &Scope) -
     };
     if action == Action::OwnAccount {
         return Decision::Allow;
+    }
+    if action == Action::ManageUsers {
+        // The scope of a user-management route is the target account's place (the acting
+        // admin's own for the users page): one rule decides, whatever the route.
+        let Some(province) = scope.province.clone() else {
+            return Decision::Hide;
+        };
+        return may_manage_user(p, &AccountPlace { province, commune: scope.commune.clone() });
     }
     if !within_reach(p, scope) {
         return Decision::Hide;
@@ -315,6 +368,92 @@ mod tests {
         );
         let elsewhere = Scope { province: Some("dien-bien".into()), commune: Some("x".into()), unit: None };
         assert_eq!(authorize(Some(&me), Action::ReadUnitContact, &elsewhere), Decision::Hide);
+    }
+
+    fn place(province: &str, commune: Option<&str>) -> AccountPlace {
+        AccountPlace { province: province.into(), commune: commune.map(Into::into) }
+    }
+
+    #[test]
+    fn a_commune_admin_manages_its_commune_only() {
+        let me = user(Role::Admin, Some("muong-la"), None);
+        assert_eq!(may_manage_user(&me, &place("son-la", Some("muong-la"))), Decision::Allow);
+        // Another commune of the province, or another province: as if it did not exist.
+        assert_eq!(may_manage_user(&me, &place("son-la", Some("xa-khac"))), Decision::Hide);
+        assert_eq!(may_manage_user(&me, &place("dien-bien", Some("muong-la"))), Decision::Hide);
+        assert_eq!(may_manage_user(&me, &place("dien-bien", None)), Decision::Hide);
+        // The province's accounts (its admin, cap_tren) are above it.
+        assert_eq!(may_manage_user(&me, &place("son-la", None)), Decision::Deny(DenyReason::AboveLevel));
+    }
+
+    #[test]
+    fn a_province_admin_manages_its_province_and_its_communes() {
+        let me = user(Role::Admin, None, None);
+        assert_eq!(may_manage_user(&me, &place("son-la", None)), Decision::Allow);
+        assert_eq!(may_manage_user(&me, &place("son-la", Some("muong-la"))), Decision::Allow);
+        assert_eq!(may_manage_user(&me, &place("son-la", Some("xa-khac"))), Decision::Allow);
+        assert_eq!(may_manage_user(&me, &place("dien-bien", None)), Decision::Hide);
+        assert_eq!(may_manage_user(&me, &place("dien-bien", Some("muong-la"))), Decision::Hide);
+    }
+
+    #[test]
+    fn only_admins_manage_users() {
+        for role in [Role::LanhDao, Role::DauMoi, Role::DonVi] {
+            let me = user(role, Some("muong-la"), None);
+            assert_eq!(
+                may_manage_user(&me, &place("son-la", Some("muong-la"))),
+                Decision::Deny(DenyReason::RoleCannot(role))
+            );
+            assert_eq!(may_manage_user(&me, &place("son-la", Some("xa-khac"))), Decision::Hide);
+        }
+        let province = user(Role::CapTren, None, None);
+        assert_eq!(
+            may_manage_user(&province, &place("son-la", Some("muong-la"))),
+            Decision::Deny(DenyReason::ReadOnly)
+        );
+        assert_eq!(may_manage_user(&province, &place("dien-bien", None)), Decision::Hide);
+    }
+
+    #[test]
+    fn a_commune_admin_creates_no_province_account() {
+        let me = user(Role::Admin, Some("muong-la"), None);
+        for role in [Role::Admin, Role::LanhDao, Role::DauMoi, Role::DonVi] {
+            assert_eq!(may_create(&me, role, "son-la", Some("muong-la")), Decision::Allow, "{role:?}");
+            assert_eq!(may_create(&me, role, "son-la", Some("xa-khac")), Decision::Hide, "{role:?}");
+            assert_eq!(may_create(&me, role, "dien-bien", Some("muong-la")), Decision::Hide, "{role:?}");
+        }
+        // No commune-less admin, and no cap_tren whatever commune it is given.
+        assert_eq!(may_create(&me, Role::Admin, "son-la", None), Decision::Deny(DenyReason::AboveLevel));
+        assert_eq!(may_create(&me, Role::CapTren, "son-la", None), Decision::Deny(DenyReason::AboveLevel));
+        assert_eq!(may_create(&me, Role::CapTren, "son-la", Some("muong-la")), Decision::Deny(DenyReason::AboveLevel));
+    }
+
+    #[test]
+    fn a_province_admin_creates_in_its_province_only() {
+        let me = user(Role::Admin, None, None);
+        for role in Role::ALL {
+            assert_eq!(may_create(&me, role, "son-la", None), Decision::Allow, "{role:?}");
+            assert_eq!(may_create(&me, role, "son-la", Some("muong-la")), Decision::Allow, "{role:?}");
+            assert_eq!(may_create(&me, role, "dien-bien", None), Decision::Hide, "{role:?}");
+        }
+    }
+
+    #[test]
+    fn the_users_routes_follow_the_target_account() {
+        let commune_admin = user(Role::Admin, Some("muong-la"), None);
+        let province_account = Scope { province: Some("son-la".into()), commune: None, unit: None };
+        // The old reading: a scope without a commune was in every commune user's reach.
+        assert_eq!(
+            authorize(Some(&commune_admin), Action::ManageUsers, &province_account),
+            Decision::Deny(DenyReason::AboveLevel)
+        );
+        assert_eq!(authorize(Some(&commune_admin), Action::ReadAudit, &province_account), Decision::Hide);
+        assert_eq!(authorize(Some(&commune_admin), Action::ManageUsers, &scope("muong-la", None)), Decision::Allow);
+        assert_eq!(authorize(Some(&commune_admin), Action::ManageUsers, &scope("xa-khac", None)), Decision::Hide);
+        let province_admin = user(Role::Admin, None, None);
+        assert_eq!(authorize(Some(&province_admin), Action::ManageUsers, &province_account), Decision::Allow);
+        assert_eq!(authorize(Some(&province_admin), Action::ManageUsers, &scope("xa-khac", None)), Decision::Allow);
+        assert_eq!(authorize(Some(&province_admin), Action::ManageUsers, &Scope::default()), Decision::Hide);
     }
 
     #[test]

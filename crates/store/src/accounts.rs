@@ -163,8 +163,9 @@ impl Store {
         .insert(&txn)
         .await?;
         let record = record_of(&txn, row).await?;
-        audit::record(
+        audit::record_in_province(
             &txn,
+            &record.province,
             audit::Entry {
                 commune_id: commune.as_ref().map(|c| c.id),
                 actor,
@@ -235,7 +236,8 @@ impl Store {
     }
 
     /// Changes a user's row as `change` says, ends all their sessions (a change of password or
-    /// of standing must not leave an old session alive) and writes the audit row; one
+    /// of standing must not leave an old session alive) and writes the audit row, placed at the
+    /// user's province and commune so that the admins above the account see it; one
     /// transaction.
     async fn change_user(
         &self,
@@ -257,8 +259,9 @@ impl Store {
         let after = record_of(&txn, active.update(&txn).await?).await?;
         session::Entity::delete_many().filter(session::Column::UserId.eq(after.id)).exec(&txn).await?;
         let commune_id = user_commune_id(&txn, &after).await?;
-        audit::record(
+        audit::record_in_province(
             &txn,
+            &after.province,
             audit::Entry {
                 commune_id,
                 actor,

@@ -35,8 +35,27 @@ pub(crate) struct Entry<'a, T: Serialize> {
 
 /// Writes one audit row on `conn`, which should be the transaction making the change.
 pub(crate) async fn record<C: ConnectionTrait, T: Serialize>(conn: &C, entry: Entry<'_, T>) -> Result<(), StoreError> {
+    insert(conn, None, entry).await
+}
+
+/// Writes one audit row of a record that belongs to `province`, with or without a commune (a
+/// user account): a row without a commune is shown by its province, so it must carry it.
+pub(crate) async fn record_in_province<C: ConnectionTrait, T: Serialize>(
+    conn: &C,
+    province: &str,
+    entry: Entry<'_, T>,
+) -> Result<(), StoreError> {
+    insert(conn, Some(province), entry).await
+}
+
+async fn insert<C: ConnectionTrait, T: Serialize>(
+    conn: &C,
+    province: Option<&str>,
+    entry: Entry<'_, T>,
+) -> Result<(), StoreError> {
     audit::ActiveModel {
         commune_id: Set(entry.commune_id),
+        province: Set(province.map(str::to_owned)),
         at: Set(Utc::now()),
         actor: Set(entry.actor.name.to_owned()),
         address: Set(entry.actor.address.map(str::to_owned)),
@@ -68,8 +87,9 @@ pub struct AuditEntry {
     pub after_json: Option<String>,
 }
 
-/// Which audit rows to read. `commune_ids` limits them to communes (a commune's staff see their
-/// commune's only); the other fields narrow further.
+/// Which audit rows to read. `communes` limits them to these communes (a commune's staff see
+/// their commune's only); `province` alone to the province's rows: its communes' and its own
+/// (those without a commune, such as its `cap_tren` accounts). The other fields narrow further.
 #[derive(Debug, Clone, Default)]
 pub struct AuditFilter {
     pub communes: Option<Vec<String>>,
@@ -99,7 +119,7 @@ impl crate::Store {
 
     /// Audit rows matching the filter, newest first.
     pub async fn audit(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
-        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+        use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
         use crate::entity::commune;
         let mut query = audit::Entity::find().order_by_desc(audit::Column::Id).limit(f.limit.max(1));
@@ -112,7 +132,14 @@ impl crate::Store {
                 communes = communes.filter(commune::Column::Code.is_in(codes.iter().cloned()));
             }
             let ids: Vec<i32> = communes.all(&self.db).await?.into_iter().map(|c| c.id).collect();
-            query = query.filter(audit::Column::CommuneId.is_in(ids));
+            let mut rows = Condition::any().add(audit::Column::CommuneId.is_in(ids));
+            if f.communes.is_none()
+                && let Some(p) = &f.province
+            {
+                rows = rows
+                    .add(Condition::all().add(audit::Column::CommuneId.is_null()).add(audit::Column::Province.eq(p)));
+            }
+            query = query.filter(rows);
         }
         if let Some(kind) = &f.record_kind {
             query = query.filter(audit::Column::RecordKind.eq(kind));

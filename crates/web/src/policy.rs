@@ -179,8 +179,9 @@ fn form_urlencoded_value(bytes: &[u8], key: &str) -> Option<String> {
 }
 
 /// Resolves the scope a request acts in from its path: `{plan}` → its commune, `{user}` → that
-/// user's commune, `{unit}` → that unit. `Err(NotFound)`: the path names something that does
-/// not exist.
+/// user's place (province, and commune if any: a province-level account has none, which the
+/// policy reads as the province's, never as "anywhere"), `{unit}` → that unit.
+/// `Err(NotFound)`: the path names something that does not exist.
 async fn scope_of(state: &AppState, params: &[(String, String)], signed: Option<&Signed>) -> Result<Scope, WebError> {
     let param = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
     let mut scope = match signed {
@@ -262,6 +263,7 @@ async fn check(State(guard): State<Guard>, request: Request, next: Next) -> Resp
         Decision::Deny(DenyReason::NotSignedIn) => refuse(&parts, WebError::NotSignedIn),
         Decision::Deny(DenyReason::ReadOnly) => refuse(&parts, WebError::Forbidden("error-read-only")),
         Decision::Deny(DenyReason::RoleCannot(_)) => refuse(&parts, WebError::Forbidden("error-role-cannot")),
+        Decision::Deny(DenyReason::AboveLevel) => refuse(&parts, WebError::Forbidden("error-above-level")),
         Decision::Hide => refuse(&parts, WebError::NotFound(NotFound::Page)),
     }
 }

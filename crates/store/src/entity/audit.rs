@@ -8,6 +8,8 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     pub commune_id: Option<i32>,
+    /// The province of a row without a commune (a province-level record); see m0011.
+    pub province: Option<String>,
     pub at: DateTimeUtc,
     /// Who made the change: a user name, or `cli` / `system`.
     pub actor: String,

@@ -12,6 +12,7 @@ mod m0007_report_files;
 mod m0008_registers;
 mod m0009_initiatives;
 mod m0010_document_numbers;
+mod m0011_audit_scope;
 
 /// A foreign key that deletes the row with what it points at.
 fn cascade(
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_registers::Migration),
             Box::new(m0009_initiatives::Migration),
             Box::new(m0010_document_numbers::Migration),
+            Box::new(m0011_audit_scope::Migration),
         ]
     }
 }

@@ -416,3 +416,11 @@ download-plan-docx = Download the plan (.docx)
 download-report-docx = Download the commune report (.docx)
 download-report-draft-docx = Download the draft report (.docx)
 error-bad-query = A parameter of the address is invalid: { $detail }
+
+## Issue 10, part 1: administration by scope
+error-above-level = This account belongs to the province; only the province's administrator may change it.
+user-above-level = A commune's administrator creates accounts of its own commune only; province accounts (province readers, the province's administrator) are created by the province's administrator.
+users-province-level = Province ({ $province })
+users-commune = Commune (empty: a province account)
+users-commune-none = — Province —
+

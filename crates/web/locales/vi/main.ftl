@@ -416,3 +416,11 @@ download-plan-docx = Tải kế hoạch (.docx)
 download-report-docx = Tải báo cáo của xã (.docx)
 download-report-draft-docx = Tải dự thảo báo cáo (.docx)
 error-bad-query = Tham số trên đường dẫn không hợp lệ: { $detail }
+
+## Issue 10, part 1: administration by scope
+error-above-level = Tài khoản này thuộc cấp tỉnh; chỉ quản trị viên của tỉnh được thay đổi.
+user-above-level = Quản trị viên của xã chỉ tạo được tài khoản của xã mình; tài khoản cấp tỉnh (cấp trên, quản trị viên của tỉnh) do quản trị viên của tỉnh tạo.
+users-province-level = Cấp tỉnh ({ $province })
+users-commune = Xã (để trống: tài khoản cấp tỉnh)
+users-commune-none = — Cấp tỉnh —
+

@@ -1,12 +1,16 @@
-//! The admin's pages: users of the commune, and the commune's units.
+//! The admin's pages: the users an admin manages (its commune's, or its province's and its
+//! communes'), and the commune's units.
+
+use std::collections::HashMap;
 
 use askama::Template;
 use axum::Form;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use kehoach_domain::access::{AccountPlace, may_create, may_manage_user};
 use kehoach_domain::text::nfc;
-use kehoach_domain::{Action, Lang, Role, Unit, UnitKind};
+use kehoach_domain::{Action, Decision, DenyReason, Lang, Role, Unit, UnitKind};
 use kehoach_store::{Actor, NewUser, StoreError, UserProblem, UserRecord};
 use serde::Deserialize;
 
@@ -48,11 +52,21 @@ pub struct UserLine {
 struct UsersPage {
     frame: Frame,
     users: Vec<UserLine>,
+    /// The roles this admin may create.
     roles: Vec<(String, String)>,
-    units: Vec<(String, String)>,
+    /// The communes a province's admin may place an account in (code, name); empty for a
+    /// commune's admin, whose accounts are its commune's.
+    communes: Vec<(String, String)>,
+    /// Units to bind a reporter to, by commune: (commune name, [(unit code, unit name)]).
+    units: Vec<(String, Vec<(String, String)>)>,
     /// A one-time password to show once: (user name, password).
     issued: Option<(String, String)>,
     error: Option<String>,
+}
+
+/// Where an account sits, for the rule of who manages it.
+fn place_of(u: &UserRecord) -> AccountPlace {
+    AccountPlace { province: u.province.clone(), commune: u.commune.clone() }
 }
 
 async fn users_page_with(
@@ -60,29 +74,78 @@ async fn users_page_with(
     viewer: &Viewer,
     lang: Lang,
     issued: Option<(String, String)>,
-    error: Option<String>,
+    error: Option<(StatusCode, String)>,
 ) -> Result<Response, PageError> {
     let me = signed(viewer, lang)?;
     let t = Tr::new(lang);
     let p = &me.principal;
-    let users = state.store.users(Some(&p.province), p.commune.as_deref()).await.page(lang)?;
-    let units = match &p.commune {
-        Some(c) => state.store.units(&format!("{}/{c}", p.province)).await.page(lang)?,
-        None => Vec::new(),
+    // Exactly the accounts the admin may manage, by the same rule the routes are guarded with.
+    let users: Vec<UserRecord> = state
+        .store
+        .users(Some(&p.province), None)
+        .await
+        .page(lang)?
+        .into_iter()
+        .filter(|u| may_manage_user(p, &place_of(u)) == Decision::Allow)
+        .collect();
+    let communes: Vec<kehoach_domain::Commune> = state
+        .store
+        .communes()
+        .await
+        .page(lang)?
+        .into_iter()
+        .filter(|c| c.province_code == p.province && p.commune.as_ref().is_none_or(|mine| *mine == c.code))
+        .collect();
+    let province_name = communes.first().map_or_else(|| p.province.clone(), |c| c.province.clone());
+    let mut units = Vec::with_capacity(communes.len());
+    let mut unit_names = HashMap::new();
+    for c in &communes {
+        let list = state.store.units(&format!("{}/{}", c.province_code, c.code)).await.page(lang)?;
+        for u in &list {
+            unit_names.insert((c.code.clone(), u.code.clone()), u.name.clone());
+        }
+        units.push((c.name.clone(), list.into_iter().map(|u| (u.code, u.name)).collect()));
+    }
+    let commune_names: HashMap<&str, &str> = communes.iter().map(|c| (c.code.as_str(), c.name.as_str())).collect();
+    let place = |u: &UserRecord| match &u.commune {
+        None => t.with("users-province-level", "province", province_name.clone()),
+        Some(code) => {
+            let commune = commune_names.get(code.as_str()).map_or_else(|| code.clone(), |n| (*n).to_owned());
+            match &u.unit {
+                Some(unit) => {
+                    let unit = unit_names.get(&(code.clone(), unit.clone())).unwrap_or(unit);
+                    format!("{unit}, {commune}")
+                }
+                None => commune,
+            }
+        }
     };
     let line = |u: &UserRecord| UserLine {
         username: u.username.clone(),
         full_name: u.full_name.clone(),
         role: role_label(&t, u.role),
-        place: u.unit.clone().or_else(|| u.commune.clone()).unwrap_or_else(|| u.province.clone()),
+        place: place(u),
         disabled: u.disabled,
         is_me: u.username == p.username,
     };
-    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let roles = Role::ALL
+        .into_iter()
+        .filter(|r| may_create(p, *r, &p.province, p.commune.as_deref()) == Decision::Allow)
+        .map(|r| (r.key().to_owned(), role_label(&t, r)))
+        .collect();
+    let (status, error) = match error {
+        Some((status, message)) => (status, Some(message)),
+        None => (StatusCode::OK, None),
+    };
     let page = UsersPage {
         users: users.iter().map(line).collect(),
-        roles: Role::ALL.iter().map(|r| (r.key().to_owned(), role_label(&t, *r))).collect(),
-        units: units.iter().map(|u| (u.code.clone(), u.name.clone())).collect(),
+        roles,
+        communes: if p.commune.is_none() {
+            communes.iter().map(|c| (c.code.clone(), c.name.clone())).collect()
+        } else {
+            Vec::new()
+        },
+        units,
         issued,
         error,
         frame: Frame::new(lang, "/admin/users", viewer),
@@ -111,6 +174,10 @@ struct NewUserForm {
     role: String,
     #[serde(default)]
     unit: String,
+    /// The commune of the account; empty: the admin's own level (its commune, or for a
+    /// province's admin the province).
+    #[serde(default)]
+    commune: String,
     #[serde(default)]
     password: String,
 }
@@ -159,22 +226,42 @@ async fn add_user(
 ) -> Result<Response, PageError> {
     let me = signed(&viewer, lang)?;
     let t = Tr::new(lang);
+    let refuse = |status: StatusCode, key: &str| Some((status, t.get(key)));
     let role = match check_new_user(&form) {
         Ok(role) => role,
-        Err(key) => return users_page_with(&state, &viewer, lang, None, Some(t.get(key))).await,
+        Err(key) => {
+            return users_page_with(&state, &viewer, lang, None, refuse(StatusCode::UNPROCESSABLE_ENTITY, key)).await;
+        }
     };
+    let p = &me.principal;
+    // cap_tren accounts are the province's, whatever the form says.
+    let commune = match form.commune.trim() {
+        _ if role == Role::CapTren => None,
+        "" => p.commune.clone(),
+        code => Some(code.to_owned()),
+    };
+    match may_create(p, role, &p.province, commune.as_deref()) {
+        Decision::Allow => {}
+        // Another commune is answered as a commune that does not exist: nothing is told.
+        Decision::Hide => {
+            let error = refuse(StatusCode::UNPROCESSABLE_ENTITY, "user-unknown-commune");
+            return users_page_with(&state, &viewer, lang, None, error).await;
+        }
+        Decision::Deny(reason) => {
+            let key = if reason == DenyReason::AboveLevel { "user-above-level" } else { "error-role-cannot" };
+            return users_page_with(&state, &viewer, lang, None, refuse(StatusCode::FORBIDDEN, key)).await;
+        }
+    }
     let generated = form.password.is_empty();
     let password_text = if generated { password::generate() } else { form.password.clone() };
     let hash =
         hash_blocking(password_text.clone()).await.map_err(|e| PageError { error: WebError::Internal(e), lang })?;
-    let p = &me.principal;
     let new = NewUser {
         username: form.username.trim().to_owned(),
         full_name: nfc(form.full_name.trim()),
         role,
         province: Some(p.province.clone()),
-        // A commune's admin creates users of that commune; cap_tren users belong to the province.
-        commune: if role == Role::CapTren { None } else { p.commune.clone() },
+        commune,
         unit: (role == Role::DonVi).then(|| form.unit.trim().to_owned()),
         password_hash: hash,
         must_change_password: true,
@@ -182,7 +269,29 @@ async fn add_user(
     let actor = Actor { name: &p.username, address: address.as_deref() };
     match state.store.add_user(&new, actor).await.page(lang)? {
         Ok(user) => users_page_with(&state, &viewer, lang, Some((user.username, password_text)), None).await,
-        Err(problem) => users_page_with(&state, &viewer, lang, None, Some(t.get(user_problem_key(&problem)))).await,
+        Err(problem) => {
+            let error = refuse(StatusCode::UNPROCESSABLE_ENTITY, user_problem_key(&problem));
+            users_page_with(&state, &viewer, lang, None, error).await
+        }
+    }
+}
+
+/// The account named in the path, if the admin may manage it. The guard has already decided by
+/// the same rule; deciding again here keeps a handler safe if a route is ever mounted with
+/// another action.
+async fn managed(state: &AppState, me: &Signed, username: &str, lang: Lang) -> Result<UserRecord, PageError> {
+    let target = state.store.user(username).await.page(lang)?;
+    let decision = match &target {
+        Some(u) => may_manage_user(&me.principal, &place_of(u)),
+        None => Decision::Hide,
+    };
+    match (decision, target) {
+        (Decision::Allow, Some(u)) => Ok(u),
+        (Decision::Deny(DenyReason::AboveLevel), _) => {
+            Err(PageError { error: WebError::Forbidden("error-above-level"), lang })
+        }
+        (Decision::Deny(_), _) => Err(PageError { error: WebError::Forbidden("error-role-cannot"), lang }),
+        _ => Err(PageError { error: WebError::NotFound(crate::error::NotFound::Page), lang }),
     }
 }
 
@@ -194,9 +303,11 @@ async fn disable_user(
     Path(username): Path<String>,
 ) -> Result<Response, PageError> {
     let me = signed(&viewer, lang)?;
-    if me.principal.username == username {
+    let target = managed(&state, me, &username, lang).await?;
+    if me.principal.username == target.username {
         let t = Tr::new(lang);
-        return users_page_with(&state, &viewer, lang, None, Some(t.get("user-not-yourself"))).await;
+        let error = Some((StatusCode::UNPROCESSABLE_ENTITY, t.get("user-not-yourself")));
+        return users_page_with(&state, &viewer, lang, None, error).await;
     }
     let actor = Actor { name: &me.principal.username, address: address.as_deref() };
     state.store.disable_user(&username, actor).await.page(lang)?;
@@ -211,6 +322,7 @@ async fn reset_password(
     Path(username): Path<String>,
 ) -> Result<Response, PageError> {
     let me = signed(&viewer, lang)?;
+    managed(&state, me, &username, lang).await?;
     let password_text = password::generate();
     let hash =
         hash_blocking(password_text.clone()).await.map_err(|e| PageError { error: WebError::Internal(e), lang })?;
