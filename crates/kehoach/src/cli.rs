@@ -79,6 +79,21 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::export::ExportCommand,
     },
+    /// Write a consistent copy of the whole database, evidence files included, while the server
+    /// runs (gzip'd; restores into SQLite or PostgreSQL).
+    Backup {
+        /// The file to write, e.g. kehoach-2026-11-30.kbk.gz.
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+        #[command(flatten)]
+        database: DatabaseArg,
+    },
+    /// Bring a backup back into an empty database (SQLite or PostgreSQL): all of it or nothing.
+    Restore {
+        file: PathBuf,
+        #[command(flatten)]
+        database: DatabaseArg,
+    },
 }
 
 #[derive(Subcommand)]
@@ -200,5 +215,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Unit { command } => unit_cmd::run(command).await,
         Command::User { command } => user_cmd::run(command).await,
         Command::Export { command } => crate::export::run(command).await,
+        Command::Backup { output, database } => crate::backup_cmd::backup(&output, &database.url).await,
+        Command::Restore { file, database } => crate::backup_cmd::restore(&file, &database.url).await,
     }
 }

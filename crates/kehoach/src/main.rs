@@ -1,5 +1,6 @@
 //! `kehoach`: run a commune's yearly science, technology and innovation plan.
 
+mod backup_cmd;
 mod cli;
 mod demo;
 mod demo_registers;
