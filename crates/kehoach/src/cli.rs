@@ -51,6 +51,10 @@ pub enum Command {
         /// for demonstrations and tests of the reporting cycle only.
         #[arg(long, hide = true, env = "KEHOACH_FROZEN_NOW")]
         frozen_now: Option<chrono::DateTime<chrono::FixedOffset>>,
+        /// Send Strict-Transport-Security on every answer: the server is reached over HTTPS only
+        /// (through a proxy that ends TLS). Answers to HTTPS requests carry it anyway.
+        #[arg(long, env = "KEHOACH_HSTS")]
+        hsts: bool,
         #[command(flatten)]
         database: DatabaseArg,
     },
@@ -201,7 +205,9 @@ pub enum UnitCommand {
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Serve { addr, demo, frozen_now, database } => serve::run(&addr, &database.url, demo, frozen_now).await,
+        Command::Serve { addr, demo, frozen_now, hsts, database } => {
+            serve::run(&addr, &database.url, demo, frozen_now, kehoach_web::Settings { hsts }).await
+        }
         Command::Demo { database } => {
             let store = kehoach_store::Store::connect(&database.url).await?;
             serve::prepare(&store).await?;

@@ -24,6 +24,7 @@ pub async fn run(
     url: &str,
     demo: bool,
     frozen_now: Option<chrono::DateTime<chrono::FixedOffset>>,
+    settings: kehoach_web::Settings,
 ) -> anyhow::Result<ExitCode> {
     let store = Store::connect(url).await.context("database")?;
     prepare(&store).await?;
@@ -39,6 +40,6 @@ pub async fn run(
         }
         None => Arc::new(kehoach_web::SystemClock),
     };
-    kehoach_web::serve(listener, store, clock).await?;
+    kehoach_web::serve_with(listener, store, clock, settings).await?;
     Ok(ExitCode::SUCCESS)
 }

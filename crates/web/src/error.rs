@@ -31,6 +31,12 @@ pub enum WebError {
     /// The change contradicts what is stored; message in the user's language.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The body is larger than the route takes.
+    #[error("body too large")]
+    TooLarge,
+    /// The route exists, not with this method.
+    #[error("method not allowed")]
+    MethodNotAllowed,
     /// Too many failed sign-ins: try again after this time.
     #[error("locked until {0}")]
     Locked(DateTime<Utc>),
@@ -80,7 +86,7 @@ pub struct ErrorBody {
 #[derive(Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// Stable machine code: `not_found`, `not_signed_in`, `unauthenticated`, `forbidden`,
-    /// `invalid`, `conflict`, `too_many_attempts`, `internal`.
+    /// `invalid`, `conflict`, `too_large`, `method_not_allowed`, `too_many_attempts`, `internal`.
     pub code: &'static str,
     /// For people, in the request's language.
     pub message: String,
@@ -106,6 +112,10 @@ impl WebError {
             WebError::Forbidden(key) => (StatusCode::FORBIDDEN, "forbidden", tr.get(key)),
             WebError::Invalid(message) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid", message.clone()),
             WebError::Conflict(message) => (StatusCode::CONFLICT, "conflict", message.clone()),
+            WebError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too_large", tr.get("error-too-large")),
+            WebError::MethodNotAllowed => {
+                (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", tr.get("error-method-not-allowed"))
+            }
             WebError::Locked(until) => {
                 let minutes = ((*until - Utc::now()).num_seconds().max(0) + 59) / 60;
                 (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", tr.with("error-locked", "minutes", minutes.max(1)))

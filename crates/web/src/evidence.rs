@@ -37,22 +37,25 @@ pub fn detect(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
-/// A name safe to keep and to send back: no directories, NFC, at most 120 characters.
+/// A name safe to keep and to send back: no directories, NFC, no control or direction
+/// characters (a right-to-left override would make `gpj.exe` read as `exe.jpg`), at most 120
+/// characters.
 pub fn clean_name(name: &str) -> String {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
-    let cleaned: String =
-        kehoach_domain::text::nfc(base).chars().filter(|c| !c.is_control() && *c != '"').take(120).collect();
-    if cleaned.trim().is_empty() { "tep".into() } else { cleaned.trim().to_owned() }
+    let cleaned = kehoach_domain::text::file_name(name);
+    if cleaned.is_empty() { "tep".into() } else { cleaned }
 }
 
 /// Reads the `file` field of a multipart form.
 pub async fn read_file(multipart: &mut Multipart, lang: Lang) -> Result<(String, Vec<u8>), WebError> {
     let t = Tr::new(lang);
     let invalid = |key: &str| WebError::Invalid(t.get(key));
-    while let Some(field) = multipart.next_field().await.map_err(|_| invalid("file-too-large"))? {
+    let unread = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE { WebError::TooLarge } else { invalid("file-too-large") }
+    };
+    while let Some(field) = multipart.next_field().await.map_err(unread)? {
         if field.name() == Some("file") {
             let name = clean_name(field.file_name().unwrap_or("tep"));
-            let bytes = field.bytes().await.map_err(|_| invalid("file-too-large"))?;
+            let bytes = field.bytes().await.map_err(unread)?;
             return Ok((name, bytes.to_vec()));
         }
     }

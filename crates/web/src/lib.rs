@@ -12,6 +12,7 @@ pub mod documents;
 mod error;
 mod evidence;
 mod i18n;
+mod input;
 mod pages;
 mod params;
 mod plan_upload;
@@ -19,6 +20,7 @@ pub mod policy;
 mod progress;
 mod registers;
 mod reporting;
+mod responses;
 pub mod tables;
 
 use std::net::SocketAddr;
@@ -43,6 +45,14 @@ pub struct AppState {
     pub store: Store,
     /// The time, through a seam: tests set it to any date.
     pub clock: Arc<dyn Clock>,
+}
+
+/// How the server is run, as the one who runs it says.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// Send `Strict-Transport-Security` on every answer: the server is only reached over HTTPS
+    /// (through a proxy that ends TLS). Without it, only answers to HTTPS requests carry it.
+    pub hsts: bool,
 }
 
 /// The real time.
@@ -71,15 +81,20 @@ pub fn router(store: Store) -> Router {
 
 /// The application on a clock of the caller's (tests live on any date).
 pub fn router_at(store: Store, clock: Arc<dyn Clock>) -> Router {
-    app(AppState { store, clock }, routes())
+    app(AppState { store, clock }, routes(), Settings::default())
+}
+
+/// The application with the runner's settings.
+pub fn router_with(store: Store, clock: Arc<dyn Clock>, settings: Settings) -> Router {
+    app(AppState { store, clock }, routes(), settings)
 }
 
 /// The application over the given routes (tests add routes to show the guard at work).
 pub fn with_routes(store: Store, routes: policy::Routes) -> Router {
-    app(AppState { store, clock: Arc::new(SystemClock) }, routes)
+    app(AppState { store, clock: Arc::new(SystemClock) }, routes, Settings::default())
 }
 
-fn app(state: AppState, routes: policy::Routes) -> Router {
+fn app(state: AppState, routes: policy::Routes, settings: Settings) -> Router {
     let (guarded, _) = routes.into_router(state.clone());
     let security = [
         (
@@ -92,7 +107,11 @@ fn app(state: AppState, routes: policy::Routes) -> Router {
     ];
     let mut app = guarded
         .fallback(pages::not_found)
+        // Inside the session: it needs to know whether the request is signed in.
+        .layer(axum::middleware::from_fn(responses::cache_control))
         .layer(from_fn_with_state(state.clone(), auth::session::load))
+        .layer(axum::middleware::from_fn(responses::plain_rejections))
+        .layer(axum::middleware::from_fn_with_state(settings, responses::hsts))
         .with_state(state)
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)));
@@ -104,7 +123,17 @@ fn app(state: AppState, routes: policy::Routes) -> Router {
 
 /// Serves until Ctrl-C or SIGTERM, finishing requests in flight.
 pub async fn serve(listener: tokio::net::TcpListener, store: Store, clock: Arc<dyn Clock>) -> std::io::Result<()> {
-    axum::serve(listener, router_at(store, clock).into_make_service_with_connect_info::<SocketAddr>())
+    serve_with(listener, store, clock, Settings::default()).await
+}
+
+/// [`serve`] with the runner's settings.
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    store: Store,
+    clock: Arc<dyn Clock>,
+    settings: Settings,
+) -> std::io::Result<()> {
+    axum::serve(listener, router_with(store, clock, settings).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown())
         .await
 }

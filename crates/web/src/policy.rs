@@ -161,7 +161,7 @@ async fn check_csrf(parts: &Parts, body: Body, signed: Option<&Signed>) -> Resul
     if !is_form {
         return Err(WebError::Forbidden("error-csrf"));
     }
-    let bytes = to_bytes(body, FORM_LIMIT).await.map_err(|_| WebError::Invalid("error-too-large".into()))?;
+    let bytes = to_bytes(body, FORM_LIMIT).await.map_err(|_| WebError::TooLarge)?;
     let token = form_urlencoded_value(&bytes, "csrf");
     if token.as_deref() == Some(signed.csrf.as_str()) {
         Ok(Body::from(bytes))
@@ -215,11 +215,30 @@ async fn scope_of(state: &AppState, params: &[(String, String)], signed: Option<
     Ok(scope)
 }
 
+fn method_not_allowed(parts: &Parts, allowed: &[&Method]) -> Response {
+    let mut methods: Vec<&str> = allowed.iter().map(|m| m.as_str()).collect();
+    if methods.contains(&"GET") {
+        methods.push("HEAD");
+    }
+    methods.sort_unstable();
+    let mut response = refuse(parts, WebError::MethodNotAllowed);
+    if let Ok(value) = HeaderValue::from_str(&methods.join(", ")) {
+        response.headers_mut().insert(header::ALLOW, value);
+    }
+    response
+}
+
 async fn check(State(guard): State<Guard>, request: Request, next: Next) -> Response {
     let (mut parts, body) = request.into_parts();
     let method = if parts.method == Method::HEAD { Method::GET } else { parts.method.clone() };
     let matched = parts.extensions.get::<MatchedPath>().map(|m| m.as_str().to_owned()).unwrap_or_default();
     let Some(rule) = guard.rules.iter().find(|r| r.method == method && r.path == matched) else {
+        // A method the route does not take is the client's mistake, not ours: a 405 that says
+        // which it takes, and no ERROR line, which anyone could otherwise write at will.
+        let allowed: Vec<&Method> = guard.rules.iter().filter(|r| r.path == matched).map(|r| &r.method).collect();
+        if !allowed.is_empty() {
+            return method_not_allowed(&parts, &allowed);
+        }
         tracing::error!(%method, path = %matched, "route without a policy refused");
         return refuse(&parts, WebError::Forbidden("error-no-policy"));
     };
@@ -234,6 +253,11 @@ async fn check(State(guard): State<Guard>, request: Request, next: Next) -> Resp
         Ok(p) => p.iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect(),
         Err(_) => Vec::new(),
     };
+    // No code holds a control character: such a path names nothing, and a NUL would reach
+    // PostgreSQL, which refuses it with an error.
+    if params.iter().any(|(_, v)| v.chars().any(char::is_control)) {
+        return refuse(&parts, WebError::NotFound(NotFound::Page));
+    }
     let scope = match scope_of(&guard.state, &params, signed.as_ref()).await {
         Ok(scope) => scope,
         Err(e) => return refuse(&parts, e),

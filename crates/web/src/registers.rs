@@ -55,9 +55,11 @@ pub fn default_unit(signed: &Signed, plan: &Plan) -> String {
     signed.principal.unit.clone().unwrap_or_else(|| plan.reporting.report_to.code.clone())
 }
 
-/// A record from what was typed: unit, date, and fields as text. Every problem is reported.
+/// A record from what was typed: unit, date, and fields as text, its dates near the plan's
+/// `year`. Every problem is reported.
 pub fn input(
     def: &RegisterDef,
+    year: i32,
     unit: &str,
     date: &str,
     fields: &BTreeMap<String, String>,
@@ -66,6 +68,8 @@ pub fn input(
     let mut errors = Vec::new();
     if unit.trim().is_empty() {
         errors.push(FieldError { field: "unit".into(), problem: FieldProblem::Missing });
+    } else if let Err(problem) = kehoach_domain::text::line(unit) {
+        errors.push(FieldError { field: "unit".into(), problem: FieldProblem::Text { problem } });
     }
     let date = match register::parse_date(date) {
         Some(d) => Some(d),
@@ -77,8 +81,13 @@ pub fn input(
     };
     let checked = check_fields(def, date.unwrap_or(NaiveDate::MIN), fields);
     match (date, checked) {
-        (Some(date), Ok(fields)) if errors.is_empty() => {
-            Ok(RecordInput { unit: unit.trim().to_owned(), date, fields, sample })
+        (Some(date), Ok(fields)) => {
+            errors.extend(register::check_dates(def, date, &fields, year));
+            if errors.is_empty() {
+                Ok(RecordInput { unit: unit.trim().to_owned(), date, fields, sample })
+            } else {
+                Err(errors)
+            }
         }
         (_, Err(mut more)) => {
             errors.append(&mut more);
@@ -146,7 +155,7 @@ pub fn to_csv(def: &RegisterDef, records: &[StoredRecord], lang: Lang) -> Result
 /// Reads a CSV file of records: every row checked, and every bad row reported with its line
 /// number in the file. The `id` column is ignored (an import adds records); a system column
 /// (an initiative's recognition) is ignored too.
-pub fn from_csv(def: &RegisterDef, bytes: &[u8], t: &Tr) -> Result<Vec<(usize, RecordInput)>, WebError> {
+pub fn from_csv(def: &RegisterDef, year: i32, bytes: &[u8], t: &Tr) -> Result<Vec<(usize, RecordInput)>, WebError> {
     let text = std::str::from_utf8(bytes).map_err(|_| WebError::Invalid(t.get("register-csv-not-utf8")))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
@@ -197,7 +206,7 @@ pub fn from_csv(def: &RegisterDef, bytes: &[u8], t: &Tr) -> Result<Vec<(usize, R
                 }
             }
         }
-        match input(def, &unit, &date, &fields, false) {
+        match input(def, year, &unit, &date, &fields, false) {
             Ok(r) => rows.push((line, r)),
             Err(e) => errors.extend(as_rows(line, e)),
         }
@@ -246,7 +255,8 @@ pub async fn import(
     lang: Lang,
 ) -> Result<usize, WebError> {
     let t = Tr::new(lang);
-    let rows = from_csv(def, bytes, &t)?;
+    let year = state.store.plan(plan_id).await?.ok_or(WebError::NotFound(NotFound::Plan))?.year;
+    let rows = from_csv(def, year, bytes, &t)?;
     let mut forbidden = Vec::new();
     for (line, row) in &rows {
         if may_write(signed, def, &row.unit).is_err() {

@@ -424,3 +424,36 @@ users-province-level = Province ({ $province })
 users-commune = Commune (empty: a province account)
 users-commune-none = — Province —
 
+
+## Issue 10, bad input refused the same way everywhere (part h3)
+text-control = { $field }: holds a control character that is not allowed ({ $code }).
+text-line-break = { $field }: must be on one line.
+text-direction = { $field }: holds a text-direction character that is not allowed ({ $code }).
+text-too-long = { $field }: longer than { $max } characters.
+field-unit-name = Unit name
+field-full-name = Full name
+field-title = Title
+field-details = Details
+field-question = Question
+field-answer = Answer
+field-note = Note
+field-reason = Reason
+field-code = Code
+field-parameter = Parameter “{ $name }”
+json-not-json = The body must be JSON (Content-Type: application/json).
+json-syntax = The body is not valid JSON.
+json-syntax-at = The body is not valid JSON (line { $line }, column { $column }).
+json-missing-field = The required field “{ $field }” is missing.
+json-unknown-field = There is no field “{ $field }”.
+json-bad-shape = The JSON body does not have the expected shape.
+json-bad-choice = The field “{ $field }” must be one of: { $allowed }.
+json-bad-value = The field “{ $field }” must be { $expected }.
+json-expect-text = a text
+json-expect-number = a number
+json-expect-list = a list
+json-expect-bool = true or false
+json-expect-object = a JSON object
+json-expect-other = a value of the right type
+error-bad-request = The request body could not be read. Reload the page and try again.
+error-unsupported-type = This content type is not supported.
+error-method-not-allowed = This address does not take this request method.

@@ -424,3 +424,36 @@ users-province-level = Cấp tỉnh ({ $province })
 users-commune = Xã (để trống: tài khoản cấp tỉnh)
 users-commune-none = — Cấp tỉnh —
 
+
+## Issue 10, bad input refused the same way everywhere (part h3)
+text-control = { $field }: có ký tự điều khiển không được phép ({ $code }).
+text-line-break = { $field }: phải viết trên một dòng.
+text-direction = { $field }: có ký tự đổi chiều chữ không được phép ({ $code }).
+text-too-long = { $field }: dài quá { $max } ký tự.
+field-unit-name = Tên đơn vị
+field-full-name = Họ và tên
+field-title = Tiêu đề
+field-details = Nội dung
+field-question = Câu hỏi
+field-answer = Câu trả lời
+field-note = Ghi chú
+field-reason = Lý do
+field-code = Mã
+field-parameter = Tham số “{ $name }”
+json-not-json = Nội dung gửi lên phải là JSON (Content-Type: application/json).
+json-syntax = Nội dung gửi lên không phải JSON hợp lệ.
+json-syntax-at = Nội dung gửi lên không phải JSON hợp lệ (dòng { $line }, cột { $column }).
+json-missing-field = Thiếu trường bắt buộc “{ $field }”.
+json-unknown-field = Không có trường “{ $field }”.
+json-bad-shape = Nội dung JSON không đúng cấu trúc yêu cầu.
+json-bad-choice = Trường “{ $field }” phải là một trong: { $allowed }.
+json-bad-value = Trường “{ $field }” phải là { $expected }.
+json-expect-text = chuỗi chữ
+json-expect-number = số
+json-expect-list = danh sách
+json-expect-bool = true hoặc false
+json-expect-object = đối tượng JSON
+json-expect-other = giá trị đúng kiểu
+error-bad-request = Không đọc được nội dung gửi lên. Hãy tải lại trang và thử lại.
+error-unsupported-type = Kiểu nội dung gửi lên không được hỗ trợ.
+error-method-not-allowed = Địa chỉ này không nhận phương thức yêu cầu này.

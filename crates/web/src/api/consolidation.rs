@@ -63,7 +63,7 @@ pub(super) async fn put_narrative(
     let signed = viewer.0.as_ref().ok_or(ApiError { error: WebError::NotSignedIn, lang })?;
     let edit = read_json(edit, lang)?;
     let (plan, period) = reporting::plan_period(&state, &plan, &period).await.api(lang)?;
-    let text = kehoach_domain::text::nfc(edit.narrative.trim());
+    let text = crate::input::long(lang, "consolidation-narrative", &edit.narrative).api(lang)?;
     let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
     Ok(Json(
         reporting::change_commune_report(&state, &plan, &period, edit.version, Some(&text), actor, lang)

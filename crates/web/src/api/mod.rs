@@ -103,12 +103,9 @@ async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
 /// A JSON body, or why it could not be read.
 type JsonBody<T> = Result<Json<T>, axum::extract::rejection::JsonRejection>;
 
-/// The body, or a 422 that says what is wrong with it, in the caller's language.
+/// The body, or why not in the caller's language: a 422 naming the field, a 413 when too large.
 fn read_json<T>(body: JsonBody<T>, lang: kehoach_domain::Lang) -> Result<T, ApiError> {
-    body.map(|Json(b)| b).map_err(|e| ApiError {
-        error: WebError::Invalid(crate::i18n::Tr::new(lang).with("error-bad-json", "detail", e.body_text())),
-        lang,
-    })
+    body.map(|Json(b)| b).map_err(|e| ApiError { error: crate::input::json_rejection(&e, lang), lang })
 }
 
 async fn api_not_found(RequestLang(lang): RequestLang) -> ApiError {

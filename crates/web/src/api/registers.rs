@@ -220,7 +220,7 @@ pub(super) async fn add_record(
     may_write(signed, def, &unit).api(lang)?;
     let t = Tr::new(lang);
     let fields = body.fields.iter().map(|(k, v)| (k.clone(), as_text(v))).collect();
-    let input = registers::input(def, &unit, &body.date, &fields, false)
+    let input = registers::input(def, plan.year, &unit, &body.date, &fields, false)
         .map_err(|e| refused(def, &as_rows(1, e), &t, false))
         .api(lang)?;
     let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
@@ -278,7 +278,8 @@ pub(super) async fn put_record(
     let t = Tr::new(lang);
     let version = body.version.ok_or(ApiError { error: WebError::Invalid(t.get("register-version-missing")), lang })?;
     let fields = body.fields.iter().map(|(k, v)| (k.clone(), as_text(v))).collect();
-    let input = registers::input(def, &unit, &body.date, &fields, current.sample)
+    let year = plan(&state, &plan_id, lang).await?.year;
+    let input = registers::input(def, year, &unit, &body.date, &fields, current.sample)
         .map_err(|e| refused(def, &as_rows(1, e), &t, false))
         .api(lang)?;
     let actor = Actor { name: &signed.principal.username, address: address.as_deref() };

@@ -225,6 +225,7 @@ pub(super) async fn put_report(
     let edit = read_json(edit, lang)?;
     let body =
         edit.body.ok_or_else(|| ApiError { error: WebError::Invalid(Tr::new(lang).get("report-no-body")), lang })?;
+    let body = crate::input::report_body(body, lang).api(lang)?;
     run(&state, &viewer, address, path, Asked { step: Step::Save, version: edit.version, body: Some(body) }, lang).await
 }
 
@@ -241,8 +242,8 @@ pub(super) async fn submit(
     edit: JsonBody<ReportEdit>,
 ) -> Result<Response, ApiError> {
     let edit = read_json(edit, lang)?;
-    run(&state, &viewer, address, path, Asked { step: Step::Submit, version: edit.version, body: edit.body }, lang)
-        .await
+    let body = edit.body.map(|b| crate::input::report_body(b, lang)).transpose().api(lang)?;
+    run(&state, &viewer, address, path, Asked { step: Step::Submit, version: edit.version, body }, lang).await
 }
 
 /// Accepts a submitted report; it is locked.
@@ -279,7 +280,11 @@ pub(super) async fn return_report(
         &viewer,
         address,
         path,
-        Asked { step: Step::Return { reason: step.reason }, version: step.version, body: None },
+        Asked {
+            step: Step::Return { reason: crate::input::long(lang, "field-reason", &step.reason).api(lang)? },
+            version: step.version,
+            body: None,
+        },
         lang,
     )
     .await
@@ -303,7 +308,11 @@ pub(super) async fn reopen(
         &viewer,
         address,
         path,
-        Asked { step: Step::Reopen { reason: step.reason }, version: step.version, body: None },
+        Asked {
+            step: Step::Reopen { reason: crate::input::long(lang, "field-reason", &step.reason).api(lang)? },
+            version: step.version,
+            body: None,
+        },
         lang,
     )
     .await

@@ -9,7 +9,6 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use kehoach_domain::access::{AccountPlace, may_create, may_manage_user};
-use kehoach_domain::text::nfc;
 use kehoach_domain::{Action, Decision, DenyReason, Lang, Role, Unit, UnitKind};
 use kehoach_store::{Actor, NewUser, StoreError, UserProblem, UserRecord};
 use serde::Deserialize;
@@ -233,6 +232,26 @@ async fn add_user(
             return users_page_with(&state, &viewer, lang, None, refuse(StatusCode::UNPROCESSABLE_ENTITY, key)).await;
         }
     };
+    // Checked before any lookup: a NUL in a code would reach the database.
+    let bad_code = |code: &str| !code.trim().is_empty() && !kehoach_plan::is_slug(code.trim());
+    let bad = if bad_code(&form.unit) {
+        Some("user-unknown-unit")
+    } else if bad_code(&form.commune) {
+        Some("user-unknown-commune")
+    } else {
+        None
+    };
+    if let Some(key) = bad {
+        return users_page_with(&state, &viewer, lang, None, refuse(StatusCode::UNPROCESSABLE_ENTITY, key)).await;
+    }
+    let full_name = match crate::input::line(lang, "field-full-name", &form.full_name) {
+        Ok(name) => name,
+        Err(WebError::Invalid(message)) => {
+            let error = Some((StatusCode::UNPROCESSABLE_ENTITY, message));
+            return users_page_with(&state, &viewer, lang, None, error).await;
+        }
+        Err(error) => return Err(PageError { error, lang }),
+    };
     let p = &me.principal;
     // cap_tren accounts are the province's, whatever the form says.
     let commune = match form.commune.trim() {
@@ -258,7 +277,7 @@ async fn add_user(
         hash_blocking(password_text.clone()).await.map_err(|e| PageError { error: WebError::Internal(e), lang })?;
     let new = NewUser {
         username: form.username.trim().to_owned(),
-        full_name: nfc(form.full_name.trim()),
+        full_name,
         role,
         province: Some(p.province.clone()),
         commune,
@@ -374,7 +393,7 @@ async fn add_unit(
     let me = signed(&viewer, lang)?;
     let t = Tr::new(lang);
     let code = form.code.trim().to_owned();
-    let name = nfc(form.name.trim());
+    let name = crate::input::line(lang, "field-unit-name", &form.name).page(lang)?;
     let invalid = |key: &str| PageError { error: WebError::Invalid(t.get(key)), lang };
     if !kehoach_plan::is_slug(&code) {
         return Err(invalid("unit-bad-code"));

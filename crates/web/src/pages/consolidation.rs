@@ -148,7 +148,7 @@ async fn save(
 ) -> Result<Response, PageError> {
     let signed = viewer.0.as_ref().ok_or(PageError { error: WebError::NotSignedIn, lang })?;
     let (plan, period) = reporting::plan_period(&state, &plan_id, &period_id).await.page(lang)?;
-    let text = kehoach_domain::text::nfc(form.narrative.trim());
+    let text = crate::input::long(lang, "consolidation-narrative", &form.narrative).page(lang)?;
     let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
     reporting::change_commune_report(&state, &plan, &period, form.version, Some(&text), actor, lang)
         .await

@@ -65,6 +65,9 @@ async fn contact_page(
     render(&page, lang)
 }
 
+/// The longest name or note of a contact.
+const CONTACT_MAX: usize = 500;
+
 #[derive(Deserialize)]
 pub struct ContactForm {
     #[serde(default)]
@@ -76,22 +79,22 @@ pub struct ContactForm {
 }
 
 impl ContactForm {
-    /// The contact as stored: NFC, trimmed, blanks as none. `Err`: the message key of a field
-    /// that is wrong.
-    pub fn checked(&self) -> Result<UnitContact, &'static str> {
-        let clean = |s: &str| Some(kehoach_domain::text::nfc(s.trim())).filter(|s| !s.is_empty());
-        let phone = clean(&self.phone);
+    /// The contact as stored: NFC, trimmed, blanks as none; or why not, in the user's language.
+    pub fn checked(&self, lang: kehoach_domain::Lang) -> Result<UnitContact, crate::error::WebError> {
+        let some = |s: String| Some(s).filter(|s| !s.is_empty());
+        let phone = some(kehoach_domain::text::nfc(self.phone.trim()));
         if let Some(p) = &phone
             && !(p.chars().all(|c| c.is_ascii_digit() || " +.-()".contains(c))
                 && p.chars().filter(char::is_ascii_digit).count() >= 8)
         {
-            return Err("contact-bad-phone");
+            return Err(crate::error::WebError::Invalid(crate::i18n::Tr::new(lang).get("contact-bad-phone")));
         }
-        let contact = UnitContact { name: clean(&self.name), phone, note: clean(&self.note) };
-        if [&contact.name, &contact.note].iter().any(|f| f.as_ref().is_some_and(|s| s.chars().count() > 500)) {
-            return Err("error-too-large");
-        }
-        Ok(contact)
+        let name = crate::input::line_max(lang, "contact-name", &self.name, CONTACT_MAX)?;
+        let note = kehoach_domain::text::long_max(&self.note, CONTACT_MAX).map_err(|p| {
+            let t = crate::i18n::Tr::new(lang);
+            crate::error::WebError::Invalid(crate::input::problem_message(&t, &t.get("contact-note"), &p))
+        })?;
+        Ok(UnitContact { name: some(name), phone, note: some(note) })
     }
 }
 
@@ -104,8 +107,7 @@ async fn save_contact(
     Form(form): Form<ContactForm>,
 ) -> Result<Response, PageError> {
     let signed = viewer.0.as_ref().ok_or(PageError { error: WebError::NotSignedIn, lang })?;
-    let t = crate::i18n::Tr::new(lang);
-    let contact = form.checked().map_err(|key| PageError { error: WebError::Invalid(t.get(key)), lang })?;
+    let contact = form.checked(lang).page(lang)?;
     let plan = load_plan(&state, &plan_id, lang).await?;
     let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
     state

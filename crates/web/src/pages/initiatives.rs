@@ -74,7 +74,8 @@ pub async fn open(
     actor: Actor<'_>,
     lang: Lang,
 ) -> Result<InitiativeRound, WebError> {
-    let council: Vec<String> = council.iter().map(|c| kehoach_domain::text::nfc(c.trim())).collect();
+    let council: Vec<String> =
+        council.iter().map(|c| crate::input::line(lang, "login-username", c)).collect::<Result<_, _>>()?;
     state
         .store
         .open_initiative_round(&plan.id, &council, &plan.initiatives, actor, state.clock.now())
@@ -102,7 +103,7 @@ pub async fn decide(
     actor: Actor<'_>,
     lang: Lang,
 ) -> Result<InitiativeDecision, WebError> {
-    let note = kehoach_domain::text::nfc(note.trim());
+    let note = crate::input::long(lang, "field-note", note)?;
     if note.chars().count() > NOTE_MAX {
         return Err(WebError::Invalid(Tr::new(lang).get("error-too-large")));
     }

@@ -415,7 +415,7 @@ async fn create(
         errors,
         message: Some(t.get("register-refused")),
     };
-    let input = match registers::input(def, &unit, &date, &values, false) {
+    let input = match registers::input(def, plan.year, &unit, &date, &values, false) {
         Ok(i) => i,
         Err(errors) => {
             let shown = refused_page(errors, values, unit, date);
@@ -484,7 +484,7 @@ async fn update(
         errors,
         message: Some(message),
     };
-    let input = match registers::input(def, &unit, &date, &values, current.sample) {
+    let input = match registers::input(def, plan.year, &unit, &date, &values, current.sample) {
         Ok(i) => i,
         Err(errors) => {
             let shown = again(errors, t.get("register-refused"));

@@ -59,10 +59,15 @@ pub async fn make(
 ) -> Result<AdHocRequest, WebError> {
     let t = Tr::new(lang);
     let units = new.check(plan, state.clock.now()).map_err(|p| WebError::Invalid(problem_message(&t, &p)))?;
-    let title = kehoach_domain::text::nfc(new.title.trim());
-    let details = kehoach_domain::text::nfc(new.details.trim());
-    let questions: Vec<String> =
-        new.questions.iter().map(|q| kehoach_domain::text::nfc(q.trim())).filter(|q| !q.is_empty()).collect();
+    let title = crate::input::line(lang, "field-title", &new.title)?;
+    let details = crate::input::long(lang, "field-details", &new.details)?;
+    let mut questions = Vec::new();
+    for q in &new.questions {
+        let q = crate::input::line(lang, "field-question", q)?;
+        if !q.is_empty() {
+            questions.push(q);
+        }
+    }
     let draft = RequestDraft {
         title: &title,
         details: &details,
