@@ -513,9 +513,14 @@ pub enum FieldProblem {
     /// A date of the record before its own date (left before starting).
     BeforeRecordDate,
     /// A text holding what no text may (see [`crate::text::line`]).
-    Text { problem: crate::text::TextProblem },
+    Text {
+        problem: crate::text::TextProblem,
+    },
     /// A date outside the years a plan's records can be about (see [`sensible_years`]).
-    DateOutOfRange { from: i32, to: i32 },
+    DateOutOfRange {
+        from: i32,
+        to: i32,
+    },
 }
 
 impl FieldProblem {
@@ -843,7 +848,10 @@ mod tests {
         assert!(check_dates(def, day(2026, 3, 1), &Map::new(), 2026).is_empty());
         assert!(check_dates(def, day(1976, 1, 1), &Map::new(), 2026).is_empty());
         let refused = FieldProblem::DateOutOfRange { from: 1976, to: 2031 };
-        assert_eq!(check_dates(def, day(0, 1, 1), &Map::new(), 2026), [FieldError { field: "date".into(), problem: refused.clone() }]);
+        assert_eq!(
+            check_dates(def, day(0, 1, 1), &Map::new(), 2026),
+            [FieldError { field: "date".into(), problem: refused.clone() }]
+        );
         let staff = register("can_bo").unwrap_or_else(|| unreachable!());
         let mut fields = Map::new();
         fields.insert("ngay_thoi".into(), Value::from("9999-12-31"));

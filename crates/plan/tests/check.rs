@@ -194,7 +194,9 @@ fn the_second_plan_is_valid_and_different() {
 fn with_villages(n: usize, groups: usize) -> String {
     let mut src = DEFAULT_PLAN.to_owned();
     for i in 0..n {
-        src.push_str(&format!("\n[[units]]\ncode = \"ban-them-{i:04}\"\nname = \"Bản thêm {i:04}\"\nkind = \"village\"\n"));
+        src.push_str(&format!(
+            "\n[[units]]\ncode = \"ban-them-{i:04}\"\nname = \"Bản thêm {i:04}\"\nkind = \"village\"\n"
+        ));
     }
     for g in 0..groups {
         let members: Vec<String> = (0..3).map(|k| format!("\"ban-them-{:04}\"", (g * 3 + k) % n.max(1))).collect();
@@ -226,19 +228,27 @@ fn a_plan_file_past_the_size_limit_is_refused() {
 fn too_many_units_or_groups_are_refused_at_the_first_past_the_limit() {
     let seed_units = DEFAULT_PLAN.matches("[[units]]").count();
     let seed_groups = DEFAULT_PLAN.matches("[[groups]]").count();
-    let src = with_villages(kehoach_plan::limits::UNITS_MAX + 1 - seed_units, kehoach_plan::limits::GROUPS_MAX + 1 - seed_groups);
+    let src = with_villages(
+        kehoach_plan::limits::UNITS_MAX + 1 - seed_units,
+        kehoach_plan::limits::GROUPS_MAX + 1 - seed_groups,
+    );
     assert!(src.len() <= kehoach_plan::limits::FILE_MAX, "the size limit is not what refuses it");
     let rendered: Vec<String> = problems(&src).iter().map(|p| p.render(FILE, &src, Lang::En)).collect();
-    let first_past = |table: &str, nth: usize| position(&src, src.match_indices(table).nth(nth).map_or(0, |m| m.0)).line;
+    let first_past =
+        |table: &str, nth: usize| position(&src, src.match_indices(table).nth(nth).map_or(0, |m| m.0)).line;
     let units_line = first_past("[[units]]", kehoach_plan::limits::UNITS_MAX);
     let groups_line = first_past("[[groups]]", kehoach_plan::limits::GROUPS_MAX);
-    for (table, line, max) in
-        [("[[units]]", units_line, kehoach_plan::limits::UNITS_MAX), ("[[groups]]", groups_line, kehoach_plan::limits::GROUPS_MAX)]
-    {
+    for (table, line, max) in [
+        ("[[units]]", units_line, kehoach_plan::limits::UNITS_MAX),
+        ("[[groups]]", groups_line, kehoach_plan::limits::GROUPS_MAX),
+    ] {
         let wanted = format!("too many {table} tables: at most {max}");
         assert!(
             rendered.iter().any(|r| r.contains(&wanted)
-                && r.split(':').nth(1).and_then(|l| l.parse::<usize>().ok()).is_some_and(|l| (line..=line + 4).contains(&l))),
+                && r.split(':')
+                    .nth(1)
+                    .and_then(|l| l.parse::<usize>().ok())
+                    .is_some_and(|l| (line..=line + 4).contains(&l))),
             "`{wanted}` near line {line} among {rendered:#?}"
         );
     }
@@ -253,7 +263,13 @@ fn names_on_several_lines_and_control_characters_are_refused() {
     let src = damage(DEFAULT_PLAN, "name = \"Phòng Văn hóa - Xã hội\"", "name = \"Phòng \\u202EVăn hóa\"", 0);
     assert_problem_at(&src, "\"Phòng \\u202E", 0, Lang::Vi, "`name`: có ký tự đổi chiều chữ không được phép (U+202E)");
     let src = damage(DEFAULT_PLAN, "intro = \"Thực hiện\"", "intro = \"Thực\\u0000 hiện\"", 0);
-    assert_problem_at(&src, "\"Thực\\u0000", 0, Lang::En, "`intro`: holds a control character that is not allowed (U+0000)");
+    assert_problem_at(
+        &src,
+        "\"Thực\\u0000",
+        0,
+        Lang::En,
+        "`intro`: holds a control character that is not allowed (U+0000)",
+    );
     let long = format!("intro = \"{}\"", "ư".repeat(kehoach_plan::limits::TEXT_MAX + 1));
     let src = damage(DEFAULT_PLAN, "intro = \"Thực hiện\"", &long, 0);
     assert_problem_at_value(&src, "intro = ", 0, Lang::En, "is longer than 20000 characters");

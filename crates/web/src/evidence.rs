@@ -50,7 +50,11 @@ pub async fn read_file(multipart: &mut Multipart, lang: Lang) -> Result<(String,
     let t = Tr::new(lang);
     let invalid = |key: &str| WebError::Invalid(t.get(key));
     let unread = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE { WebError::TooLarge } else { invalid("file-too-large") }
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            WebError::TooLarge
+        } else {
+            invalid("file-too-large")
+        }
     };
     while let Some(field) = multipart.next_field().await.map_err(unread)? {
         if field.name() == Some("file") {

@@ -78,10 +78,9 @@ pub fn json_rejection(e: &JsonRejection, lang: Lang) -> WebError {
         JsonRejection::JsonSyntaxError(_) => {
             let text = e.body_text();
             match position(&text) {
-                Some((line, column)) => WebError::Invalid(t.args(
-                    "json-syntax-at",
-                    &[("line", line.to_string()), ("column", column.to_string())],
-                )),
+                Some((line, column)) => WebError::Invalid(
+                    t.args("json-syntax-at", &[("line", line.to_string()), ("column", column.to_string())]),
+                ),
                 None => WebError::Invalid(t.get("json-syntax")),
             }
         }
@@ -121,10 +120,8 @@ fn data_error(t: &Tr, text: &str) -> String {
         return t.get("json-bad-shape");
     };
     if message.starts_with("unknown variant ") {
-        let allowed: Vec<&str> = message
-            .split_once("expected ")
-            .map(|(_, e)| e.split('`').skip(1).step_by(2).collect())
-            .unwrap_or_default();
+        let allowed: Vec<&str> =
+            message.split_once("expected ").map(|(_, e)| e.split('`').skip(1).step_by(2).collect()).unwrap_or_default();
         return t.args("json-bad-choice", &[("field", field.to_owned()), ("allowed", allowed.join(", "))]);
     }
     let expected = message.rsplit_once("expected ").map_or("", |(_, e)| e);
