@@ -3,7 +3,6 @@
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use kehoach_domain::text::nfc;
 use kehoach_domain::{Lang, Unit, UnitKind};
 use kehoach_store::{Actor, Store};
 
@@ -32,7 +31,8 @@ pub async fn run(command: UnitCommand) -> anyhow::Result<ExitCode> {
             if !kehoach_plan::is_slug(&code) {
                 bail!("mã `{code}` không hợp lệ: chỉ dùng chữ thường không dấu, chữ số và dấu gạch ngang");
             }
-            let name = nfc(name.trim());
+            let name = kehoach_domain::text::line(&name)
+                .map_err(|problem| anyhow::anyhow!("tên đơn vị {}", problem.message(kehoach_domain::Lang::Vi)))?;
             if name.is_empty() {
                 bail!("tên đơn vị không được để trống");
             }

@@ -5,7 +5,6 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use kehoach_domain::Role;
-use kehoach_domain::text::nfc;
 use kehoach_store::{Actor, NewUser, Store, UserProblem};
 use kehoach_web::auth::password;
 
@@ -93,10 +92,12 @@ pub async fn run(command: UserCommand) -> anyhow::Result<ExitCode> {
                 (_, Some(c)) => Some(c),
                 (_, None) => Some(crate::unit_cmd::commune(&store, None).await?),
             };
+            let full_name = kehoach_domain::text::line(name.as_deref().unwrap_or(&username))
+                .map_err(|problem| anyhow::anyhow!("họ và tên {}", problem.message(kehoach_domain::Lang::Vi)))?;
             let generated = given.is_none();
             let password_text = given.unwrap_or_else(password::generate);
             let new = NewUser {
-                full_name: nfc(name.as_deref().unwrap_or(&username).trim()),
+                full_name,
                 username: username.clone(),
                 role,
                 province,

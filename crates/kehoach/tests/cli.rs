@@ -74,6 +74,11 @@ fn plan_import_then_reimport_and_units() {
     let bad_kind = kehoach(dir.path(), &["unit", "add", "--code", "x", "--name", "X", "--kind", "hamlet"]);
     assert!(!bad_kind.status.success());
     assert!(text(&bad_kind.stderr).contains("loại đơn vị `hamlet` không hợp lệ"));
+    // A name on two lines would write its second line into calendar feeds as it is.
+    let two_lines =
+        kehoach(dir.path(), &["unit", "add", "--code", "ban-x", "--name", "Bản X\r\nEND:VEVENT", "--kind", "village"]);
+    assert!(!two_lines.status.success());
+    assert!(text(&two_lines.stderr).contains("tên đơn vị phải viết trên một dòng"), "{}", text(&two_lines.stderr));
 
     // A CSV with one bad row adds nothing.
     std::fs::write(dir.path().join("bad.csv"), "code,name,kind\ntk-mau,Tiểu khu Mẫu (mẫu),quarter\nBAD,,village\n")
@@ -95,7 +100,7 @@ fn plan_import_then_reimport_and_units() {
 fn serve_seeds_an_empty_database_on_first_start() {
     let dir = tempfile::tempdir().unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_kehoach"))
-        .args(["serve", "--addr", "127.0.0.1:0"])
+        .args(["serve", "--addr", "127.0.0.1:0", "--hsts"])
         .current_dir(dir.path())
         .env_remove("KEHOACH_DATABASE_URL")
         .env("KEHOACH_LOG", "info")
@@ -117,6 +122,7 @@ fn serve_seeds_an_empty_database_on_first_start() {
     child.kill().ok();
     child.wait().ok();
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.contains("strict-transport-security: max-age=31536000"), "--hsts: {response}");
     assert!(response.contains("\"id\":\"muong-la-2026\""), "{response}");
     assert!(response.contains("Mường La"));
     assert!(dir.path().join("kehoach.sqlite").exists());
