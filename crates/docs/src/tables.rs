@@ -1,6 +1,7 @@
 //! Tables as spreadsheets: one small model ([`Table`]) and its two writers, .xlsx (formatted
 //! header, column widths, frozen header, wrapped text) and .csv (UTF-8 with a BOM so that Excel
-//! reads Vietnamese right). Text is written as given: what is NFC stays NFC.
+//! reads Vietnamese right). Text is written as given: what is NFC stays NFC; in a CSV, a cell a
+//! spreadsheet would run as a formula is marked as text ([`csv_cell`]).
 //!
 //! The caller builds the table from plain values; nothing here reads a store or a file.
 
@@ -220,18 +221,52 @@ pub fn to_csv(table: &Table) -> Result<Vec<u8>, Error> {
 }
 
 /// The table as CSV with another header row (machine names that an import reads back).
+/// Every cell is written safe to open (see [`csv_cell`]).
 pub fn to_csv_with_header<'a>(table: &Table, header: impl IntoIterator<Item = &'a str>) -> Result<Vec<u8>, Error> {
     let mut out = BOM.as_bytes().to_vec();
     {
         let mut w = csv::Writer::from_writer(&mut out);
-        w.write_record(header)?;
+        w.write_record(header.into_iter().map(|h| csv_cell(h, false).into_owned()))?;
         let width = table.columns.len();
         for r in &table.rows {
-            w.write_record((0..width).map(|c| r.cells.get(c).map_or("", String::as_str)))?;
+            w.write_record((0..width).map(|c| {
+                let number = !r.section && table.columns.get(c).is_some_and(|col| col.number);
+                csv_cell(r.cells.get(c).map_or("", String::as_str), number).into_owned()
+            }))?;
         }
         w.flush()?;
     }
     Ok(out)
+}
+
+/// What makes a spreadsheet read a cell as a formula when it starts the cell (`=1+1`,
+/// `-2+3+cmd|…`, `@SUM(…)`, a tab or carriage return before one of them).
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// The mark that says "text" to a spreadsheet.
+const TEXT_MARK: char = '\'';
+
+/// A cell as written to a CSV file: one that a spreadsheet would run as a formula gets the
+/// text mark in front (`'=1+1`), so whoever opens the file sees the text and runs nothing.
+/// A cell that already starts with the mark gets a second one, so that [`csv_value`] gives back
+/// exactly what was written, whatever it was. In a number column a cell that is a plain number
+/// (`-5`, `-0.5`) stays a number: a negative count is data, and nothing runs from it.
+pub fn csv_cell(text: &str, number_column: bool) -> std::borrow::Cow<'_, str> {
+    let plain_number = number_column && text.trim() == text && as_number(text).is_some();
+    if !plain_number && text.starts_with(|c| FORMULA_START.contains(&c) || c == TEXT_MARK) {
+        format!("{TEXT_MARK}{text}").into()
+    } else {
+        text.into()
+    }
+}
+
+/// A cell read from a CSV file: the inverse of [`csv_cell`]. The text mark is dropped only where
+/// [`csv_cell`] puts one (before a formula start or another mark), so `'abc` typed by hand stays.
+pub fn csv_value(cell: &str) -> &str {
+    match cell.strip_prefix(TEXT_MARK) {
+        Some(rest) if rest.starts_with(|c| FORMULA_START.contains(&c) || c == TEXT_MARK) => rest,
+        _ => cell,
+    }
 }
 
 #[cfg(test)]
@@ -322,6 +357,41 @@ mod tests {
         assert_eq!(lines.len(), 4);
         let machine = to_csv_with_header(&tables[0], ["id", "ten", "so", "unit"]).unwrap();
         assert!(std::str::from_utf8(&machine[3..]).unwrap().starts_with("id,ten,so,unit\n"));
+    }
+
+    #[test]
+    fn csv_cells_that_would_run_as_formulas_are_text() {
+        for (written, cell) in [
+            ("=1+1", "'=1+1"),
+            ("+84 912", "'+84 912"),
+            ("-5 hộ", "'-5 hộ"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\t=1", "'\t=1"),
+            ("\r=1", "'\r=1"),
+            ("'=1", "''=1"),
+            ("'", "''"),
+            ("Bản A", "Bản A"),
+            ("'abc", "''abc"),
+            ("", ""),
+        ] {
+            assert_eq!(csv_cell(written, false), cell, "{written:?}");
+            assert_eq!(csv_value(&csv_cell(written, false)), written, "{written:?} reads back");
+        }
+        assert_eq!(csv_cell("-5", true), "-5", "a negative number in a number column stays a number");
+        assert_eq!(csv_cell("-5", false), "'-5", "in a text column it is text");
+        assert_eq!(csv_cell("-2+3", true), "'-2+3", "a sum is not a number");
+        assert_eq!(csv_cell(" -5", true), " -5");
+        assert_eq!(csv_value("'abc"), "'abc", "a mark typed by hand stays");
+
+        let table = Table {
+            sheet: "Sổ".into(),
+            title: None,
+            columns: vec![Column::new("Nội dung", 20.0), Column::number("Số", 8.0)],
+            rows: vec![Row::data(vec!["=HYPERLINK(\"http://x\")".into(), "-3".into()])],
+        };
+        let bytes = to_csv(&table).unwrap();
+        let text = std::str::from_utf8(&bytes[3..]).unwrap();
+        assert_eq!(text.lines().nth(1), Some("\"'=HYPERLINK(\"\"http://x\"\")\",-3"));
     }
 
     #[test]

@@ -119,10 +119,19 @@ impl crate::Store {
 
     /// Audit rows matching the filter, newest first.
     pub async fn audit(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
+        self.audit_before(f, None).await
+    }
+
+    /// Audit rows matching the filter, newest first, older than the row `before`: the trail a
+    /// page at a time.
+    pub async fn audit_before(&self, f: &AuditFilter, before: Option<i32>) -> Result<Vec<AuditEntry>, StoreError> {
         use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
         use crate::entity::commune;
         let mut query = audit::Entity::find().order_by_desc(audit::Column::Id).limit(f.limit.max(1));
+        if let Some(id) = before {
+            query = query.filter(audit::Column::Id.lt(id));
+        }
         if f.communes.is_some() || f.province.is_some() {
             let mut communes = commune::Entity::find();
             if let Some(p) = &f.province {

@@ -30,6 +30,13 @@ pub struct PlanText {
     measures: std::collections::BTreeMap<String, kehoach_domain::measure::Measure>,
     #[serde(default)]
     initiatives: kehoach_domain::initiative::InitiativeRules,
+    /// The codes of the units and groups the plan file itself names (the commune's admin adds
+    /// others): what a new version of the file may drop. Plans imported before this was kept
+    /// have none, and their next import drops nothing.
+    #[serde(default)]
+    file_units: Vec<String>,
+    #[serde(default)]
+    file_groups: Vec<String>,
 }
 
 /// What an import did.
@@ -57,6 +64,8 @@ const TASK: &str = "task";
 impl Store {
     /// Loads a checked plan into the database, or updates it: the same plan id is the same plan,
     /// codes keep their rows, and nothing is duplicated. All or nothing, in one transaction.
+    /// Units and groups the previous version of the file named and this one drops leave the
+    /// commune (see [`crate::plan_units`]).
     pub async fn import_plan(&self, plan: &Plan, actor: Actor<'_>) -> Result<ImportOutcome, StoreError> {
         let before = self.plan(&plan.id).await?;
         let txn = self.db.begin().await?;
@@ -76,6 +85,10 @@ impl Store {
         for group in &plan.groups {
             upsert_group(&txn, commune_id, group).await?;
         }
+        let dropped = match &existing {
+            Some(row) => crate::plan_units::drop_stale(&txn, commune_id, row, plan).await?,
+            None => crate::plan_units::Dropped::default(),
+        };
 
         let text = serde_json::to_string(&PlanText {
             document: plan.document.clone(),
@@ -87,6 +100,8 @@ impl Store {
             appendices: plan.appendices.clone(),
             measures: plan.indicators.iter().filter_map(|i| Some((i.code.clone(), i.measure.clone()?))).collect(),
             initiatives: plan.initiatives.clone(),
+            file_units: plan.units.iter().map(|u| u.code.clone()).collect(),
+            file_groups: plan.groups.iter().map(|g| g.code.clone()).collect(),
         })?;
         let mut row = match &existing {
             Some(row) => plan::ActiveModel::from(row.clone()),
@@ -115,8 +130,23 @@ impl Store {
 
         // The stored plan's units are the commune's current ones, not only the file's: compare
         // what the file says.
-        let changed = before.as_ref().is_none_or(|b| !same_plan(b, plan));
+        let changed = before.as_ref().is_none_or(|b| !same_plan(b, plan)) || !dropped.is_empty();
         let created = before.is_none();
+        if !dropped.is_empty() {
+            audit::record(
+                &txn,
+                audit::Entry {
+                    commune_id: Some(commune_id),
+                    actor,
+                    action: "plan.drop_units",
+                    record_kind: "plan",
+                    record_key: &plan.id,
+                    before: None,
+                    after: Some(&dropped),
+                },
+            )
+            .await?;
+        }
         if changed {
             audit::record(
                 &txn,

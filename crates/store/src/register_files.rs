@@ -1,7 +1,7 @@
 //! Evidence files of register records: photos and scans of attendance lists, minutes, decisions.
 
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
     TransactionTrait,
 };
 
@@ -134,4 +134,51 @@ impl Store {
         txn.commit().await?;
         Ok(true)
     }
+}
+
+/// Removes every file of a record about to be deleted, each with the audit row a removal by hand
+/// writes: evidence never goes without a trace, even with its record. Call inside the record's
+/// delete transaction.
+pub(crate) async fn remove_all_of<C: ConnectionTrait>(
+    conn: &C,
+    commune_id: i32,
+    record_id: i32,
+    actor: Actor<'_>,
+) -> Result<usize, StoreError> {
+    use register_file::Column::*;
+    let rows: Vec<(i32, String, String, i32, String, String, chrono::DateTime<chrono::Utc>)> =
+        register_file::Entity::find()
+            .select_only()
+            .columns([Id, Name, Mime, Size, Sha256, UploadedBy, UploadedAt])
+            .filter(RecordId.eq(record_id))
+            .order_by_asc(Id)
+            .into_tuple()
+            .all(conn)
+            .await?;
+    for (id, name, mime, size, sha256, uploaded_by, uploaded_at) in &rows {
+        let removed = FileInfo {
+            id: *id,
+            name: name.clone(),
+            mime: mime.clone(),
+            size: *size,
+            sha256: sha256.clone(),
+            uploaded_by: uploaded_by.clone(),
+            uploaded_at: *uploaded_at,
+        };
+        register_file::Entity::delete_by_id(*id).exec(conn).await?;
+        audit::record(
+            conn,
+            audit::Entry {
+                commune_id: Some(commune_id),
+                actor,
+                action: "register.file.remove",
+                record_kind: "register_record",
+                record_key: &record_id.to_string(),
+                before: Some(&removed),
+                after: None,
+            },
+        )
+        .await?;
+    }
+    Ok(rows.len())
 }

@@ -71,6 +71,14 @@ pub struct RecordFilter<'a> {
     pub limit: Option<u64>,
 }
 
+/// Where a page of records starts: after this record, in the list's order (date, then id,
+/// both descending).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordCursor {
+    pub date: NaiveDate,
+    pub id: i32,
+}
+
 fn stored(r: register_record::Model) -> Result<StoredRecord, StoreError> {
     let fields = match serde_json::from_str(&r.fields_json)? {
         Value::Object(map) => map,
@@ -110,6 +118,35 @@ impl Store {
             q = q.limit(n);
         }
         q.all(&self.db).await?.into_iter().map(stored).collect()
+    }
+
+    /// A page of the records that match, in the list's order (newest first): at most `limit`,
+    /// those after `after`. Keyset paging: a page costs the same deep in the list as at its top,
+    /// and a record written meanwhile neither repeats nor hides one.
+    pub async fn records_after(
+        &self,
+        plan_id: &str,
+        f: &RecordFilter<'_>,
+        after: Option<RecordCursor>,
+        limit: u64,
+    ) -> Result<Vec<StoredRecord>, StoreError> {
+        use register_record::Column as C;
+        let mut q = self.filtered(plan_id, f).await?;
+        if let Some(c) = after {
+            q = q.filter(
+                sea_orm::Condition::any()
+                    .add(C::RecordDate.lt(c.date))
+                    .add(sea_orm::Condition::all().add(C::RecordDate.eq(c.date)).add(C::Id.lt(c.id))),
+            );
+        }
+        q.order_by_desc(C::RecordDate)
+            .order_by_desc(C::Id)
+            .limit(limit)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(stored)
+            .collect()
     }
 
     /// How many records match, whatever the limit.
@@ -395,8 +432,8 @@ impl Store {
         Ok(after)
     }
 
-    /// Deletes a record that no other record points at; its files go with it. Returns the
-    /// records that point at it instead, when there are any.
+    /// Deletes a record that no other record points at; its files go with it, each with its
+    /// audit row. Returns the records that point at it instead, when there are any.
     pub async fn delete_record(
         &self,
         plan_id: &str,
@@ -415,6 +452,7 @@ impl Store {
             return Ok(pointing);
         }
         let before = stored(current)?;
+        crate::register_files::remove_all_of(&txn, commune_id, id, actor).await?;
         register_record::Entity::delete_by_id(id).exec(&txn).await?;
         audit::record(
             &txn,

@@ -334,3 +334,67 @@ impl Store {
         Ok(())
     }
 }
+
+/// What the audit row of a new calendar link says: that it changed, never the secret itself.
+#[derive(serde::Serialize)]
+struct CalendarLink {
+    renewed: bool,
+}
+
+impl Store {
+    /// The secret of a unit's private calendar link, if it has one.
+    pub async fn calendar_secret(
+        &self,
+        province: &str,
+        commune: &str,
+        unit_code: &str,
+    ) -> Result<Option<String>, StoreError> {
+        Ok(self.unit_row(province, commune, unit_code).await?.and_then(|(_, u)| u.calendar_secret))
+    }
+
+    /// Gives a unit's private calendar link a new secret: the old link stops working at once.
+    /// The audit row says who did it, not the secret.
+    pub async fn renew_calendar_secret(
+        &self,
+        province: &str,
+        commune: &str,
+        unit_code: &str,
+        secret: &str,
+        actor: Actor<'_>,
+    ) -> Result<(), StoreError> {
+        let txn = self.db.begin().await?;
+        // Read through the transaction: a writer holds the write lock and must not wait for
+        // another connection.
+        let c = commune::Entity::find()
+            .filter(commune::Column::ProvinceCode.eq(province))
+            .filter(commune::Column::Code.eq(commune))
+            .one(&txn)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("commune `{commune}`")))?;
+        let u = unit::Entity::find()
+            .filter(unit::Column::CommuneId.eq(c.id))
+            .filter(unit::Column::Code.eq(unit_code))
+            .one(&txn)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("unit `{unit_code}`")))?;
+        let renewed = u.calendar_secret.is_some();
+        let mut row = unit::ActiveModel::from(u);
+        row.calendar_secret = Set(Some(secret.to_owned()));
+        row.update(&txn).await?;
+        audit::record(
+            &txn,
+            audit::Entry {
+                commune_id: Some(c.id),
+                actor,
+                action: "unit.calendar_secret",
+                record_kind: "unit",
+                record_key: &format!("{}/{}", c.code, unit_code),
+                before: None,
+                after: Some(&CalendarLink { renewed }),
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+}

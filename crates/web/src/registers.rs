@@ -145,8 +145,8 @@ pub fn csv_header(def: &RegisterDef) -> Vec<&'static str> {
 }
 
 /// A register as CSV (UTF-8 with a BOM so that Excel reads Vietnamese), values as people write
-/// them: dates dd/mm/yyyy, yes/no as "có"/"không", options by name. Importing it back reads
-/// the same values.
+/// them: dates dd/mm/yyyy, yes/no as "có"/"không", options by name; a text a spreadsheet would
+/// run as a formula carries the text mark (`'=1+1`). Importing it back reads the same values.
 pub fn to_csv(def: &RegisterDef, records: &[StoredRecord], lang: Lang) -> Result<Vec<u8>, WebError> {
     let table = crate::tables::register(def, records, lang, None);
     kehoach_docs::tables::to_csv_with_header(&table, csv_header(def)).map_err(|e| WebError::Internal(e.to_string()))
@@ -196,6 +196,8 @@ pub fn from_csv(def: &RegisterDef, year: i32, bytes: &[u8], t: &Tr) -> Result<Ve
         let mut date = String::new();
         let mut fields = BTreeMap::new();
         for (column, value) in header.iter().zip(record.iter()) {
+            // What the export marked as text (`'=1+1`) comes back as it was typed.
+            let value = kehoach_docs::tables::csv_value(value);
             match column.as_str() {
                 "id" => {}
                 "unit" => unit = value.trim().to_owned(),

@@ -22,6 +22,8 @@ pub struct Model {
     pub contact_phone: Option<String>,
     pub contact_note: Option<String>,
     pub updated_at: Option<DateTimeUtc>,
+    /// The secret of the unit's private calendar link; none until someone asks for one.
+    pub calendar_secret: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

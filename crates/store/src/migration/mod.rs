@@ -13,6 +13,7 @@ mod m0008_registers;
 mod m0009_initiatives;
 mod m0010_document_numbers;
 mod m0011_audit_scope;
+mod m0013_calendar_secret;
 
 /// A foreign key that deletes the row with what it points at.
 fn cascade(
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_initiatives::Migration),
             Box::new(m0010_document_numbers::Migration),
             Box::new(m0011_audit_scope::Migration),
+            Box::new(m0013_calendar_secret::Migration),
         ]
     }
 }

@@ -457,3 +457,17 @@ json-expect-other = a value of the right type
 error-bad-request = The request body could not be read. Reload the page and try again.
 error-unsupported-type = This content type is not supported.
 error-method-not-allowed = This address does not take this request method.
+
+## Issue 10, part 4: safe exports, bounded answers, private calendar link
+page-bad-limit = The limit parameter must be a number from 1 to { $max }.
+page-bad-cursor = The cursor parameter is not valid: use the value the previous page gave (its Next-Cursor header) as it came.
+pager-prev = Previous page
+pager-next = Next page
+pager-position = Page { $page } of { $pages } ({ $total } items)
+group-no-members = no units yet
+group-member-count = { $n } units
+ics-private-title = The unit's private calendar
+ics-private-hint = This calendar also holds the ad hoc report requests. Share its link only within the unit; renewing the link ends the old one.
+ics-private-link = Report deadlines with ad hoc requests (.ics)
+ics-private-create = Create a private calendar link
+ics-private-renew = Renew the private calendar link

@@ -457,3 +457,17 @@ json-expect-other = giá trị đúng kiểu
 error-bad-request = Không đọc được nội dung gửi lên. Hãy tải lại trang và thử lại.
 error-unsupported-type = Kiểu nội dung gửi lên không được hỗ trợ.
 error-method-not-allowed = Địa chỉ này không nhận phương thức yêu cầu này.
+
+## Issue 10, part 4: safe exports, bounded answers, private calendar link
+page-bad-limit = Tham số limit phải là số từ 1 đến { $max }.
+page-bad-cursor = Tham số cursor không hợp lệ: hãy dùng đúng giá trị do trang trước trả về (tiêu đề Next-Cursor).
+pager-prev = Trang trước
+pager-next = Trang sau
+pager-position = Trang { $page }/{ $pages } ({ $total } mục)
+group-no-members = chưa có đơn vị
+group-member-count = { $n } đơn vị
+ics-private-title = Lịch riêng của đơn vị
+ics-private-hint = Lịch này có cả các yêu cầu báo cáo đột xuất. Chỉ chia sẻ đường dẫn với người trong đơn vị; đổi đường dẫn thì đường dẫn cũ hết hiệu lực.
+ics-private-link = Lịch hạn báo cáo kèm yêu cầu đột xuất (.ics)
+ics-private-create = Tạo đường dẫn lịch riêng
+ics-private-renew = Đổi đường dẫn lịch riêng

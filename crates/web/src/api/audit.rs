@@ -1,10 +1,10 @@
 //! The audit trail over the API.
 
-use axum::Json;
 use axum::extract::State;
 use kehoach_domain::Action;
 use kehoach_store::AuditEntry;
 
+use super::page::{PageQuery, Paged};
 use crate::AppState;
 use crate::auth::session::Viewer;
 use crate::error::{ApiError, ErrorBody, InLang, WebError};
@@ -17,18 +17,33 @@ pub fn routes(r: Routes) -> Routes {
     r.get("/api/v1/audit", Action::ReadAudit, audit)
 }
 
-/// Changes to records of the caller's commune (or province), newest first, at most 200.
-#[utoipa::path(get, path = "/api/v1/audit", params(AuditQuery), responses(
-    (status = 200, body = [AuditEntry]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-    (status = 422, body = ErrorBody, description = "a malformed date")))]
+const AUDIT: &str = "audit";
+
+/// Changes to records of the caller's commune (or province), newest first, a page at a time:
+/// at most `limit` (100 by default, 500 at most); when more follow, the `Next-Cursor` header
+/// gives the `cursor` of the next page.
+#[utoipa::path(get, path = "/api/v1/audit", params(AuditQuery, PageQuery), responses(
+    (status = 200, body = [AuditEntry], headers(("Next-Cursor" = String,
+        description = "the `cursor` of the next page; absent on the last page"))),
+    (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    (status = 422, body = ErrorBody, description = "a malformed date, limit or cursor")))]
 pub(super) async fn audit(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
     viewer: Viewer,
     QueryParams(query): QueryParams<AuditQuery>,
-) -> Result<Json<Vec<AuditEntry>>, ApiError> {
+    QueryParams(page): QueryParams<PageQuery>,
+) -> Result<Paged<AuditEntry>, ApiError> {
     let signed = viewer.0.as_ref().ok_or(ApiError { error: WebError::NotSignedIn, lang })?;
-    let filter = audit_filter(&query, signed)
-        .map_err(|key| ApiError { error: WebError::Invalid(Tr::new(lang).get(key)), lang })?;
-    Ok(Json(state.store.audit(&filter).await.api(lang)?))
+    let t = Tr::new(lang);
+    let mut filter =
+        audit_filter(&query, signed).map_err(|key| ApiError { error: WebError::Invalid(t.get(key)), lang })?;
+    let limit = page.limit(&t).api(lang)?;
+    let before = match page.after(AUDIT, &t).api(lang)? {
+        Some(id) => Some(id.parse::<i32>().map_err(|_| WebError::Invalid(t.get("page-bad-cursor"))).api(lang)?),
+        None => None,
+    };
+    filter.limit = limit + 1;
+    let read = state.store.audit_before(&filter, before).await.api(lang)?;
+    Ok(Paged::from_read(read, limit, |e| e.id.to_string(), AUDIT))
 }

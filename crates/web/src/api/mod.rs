@@ -8,6 +8,7 @@ mod auth;
 mod consolidation;
 mod documents;
 mod initiatives;
+pub(crate) mod page;
 mod plans;
 pub(crate) mod progress;
 mod registers;

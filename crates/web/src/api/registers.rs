@@ -11,11 +11,12 @@ use axum::response::Response;
 use chrono::NaiveDate;
 use kehoach_domain::Action;
 use kehoach_domain::register::{FieldType, REGISTERS};
-use kehoach_store::{Actor, FileInfo, RecordFilter, RecordOutcome, StoredRecord};
+use kehoach_store::{Actor, FileInfo, RecordCursor, RecordFilter, RecordOutcome, StoredRecord};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
+use super::page::{PageQuery, Paged};
 use super::{JsonBody, read_json};
 use crate::AppState;
 use crate::auth::session::{Signed, Viewer};
@@ -159,20 +160,43 @@ async fn visible_records(
         .await?)
 }
 
-/// A register's records, newest first (a unit's reporter sees its own unit's).
+const RECORDS: &str = "records";
+
+/// Where a records cursor goes on from: `YYYY-MM-DD:id` of the last record of a page.
+fn record_cursor(position: &str) -> Option<RecordCursor> {
+    let (date, id) = position.split_once(':')?;
+    Some(RecordCursor { date: NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?, id: id.parse().ok()? })
+}
+
+/// A register's records, newest first (a unit's reporter sees its own unit's), a page at a
+/// time: at most `limit` (100 by default, 500 at most); when more follow, the `Next-Cursor`
+/// header gives the `cursor` of the next page.
 #[utoipa::path(get, path = "/api/v1/plans/{plan}/registers/{register}/records",
-    params(("plan" = String, Path), ("register" = String, Path), RecordQuery),
-    responses((status = 200, body = [StoredRecord]), (status = 404, body = ErrorBody)))]
+    params(("plan" = String, Path), ("register" = String, Path), RecordQuery, PageQuery),
+    responses((status = 200, body = [StoredRecord], headers(("Next-Cursor" = String,
+        description = "the `cursor` of the next page; absent on the last page"))),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody, description = "a bad limit or cursor")))]
 pub(super) async fn list_records(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
     viewer: Viewer,
     Path((plan_id, register)): Path<(String, String)>,
     QueryParams(q): QueryParams<RecordQuery>,
-) -> Result<Json<Vec<StoredRecord>>, ApiError> {
+    QueryParams(page): QueryParams<PageQuery>,
+) -> Result<Paged<StoredRecord>, ApiError> {
     let def = def(&register).api(lang)?;
     let signed = signed(&viewer, lang)?;
-    Ok(Json(visible_records(&state, signed, &plan_id, def.key, &q).await.api(lang)?))
+    let t = Tr::new(lang);
+    let limit = page.limit(&t).api(lang)?;
+    let after = match page.after(RECORDS, &t).api(lang)? {
+        Some(position) => Some(record_cursor(&position).ok_or(WebError::Invalid(t.get("page-bad-cursor"))).api(lang)?),
+        None => None,
+    };
+    let unit = own_unit(signed).or(q.unit.as_deref());
+    let filter = RecordFilter { register: Some(def.key), unit, from: q.from, to: q.to, ids: None, limit: None };
+    let read = state.store.records_after(&plan_id, &filter, after, limit + 1).await.api(lang)?;
+    let position = |r: &StoredRecord| format!("{}:{}", r.record.date.format("%Y-%m-%d"), r.record.id);
+    Ok(Paged::from_read(read, limit, position, RECORDS))
 }
 
 /// A record as a client writes it. Field values may be text as a person types it (dates

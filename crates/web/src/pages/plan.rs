@@ -332,14 +332,60 @@ pub struct UnitLine {
     pub sample: bool,
 }
 
+/// A group on the units page: its name and how many units it has now. Its members are on its
+/// own page: listed here, a group of every village repeats the whole commune once per group.
 pub struct GroupLine {
     pub code: String,
     pub name: String,
-    pub members: Vec<UnitLine>,
+    pub members: usize,
 }
 
 fn unit_line(t: &Tr, u: &Unit) -> UnitLine {
     UnitLine { code: u.code.clone(), name: u.name.clone(), kind: unit_kind_label(t, u.kind), sample: u.sample }
+}
+
+/// Lines a page of units, groups or a group's members holds: a commune of thousands of villages
+/// still makes pages a phone opens.
+pub const LINES_PER_PAGE: usize = 200;
+
+/// Which page of a long list, and the links to its neighbours.
+pub struct Pager {
+    pub pages: usize,
+    /// "Trang 2/20 (4.000)".
+    pub position: String,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+impl Pager {
+    /// The page asked for (1 when none; the last when past it) of `total` lines, and the range
+    /// of lines it shows; `link` makes the address of a page.
+    pub fn new(
+        t: &Tr,
+        total: usize,
+        asked: Option<usize>,
+        link: impl Fn(usize) -> String,
+    ) -> (Pager, std::ops::Range<usize>) {
+        let pages = total.div_ceil(LINES_PER_PAGE).max(1);
+        let page = asked.unwrap_or(1).clamp(1, pages);
+        let start = (page - 1) * LINES_PER_PAGE;
+        let range = start.min(total)..(start + LINES_PER_PAGE).min(total);
+        let prev = (page > 1).then(|| link(page - 1));
+        let next = (page < pages).then(|| link(page + 1));
+        let position = t.args(
+            "pager-position",
+            &[("page", page.to_string()), ("pages", pages.to_string()), ("total", total.to_string())],
+        );
+        (Pager { pages, position, prev, next }, range)
+    }
+}
+
+#[derive(Deserialize)]
+struct UnitsQuery {
+    /// The page of units.
+    page: Option<usize>,
+    /// The page of groups.
+    groups: Option<usize>,
 }
 
 #[derive(Template)]
@@ -348,7 +394,9 @@ struct UnitsPage {
     frame: Frame,
     plan: Plan,
     units: Vec<UnitLine>,
+    units_pager: Pager,
     groups: Vec<GroupLine>,
+    groups_pager: Pager,
     /// The viewer may add units: show the forms.
     can_manage: bool,
     kinds: Vec<(String, String)>,
@@ -359,23 +407,31 @@ async fn units_page(
     RequestLang(lang): RequestLang,
     viewer: Viewer,
     Path(id): Path<String>,
+    QueryParams(q): QueryParams<UnitsQuery>,
 ) -> Result<Html<String>, PageError> {
     let plan = load_plan(&state, &id, lang).await?;
     let t = Tr::new(lang);
+    let base = format!("/plans/{}/units", plan.id);
+    let (units_pager, unit_range) =
+        Pager::new(&t, plan.units.len(), q.page, |n| format!("{base}?page={n}&groups={}", q.groups.unwrap_or(1)));
+    let (groups_pager, group_range) = Pager::new(&t, plan.groups.len(), q.groups, |n| {
+        format!("{base}?page={}&groups={n}#groups", q.page.unwrap_or(1))
+    });
     let page = UnitsPage {
         can_manage: super::viewer_may(&viewer, Action::ManageUnits, &plan, None),
         kinds: kehoach_domain::UnitKind::ALL.iter().map(|k| (k.key().to_owned(), unit_kind_label(&t, *k))).collect(),
-        frame: Frame::new(lang, format!("/plans/{}/units", plan.id), &viewer),
-        units: plan.units.iter().map(|u| unit_line(&t, u)).collect(),
-        groups: plan
-            .groups
+        frame: Frame::new(lang, base.clone(), &viewer),
+        units: plan.units[unit_range].iter().map(|u| unit_line(&t, u)).collect(),
+        units_pager,
+        groups: plan.groups[group_range]
             .iter()
             .map(|g| GroupLine {
                 code: g.code.clone(),
                 name: g.name.clone(),
-                members: g.resolve(&plan.units).into_iter().map(|u| unit_line(&t, u)).collect(),
+                members: plan.units.iter().filter(|u| g.has(u)).count(),
             })
             .collect(),
+        groups_pager,
         plan,
     };
     render(&page, lang)
@@ -420,14 +476,24 @@ struct UnitPage {
     code: String,
     /// The viewer may see the unit's contact person.
     can_see_contact: bool,
+    /// The unit's private calendar link (with the titles of ad hoc requests), for those who
+    /// may see it; `Some("")` when it has none yet.
+    calendar_secret: Option<String>,
     name: String,
     kind: String,
     sample: bool,
     is_group: bool,
     members: Vec<UnitLine>,
+    members_pager: Pager,
     groups: Vec<String>,
     leads: Vec<WorkLine>,
     coordinates: Vec<WorkLine>,
+}
+
+#[derive(Deserialize)]
+struct MembersQuery {
+    /// The page of a group's members.
+    page: Option<usize>,
 }
 
 async fn unit_page(
@@ -435,40 +501,60 @@ async fn unit_page(
     RequestLang(lang): RequestLang,
     viewer: Viewer,
     Path((id, code)): Path<(String, String)>,
+    QueryParams(q): QueryParams<MembersQuery>,
 ) -> Result<Html<String>, PageError> {
     let plan = load_plan(&state, &id, lang).await?;
     let t = Tr::new(lang);
     let Work { leads, coordinates } = plan.work_of(&code);
     let leads = work_lines(&plan, &t, &leads);
     let coordinates = work_lines(&plan, &t, &coordinates);
-    let frame = Frame::new(lang, format!("/plans/{}/units/{}", plan.id, code), &viewer);
+    let base = format!("/plans/{}/units/{}", plan.id, code);
+    let frame = Frame::new(lang, base.clone(), &viewer);
     let can_see_contact = plan.units.iter().any(|u| u.code == code)
         && super::viewer_may(&viewer, Action::ReadUnitContact, &plan, Some(&code));
     let page = if let Some(unit) = plan.units.iter().find(|u| u.code == code) {
+        let calendar_secret = if super::calendar::may_see_secret(&viewer, &plan, &code) {
+            Some(
+                state
+                    .store
+                    .calendar_secret(&plan.commune.province_code, &plan.commune.code, &code)
+                    .await
+                    .page(lang)?
+                    .unwrap_or_default(),
+            )
+        } else {
+            None
+        };
         UnitPage {
             frame,
             code: code.clone(),
             can_see_contact,
+            calendar_secret,
             name: unit.name.clone(),
             kind: unit_kind_label(&t, unit.kind),
             sample: unit.sample,
             is_group: false,
             members: Vec::new(),
+            members_pager: Pager::new(&t, 0, None, |_| String::new()).0,
             groups: plan.groups.iter().filter(|g| g.has(unit)).map(|g| g.name.clone()).collect(),
             leads,
             coordinates,
             plan,
         }
     } else if let Some(group) = plan.group(&code) {
+        let all = group.resolve(&plan.units);
+        let (members_pager, range) = Pager::new(&t, all.len(), q.page, |n| format!("{base}?page={n}"));
         UnitPage {
             frame,
             code: code.clone(),
             can_see_contact: false,
+            calendar_secret: None,
             name: group.name.clone(),
             kind: t.get("word-group"),
             sample: false,
             is_group: true,
-            members: group.resolve(&plan.units).into_iter().map(|u| unit_line(&t, u)).collect(),
+            members: all[range].iter().map(|u| unit_line(&t, u)).collect(),
+            members_pager,
             groups: Vec::new(),
             leads,
             coordinates,
