@@ -66,6 +66,16 @@ pub fn report_body(mut body: ReportBody, lang: Lang) -> Result<ReportBody, WebEr
     Ok(body)
 }
 
+/// A multipart body that could not be read: too large is a 413; anything else is said with
+/// `key` (a file that could not be read).
+pub fn multipart_error(e: &axum::extract::multipart::MultipartError, lang: Lang, key: &str) -> WebError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        WebError::TooLarge
+    } else {
+        WebError::Invalid(Tr::new(lang).get(key))
+    }
+}
+
 /// Why a JSON body was not read, in words: the field it is about and what is wrong with it,
 /// never the parser's own text ("missing field `current` at line 1 column 75").
 pub fn json_rejection(e: &JsonRejection, lang: Lang) -> WebError {

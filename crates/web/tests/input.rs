@@ -286,6 +286,13 @@ on_both_databases!(
             .await;
         assert_eq!(r.status_code(), StatusCode::PAYLOAD_TOO_LARGE);
         assert!(r.text().contains("<html"));
+        // Files: past the route's limit, and past the file's own limit (a units CSV of 800 KB).
+        for bytes in [huge.clone().into_bytes(), format!("code,name,kind\n{}", "ban-x,Bản X,village\n".repeat(40_000)).into_bytes()] {
+            let file = MultipartForm::new().add_part("file", Part::bytes(bytes).file_name("don-vi.csv"));
+            let r = as_user(w.server.post(&format!("{PAGE}/units/import")), &w.admin).multipart(file).await;
+            assert_eq!(r.status_code(), StatusCode::PAYLOAD_TOO_LARGE, "{}", r.text());
+            assert!(r.text().contains("<html"));
+        }
         assert_eq!(written(&w.store).await, before);
         assert_eq!(records(&w.store).await, 0);
     }

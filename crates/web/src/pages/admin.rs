@@ -423,11 +423,15 @@ async fn import_units(
     let t = Tr::new(lang);
     let invalid = |message: String| PageError { error: WebError::Invalid(message), lang };
     let mut text = None;
-    while let Some(field) = multipart.next_field().await.map_err(|_| invalid(t.get("csv-unreadable")))? {
+    let unread = |e: axum::extract::multipart::MultipartError| PageError {
+        error: crate::input::multipart_error(&e, lang, "csv-unreadable"),
+        lang,
+    };
+    while let Some(field) = multipart.next_field().await.map_err(unread)? {
         if field.name() == Some("file") {
-            let bytes = field.bytes().await.map_err(|_| invalid(t.get("csv-unreadable")))?;
+            let bytes = field.bytes().await.map_err(unread)?;
             if bytes.len() > CSV_LIMIT {
-                return Err(invalid(t.get("error-too-large")));
+                return Err(PageError { error: WebError::TooLarge, lang });
             }
             text = Some(String::from_utf8(bytes.to_vec()).map_err(|_| invalid(t.get("csv-not-utf8")))?);
         }

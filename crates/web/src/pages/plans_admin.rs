@@ -72,12 +72,16 @@ async fn upload(
     let t = Tr::new(lang);
     let invalid = |key: &str| PageError { error: WebError::Invalid(t.get(key)), lang };
     let mut file = None;
-    while let Some(field) = multipart.next_field().await.map_err(|_| invalid("csv-unreadable"))? {
+    let unread = |e: axum::extract::multipart::MultipartError| PageError {
+        error: crate::input::multipart_error(&e, lang, "csv-unreadable"),
+        lang,
+    };
+    while let Some(field) = multipart.next_field().await.map_err(unread)? {
         if field.name() == Some("file") {
-            let name = field.file_name().unwrap_or("plan.toml").to_owned();
-            let bytes = field.bytes().await.map_err(|_| invalid("csv-unreadable"))?;
+            let name = kehoach_domain::text::file_name(field.file_name().unwrap_or("plan.toml"));
+            let bytes = field.bytes().await.map_err(unread)?;
             if bytes.len() > plan_upload::PLAN_LIMIT {
-                return Err(invalid("error-too-large"));
+                return Err(PageError { error: WebError::TooLarge, lang });
             }
             file = Some((name, String::from_utf8(bytes.to_vec()).map_err(|_| invalid("csv-not-utf8"))?));
         }
