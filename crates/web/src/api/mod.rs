@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod consolidation;
 mod documents;
+mod error_responses;
 mod initiatives;
 pub(crate) mod page;
 mod plans;
@@ -24,6 +25,7 @@ use utoipa::OpenApi;
 use crate::error::{ApiError, ErrorBody, ErrorDetail, NotFound, WebError};
 use crate::i18n::RequestLang;
 use crate::policy::Routes;
+use error_responses::ErrorResponses;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -72,7 +74,8 @@ use crate::policy::Routes;
         tables::board_xlsx,
         tables::register_xlsx
     ),
-    components(schemas(ErrorBody, ErrorDetail))
+    components(schemas(ErrorBody, ErrorDetail)),
+    modifiers(&ErrorResponses)
 )]
 pub struct ApiDoc;
 
