@@ -115,13 +115,8 @@ async fn restore_into<R: Read>(
             header.migrations.last().map_or("(none)", String::as_str)
         ))));
     }
-    for t in present.iter().filter(|t| t.name != MIGRATIONS_TABLE) {
-        let any = db
-            .query_one_raw(Statement::from_string(backend, format!("SELECT 1 FROM {} LIMIT 1", quote(&t.name))))
-            .await?;
-        if any.is_some() {
-            return Ok(Err(RestoreRefusal::NotEmpty(t.name.clone())));
-        }
+    if let Some(table) = first_with_rows(db, present.iter()).await? {
+        return Ok(Err(RestoreRefusal::NotEmpty(table)));
     }
     let steps = u32::try_from(header.migrations.len() - applied.len()).unwrap_or(u32::MAX);
     if steps > 0 {
@@ -139,6 +134,11 @@ async fn restore_into<R: Read>(
     if backend == DbBackend::Sqlite {
         // Checked at commit: a table that points at itself restores in key order anyway.
         txn.execute_unprepared("PRAGMA defer_foreign_keys = ON").await?;
+    }
+    // Again inside the transaction, which on SQLite holds the write lock: a server started on
+    // this database in the meantime has not written into it.
+    if let Some(table) = first_with_rows(&txn, target.values()).await? {
+        return Ok(Err(RestoreRefusal::NotEmpty(table)));
     }
     let mut reader = match open() {
         Ok(r) => Reader::new(r),
@@ -225,6 +225,20 @@ async fn restore_into<R: Read>(
         source_engine: header.engine.clone(),
         created_at: header.created_at.clone(),
     }))
+}
+
+/// The first table, migrations aside, that holds a row.
+async fn first_with_rows<'a, C: ConnectionTrait>(
+    db: &C,
+    tables: impl Iterator<Item = &'a Table>,
+) -> Result<Option<String>, StoreError> {
+    for t in tables.filter(|t| t.name != MIGRATIONS_TABLE) {
+        let sql = format!("SELECT 1 FROM {} LIMIT 1", quote(&t.name));
+        if db.query_one_raw(Statement::from_string(db.get_database_backend(), sql)).await?.is_some() {
+            return Ok(Some(t.name.clone()));
+        }
+    }
+    Ok(None)
 }
 
 /// Rows came with their ids: the sequences behind identity columns must start after them, or
