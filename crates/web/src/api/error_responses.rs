@@ -20,6 +20,7 @@ const ANY: &[(&str, &str)] = &[
 
 /// And for every operation that changes something.
 const WRITES: &[(&str, &str)] = &[
+    ("400", "the body cannot be read at all (e.g. a broken multipart form); the message says so"),
     ("409", "the change contradicts what is stored (e.g. a stale version); the message says what"),
     ("413", "the body is larger than this operation accepts"),
 ];
@@ -84,7 +85,7 @@ mod tests {
                     assert!(has(status), "{path} does not list {status}");
                 }
                 if write {
-                    assert!(has("409") && has("413"), "{path} does not list 409 and 413");
+                    assert!(has("400") && has("409") && has("413"), "{path} does not list 400, 409 and 413");
                 }
             }
         }
