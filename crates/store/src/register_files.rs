@@ -146,15 +146,16 @@ pub(crate) async fn remove_all_of<C: ConnectionTrait>(
     actor: Actor<'_>,
 ) -> Result<usize, StoreError> {
     use register_file::Column::*;
-    let rows: Vec<(i32, String, String, i32, String, String, chrono::DateTime<chrono::Utc>)> =
-        register_file::Entity::find()
-            .select_only()
-            .columns([Id, Name, Mime, Size, Sha256, UploadedBy, UploadedAt])
-            .filter(RecordId.eq(record_id))
-            .order_by_asc(Id)
-            .into_tuple()
-            .all(conn)
-            .await?;
+    // Without the content: a record's files can be large.
+    type Row = (i32, String, String, i32, String, String, chrono::DateTime<chrono::Utc>);
+    let rows: Vec<Row> = register_file::Entity::find()
+        .select_only()
+        .columns([Id, Name, Mime, Size, Sha256, UploadedBy, UploadedAt])
+        .filter(RecordId.eq(record_id))
+        .order_by_asc(Id)
+        .into_tuple()
+        .all(conn)
+        .await?;
     for (id, name, mime, size, sha256, uploaded_by, uploaded_at) in &rows {
         let removed = FileInfo {
             id: *id,

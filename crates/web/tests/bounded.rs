@@ -248,7 +248,7 @@ on_both_databases!(
         let record = record.json::<Value>();
 
         // The next version names only the first of them, and no groups of its own.
-        let second = big_plan(0, &[kept.clone()]);
+        let second = big_plan(0, std::slice::from_ref(&kept));
         let outcome = w.store.import_plan(&second, TEST).await.unwrap();
         assert!(outcome.changed);
         let plan = w.store.plan("muong-la-2026").await.unwrap().unwrap();
@@ -264,7 +264,7 @@ on_both_databases!(
             (format!("{PAGES}/units/nhom-to"), StatusCode::NOT_FOUND),
             (format!("{PAGES}/units/nhom-0"), StatusCode::NOT_FOUND),
             (format!("{PAGES}/units"), StatusCode::OK),
-            (format!("{PAGES}"), StatusCode::OK),
+            (PAGES.to_owned(), StatusCode::OK),
             (format!("{PAGES}/registers/truyen_thong"), StatusCode::OK),
             (format!("{PAGES}/registers/truyen_thong/{}", record["id"]), StatusCode::OK),
             (format!("{API}/registers/truyen_thong/records/{}", record["id"]), StatusCode::OK),
