@@ -429,3 +429,93 @@ on_both_databases!(
         assert_eq!(hsts.get("/healthz").await.header("strict-transport-security"), "max-age=31536000");
     }
 );
+
+on_both_databases!(
+    /// Every route the application has, with a NUL in each path parameter, in the query, and in
+    /// every text field its form or JSON body could carry, sent as each role that reaches it:
+    /// not one server error. (PostgreSQL refuses NUL; before, any of these reaching it was a 500.)
+    async fn a_nul_anywhere_gives_no_server_error(store) {
+        let w = world(store).await;
+        let record = as_user(w.server.post(&format!("{API}/registers/truyen_thong/records")), &w.village)
+            .json(&json!({"unit": "ban-a", "date": "2026-02-10", "fields": {"kenh": "hop_ban", "chu_de": "Chuyển đổi số"}}))
+            .await
+            .json::<Value>();
+        let id = record["id"].to_string();
+        let nul = "x\u{0}y";
+        let real = |name: &str| match name {
+            "plan" => "muong-la-2026",
+            "period" => "2026-Q1",
+            "unit" => "ban-a",
+            "register" => "truyen_thong",
+            "id" | "record" | "file" => id.as_str(),
+            "user" => "ban-b",
+            "code" => "IV.1",
+            _ => "x",
+        };
+        // A path with its parameters filled by `fill`.
+        let path_of = |template: &str, fill: &dyn Fn(&str) -> String| {
+            let mut out = String::new();
+            let mut rest = template;
+            while let Some(start) = rest.find('{') {
+                out.push_str(&rest[..start]);
+                let end = rest[start..].find('}').map_or(rest.len(), |e| start + e);
+                out.push_str(&fill(rest[start + 1..end].trim_start_matches('*')));
+                rest = &rest[(end + 1).min(rest.len())..];
+            }
+            out.push_str(rest);
+            out
+        };
+        let texts = ["name", "title", "details", "narrative", "reason", "note", "phone", "full_name", "username",
+            "activities", "difficulties", "proposals", "questions", "council", "current", "new", "kind", "code", "unit",
+            "date", "actor", "key", "f.chu_de", "f.dia_diem", "answer.0"];
+        let mut form: Vec<(&str, &str)> = texts.iter().map(|k| (*k, nul)).collect();
+        form.extend([("version", "0"), ("intent", "save"), ("role", "don_vi"), ("deadline_date", "2026-03-10")]);
+        let body = json!({
+            "version": 0, "name": nul, "code": "ban-z", "kind": "village", "title": nul, "details": nul,
+            "units": ["ban-tieu-khu"], "questions": [nul], "deadline": "2026-03-10T02:00:00Z", "narrative": nul,
+            "reason": nul, "username": nul, "password": nul, "phone": nul, "note": nul, "unit": "ban-a",
+            "date": "2026-02-10", "fields": {"kenh": "hop_ban", "chu_de": nul, "dia_diem": nul}, "council": [nul],
+            "recognised": false,
+            "body": {"tasks": [{"task": nul, "lead": false, "status": "in_progress", "note": nul}], "figures": [],
+                "answers": [{"question": nul, "answer": nul}], "activities": nul, "difficulties": nul, "proposals": nul},
+        });
+        let rules = kehoach_web::routes().rules().to_vec();
+        let mut sent = 0;
+        let mut failures = Vec::new();
+        for who in [&w.admin, &w.officer, &w.village] {
+            for rule in &rules {
+                // Signing out or changing one's password would end the session the probe runs in.
+                if rule.path.contains("logout") || rule.path.contains("password") {
+                    continue;
+                }
+                let bad_path = path_of(rule.path, &|_| "x%00y".to_owned());
+                let good_path = path_of(rule.path, &|name| real(name).to_owned());
+                for path in [bad_path, format!("{good_path}?q=x%00y&actor=x%00y&from=x%00y&at=x%00y")] {
+                    let request = w.server.method(rule.method.clone(), &path);
+                    let request = as_user(request, who);
+                    let api = rule.path.starts_with("/api/");
+                    let response = match rule.method.as_str() {
+                        "POST" | "PUT" if api => request.json(&body).await,
+                        "POST" | "PUT" => request.form(&form).await,
+                        _ => request.await,
+                    };
+                    sent += 1;
+                    if response.status_code().is_server_error() {
+                        failures.push(format!("{} {path}: {}", rule.method, response.status_code()));
+                    }
+                }
+                if matches!(rule.method.as_str(), "POST" | "PUT") {
+                    let request = as_user(w.server.method(rule.method.clone(), &path_of(rule.path, &|n| real(n).to_owned())), who);
+                    let response =
+                        if rule.path.starts_with("/api/") { request.json(&body).await } else { request.form(&form).await };
+                    sent += 1;
+                    if response.status_code().is_server_error() {
+                        failures.push(format!("{} {}: {} {}", rule.method, rule.path, response.status_code(), response.text()));
+                    }
+                }
+            }
+        }
+        println!("NUL probe: {sent} requests over {} routes, {} server errors", rules.len(), failures.len());
+        assert!(failures.is_empty(), "{failures:#?}");
+    }
+);
