@@ -14,6 +14,11 @@ use kehoach_store::{RestoreRefusal, Store};
 /// never leaves a file that looks like a good one, nor spoils the previous one of that name.
 pub async fn backup(out: &Path, url: &str) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
+    // Opening a SQLite URL creates a missing file: a mistyped path would give an empty backup.
+    if let Some(path) = sqlite_file(url).filter(|p| !p.exists()) {
+        eprintln!("kehoach: không có cơ sở dữ liệu {}", path.display());
+        return Ok(ExitCode::FAILURE);
+    }
     let store = Store::connect(url).await.context("không mở được cơ sở dữ liệu")?;
     let mut partial = out.as_os_str().to_owned();
     partial.push(".partial");
@@ -99,6 +104,13 @@ fn refusal_text(refusal: &RestoreRefusal, file: &Path) -> String {
             format!("giá trị ở cột {table}.{column} không ghi được vào cơ sở dữ liệu đích: {detail}; {nothing}")
         }
     }
+}
+
+/// The file of a SQLite URL (`sqlite://FILE?mode=rwc`, `sqlite:FILE`), not of one in memory.
+fn sqlite_file(url: &str) -> Option<PathBuf> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or_default();
+    (!path.is_empty() && !path.contains(":memory:")).then(|| PathBuf::from(path))
 }
 
 fn human_size(bytes: u64) -> String {
