@@ -55,6 +55,11 @@ pub enum Command {
         /// (through a proxy that ends TLS). Answers to HTTPS requests carry it anyway.
         #[arg(long, env = "KEHOACH_HSTS")]
         hsts: bool,
+        /// Reverse proxies whose X-Forwarded-For names the client, as addresses or networks
+        /// separated by commas (e.g. 127.0.0.1,10.0.0.0/8). From any other peer the header is
+        /// ignored, so that no one chooses the address their failed sign-ins count under.
+        #[arg(long = "trusted-proxy", env = "KEHOACH_TRUSTED_PROXIES", value_parser = trusted_proxies)]
+        trusted_proxy: Option<kehoach_web::TrustedProxies>,
         #[command(flatten)]
         database: DatabaseArg,
     },
@@ -203,10 +208,15 @@ pub enum UnitCommand {
     },
 }
 
+fn trusted_proxies(list: &str) -> Result<kehoach_web::TrustedProxies, String> {
+    kehoach_web::TrustedProxies::parse(list).map_err(|entry| format!("not an IP address or network: {entry}"))
+}
+
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Serve { addr, demo, frozen_now, hsts, database } => {
-            serve::run(&addr, &database.url, demo, frozen_now, kehoach_web::Settings { hsts }).await
+        Command::Serve { addr, demo, frozen_now, hsts, trusted_proxy, database } => {
+            let settings = kehoach_web::Settings { hsts, trusted_proxies: trusted_proxy.unwrap_or_default() };
+            serve::run(&addr, &database.url, demo, frozen_now, settings).await
         }
         Command::Demo { database } => {
             let store = kehoach_store::Store::connect(&database.url).await?;

@@ -2,15 +2,25 @@
 
 use chrono::{DateTime, Duration, Utc};
 use kehoach_domain::{Principal, Role};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 use serde::Serialize;
 
 use crate::audit::{self, Actor};
 use crate::entity::{commune, login_throttle, session, unit, user};
 use crate::{Store, StoreError};
+
+/// The answer of [`Store::admit_sign_in`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Admission {
+    /// Counted. `full_until`: this attempt took a key's last place; should it fail, that key
+    /// refuses until then.
+    Admitted { full_until: Option<DateTime<Utc>> },
+    /// A key is full: nothing counted; try again after `until`.
+    Refused { until: DateTime<Utc> },
+}
 
 /// A user as stored, without the password hash.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -103,7 +113,7 @@ impl Store {
         new: &NewUser,
         actor: Actor<'_>,
     ) -> Result<Result<UserRecord, UserProblem>, StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         if user::Entity::find().filter(user::Column::Username.eq(&new.username)).one(&txn).await?.is_some() {
             return Ok(Err(UserProblem::UsernameTaken));
         }
@@ -246,7 +256,7 @@ impl Store {
         actor: Actor<'_>,
         change: impl FnOnce(&mut user::ActiveModel),
     ) -> Result<(), StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let row = user::Entity::find()
             .filter(user::Column::Username.eq(username))
             .one(&txn)
@@ -360,61 +370,92 @@ impl Store {
         Ok(session::Entity::find().filter(session::Column::UserId.eq(user_id)).count(&self.db).await?)
     }
 
-    /// Until when the latest lock among `keys` holds, if any does now.
-    pub async fn locked_until(&self, keys: &[String], now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, StoreError> {
-        let rows = login_throttle::Entity::find()
-            .filter(login_throttle::Column::Key.is_in(keys.iter().cloned()))
-            .all(&self.db)
-            .await?;
-        Ok(rows.into_iter().filter_map(|r| r.locked_until).filter(|t| *t > now).max())
-    }
-
-    /// Counts a failed sign-in under `key`; after `limit` failures within `window`, locks the
-    /// key for `lock`. A lock in force is never lifted by a failure counted during it (a request
-    /// that passed the check before the lock was set). Returns the end of the lock in force after
-    /// this failure, if any.
-    pub async fn count_failure(
+    /// Admits one sign-in attempt, or refuses it. Each `(key, limit)` counts the attempts let
+    /// through within `window` of the key's first one; the attempt is counted under every key
+    /// unless one has already let `limit` through, and then nothing is counted. The check and the count are one write transaction whose
+    /// increment is a single `INSERT … ON CONFLICT DO UPDATE`: however many attempts arrive at
+    /// once, no more than `limit` get through.
+    pub async fn admit_sign_in(
         &self,
-        key: &str,
+        keys: &[(String, i32)],
         now: DateTime<Utc>,
-        limit: i32,
         window: Duration,
-        lock: Duration,
-    ) -> Result<Option<DateTime<Utc>>, StoreError> {
-        let txn = self.db.begin().await?;
-        let existing = login_throttle::Entity::find().filter(login_throttle::Column::Key.eq(key)).one(&txn).await?;
-        let in_force = existing.as_ref().and_then(|r| r.locked_until).filter(|t| *t > now);
-        let (mut row, failures) = match existing {
-            Some(r) if now - r.window_start <= window => {
-                let failures = r.failures + 1;
-                (login_throttle::ActiveModel::from(r), failures)
+    ) -> Result<Admission, StoreError> {
+        let txn = self.write().await?;
+        let mut full_until = None;
+        for (key, limit) in keys {
+            login_throttle::Entity::insert(login_throttle::ActiveModel {
+                key: Set(key.clone()),
+                failures: Set(1),
+                window_start: Set(now),
+                locked_until: Set(None),
+                ..Default::default()
+            })
+            .on_conflict(
+                OnConflict::column(login_throttle::Column::Key)
+                    .value(
+                        login_throttle::Column::Failures,
+                        Expr::col((login_throttle::Entity, login_throttle::Column::Failures)).add(1),
+                    )
+                    .to_owned(),
+            )
+            .exec_without_returning(&txn)
+            .await?;
+            // Read back under the lock the increment took (the row on PostgreSQL, the database
+            // on SQLite): no other attempt on this key can come between.
+            let row = login_throttle::Entity::find()
+                .filter(login_throttle::Column::Key.eq(key.as_str()))
+                .one(&txn)
+                .await?
+                .ok_or_else(|| StoreError::Corrupt(format!("sign-in counter {key} vanished")))?;
+            if now - row.window_start > window {
+                // The last window is over: this attempt opens a new one.
+                login_throttle::Entity::update_many()
+                    .col_expr(login_throttle::Column::Failures, Expr::value(1))
+                    .col_expr(login_throttle::Column::WindowStart, Expr::value(now))
+                    .filter(login_throttle::Column::Id.eq(row.id))
+                    .exec(&txn)
+                    .await?;
+                if *limit <= 1 {
+                    full_until = Ord::max(full_until, Some(now + window));
+                }
+            } else if row.failures > *limit {
+                // Rolled back: a refused attempt counts under no key, so that flooding one
+                // account from one address cannot fill the account's or the address's count.
+                drop(txn);
+                return Ok(Admission::Refused { until: row.window_start + window });
+            } else if row.failures == *limit {
+                full_until = Ord::max(full_until, Some(row.window_start + window));
             }
-            Some(r) => {
-                let mut a = login_throttle::ActiveModel::from(r);
-                a.window_start = Set(now);
-                (a, 1)
-            }
-            None => (
-                login_throttle::ActiveModel { key: Set(key.to_owned()), window_start: Set(now), ..Default::default() },
-                1,
-            ),
-        };
-        let locked = (failures >= limit).then(|| now + lock);
-        row.failures = Set(if locked.is_some() { 0 } else { failures });
-        let until = locked.max(in_force);
-        row.locked_until = Set(until);
-        if locked.is_some() {
-            row.window_start = Set(now);
         }
-        row.save(&txn).await?;
         txn.commit().await?;
-        Ok(until)
+        Ok(Admission::Admitted { full_until })
     }
 
-    /// Forgets the failures under `key` (after a successful sign-in).
-    pub async fn clear_failures(&self, key: &str) -> Result<(), StoreError> {
-        login_throttle::Entity::delete_many().filter(login_throttle::Column::Key.eq(key)).exec(&self.db).await?;
+    /// After a successful sign-in: the counter `forget` starts again from nothing, and each of
+    /// `give_back` returns the attempt it counted, so that only failures stay counted there.
+    pub async fn sign_in_succeeded(&self, forget: &str, give_back: &[String]) -> Result<(), StoreError> {
+        let txn = self.write().await?;
+        login_throttle::Entity::delete_many().filter(login_throttle::Column::Key.eq(forget)).exec(&txn).await?;
+        login_throttle::Entity::update_many()
+            .col_expr(
+                login_throttle::Column::Failures,
+                Expr::col((login_throttle::Entity, login_throttle::Column::Failures)).sub(1),
+            )
+            .filter(login_throttle::Column::Key.is_in(give_back.iter().cloned()))
+            .filter(login_throttle::Column::Failures.gt(0))
+            .exec(&txn)
+            .await?;
+        txn.commit().await?;
         Ok(())
+    }
+
+    /// The attempts counted under `key` in its current window (0 without a counter): for tests
+    /// and diagnosis.
+    pub async fn sign_in_attempts(&self, key: &str) -> Result<i32, StoreError> {
+        let row =
+            login_throttle::Entity::find().filter(login_throttle::Column::Key.eq(key)).one(&self.db).await?;
+        Ok(row.map_or(0, |r| r.failures))
     }
 }
 

@@ -2,7 +2,7 @@
 //! and frozen.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde::Serialize;
 
 use crate::audit::{self, Actor};
@@ -83,7 +83,7 @@ impl Store {
         let Some(p) = plan::Entity::find().filter(plan::Column::Slug.eq(plan_id)).one(&self.db).await? else {
             return Err(StoreError::NotFound(format!("plan `{plan_id}`")));
         };
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let existing = commune_report::Entity::find()
             .filter(commune_report::Column::PlanId.eq(p.id))
             .filter(commune_report::Column::Period.eq(period))

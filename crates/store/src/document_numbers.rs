@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde::Serialize;
 
@@ -51,7 +51,7 @@ impl Store {
             if let Some(n) = self.document_number(plan_id, subject).await? {
                 return Ok(n);
             }
-            let txn = self.db.begin().await?;
+            let txn = self.write().await?;
             let commune_id = Self::commune_id_of_plan(&txn, plan_id).await?;
             let last: Option<i32> = document_number::Entity::find()
                 .select_only()

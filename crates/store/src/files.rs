@@ -3,7 +3,6 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
 };
 use serde::Serialize;
 
@@ -68,7 +67,7 @@ impl Store {
             .one(&self.db)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("report {report_id}")))?;
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let row = report_file::ActiveModel {
             commune_id: Set(report.commune_id),
             report_id: Set(report_id),
@@ -147,7 +146,7 @@ impl Store {
         record_key: &str,
         actor: Actor<'_>,
     ) -> Result<bool, StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let Some(f) = report_file::Entity::find_by_id(file_id)
             .filter(report_file::Column::ReportId.eq(report_id))
             .one(&txn)

@@ -13,7 +13,7 @@ use kehoach_domain::initiative::{CouncilResult, InitiativeProblem, InitiativeRul
 use kehoach_domain::register::Record;
 use kehoach_domain::{Action, Role};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 use serde::Serialize;
 use serde_json::Value;
@@ -322,7 +322,7 @@ impl Store {
         actor: Actor<'_>,
         now: DateTime<Utc>,
     ) -> Result<Step<InitiativeRound>, StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let p = plan_row(&txn, plan_id).await?;
         if load_round(&txn, &p).await?.is_some() {
             return Ok(Err(InitiativeProblem::RoundExists { year: p.year }));
@@ -396,7 +396,7 @@ impl Store {
         actor: Actor<'_>,
         now: DateTime<Utc>,
     ) -> Result<Step<StoredSheet>, StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let p = plan_row(&txn, plan_id).await?;
         let Some(l) = load_round(&txn, &p).await? else {
             return Ok(Err(InitiativeProblem::NoRound));
@@ -478,7 +478,7 @@ impl Store {
         actor: Actor<'_>,
         now: DateTime<Utc>,
     ) -> Result<Step<InitiativeDecision>, StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let p = plan_row(&txn, plan_id).await?;
         let Some(l) = load_round(&txn, &p).await? else {
             return Ok(Err(InitiativeProblem::NoRound));
@@ -555,7 +555,7 @@ impl Store {
         actor: Actor<'_>,
         now: DateTime<Utc>,
     ) -> Result<Step<InitiativeRound>, StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let p = plan_row(&txn, plan_id).await?;
         let Some(l) = load_round(&txn, &p).await? else {
             return Ok(Err(InitiativeProblem::NoRound));

@@ -19,11 +19,12 @@ mod registers;
 mod reports;
 mod requests;
 mod units;
+mod write;
 
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
-pub use accounts::{NewUser, SessionRecord, UserProblem, UserRecord};
+pub use accounts::{Admission, NewUser, SessionRecord, UserProblem, UserRecord};
 pub use audit::{Actor, AuditEntry, AuditFilter};
 pub use backup::{BackupSummary, RestoreRefusal, RestoreSummary, restore};
 pub use commune_reports::{CommuneReportChange, CommuneReportRecord, CommuneWrite};
@@ -36,6 +37,7 @@ pub use registers::{RecordCursor, RecordFilter, RecordInput, RecordOutcome, RowE
 pub use reports::{ReportVersion, ReportWrite, StoredReport, WriteOutcome};
 pub use requests::RequestDraft;
 pub use units::UnitContact;
+pub use write::WriteTxn;
 
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
 use sea_orm_migration::MigratorTrait;
@@ -43,10 +45,14 @@ use sea_orm_migration::MigratorTrait;
 /// The default database: a SQLite file in the working directory, created on first start.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://kehoach.sqlite?mode=rwc";
 
+/// How long a SQLite connection waits for another's write lock before giving up.
+pub const SQLITE_BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// A connection pool to the database, migrated to the current schema.
 #[derive(Clone, Debug)]
 pub struct Store {
     db: DatabaseConnection,
+    writers: write::Writers,
 }
 
 impl Store {
@@ -66,14 +72,19 @@ impl Store {
                 10
             })
             .min_connections(if memory { 1 } else { 0 })
-            .sqlx_logging(false);
+            .sqlx_logging(false)
+            // A writer waits for the lock instead of failing. sqlx's 5 s is shorter than a large
+            // CSV import or plan load holds it on a slow disk; 30 s matches the server's request
+            // timeout, so a request gives up no later than it would anyway.
+            .map_sqlx_sqlite_opts(|o| o.busy_timeout(SQLITE_BUSY_TIMEOUT));
         let db = Database::connect(options).await.map_err(StoreError::connect)?;
         if sqlite && !memory {
             // WAL lets readers work while an import writes; it is a property of the file.
             db.execute_unprepared("PRAGMA journal_mode=WAL").await?;
         }
         migration::Migrator::up(&db, None).await?;
-        Ok(Store { db })
+        let writers = write::Writers::for_backend(db.get_database_backend());
+        Ok(Store { db, writers })
     }
 
     pub fn backend(&self) -> DbBackend {
@@ -83,6 +94,26 @@ impl Store {
     /// Whether the database answers; for `/healthz`.
     pub async fn ping(&self) -> Result<(), StoreError> {
         self.db.ping().await.map_err(StoreError::from)
+    }
+
+    /// SQLite's own check of the file (`PRAGMA integrity_check`): the problems it finds, none
+    /// when the file is sound. PostgreSQL keeps its own; nothing to check from here.
+    pub async fn integrity_problems(&self) -> Result<Vec<String>, StoreError> {
+        if self.backend() != DbBackend::Sqlite {
+            return Ok(Vec::new());
+        }
+        let rows = self
+            .db
+            .query_all_raw(sea_orm::Statement::from_string(DbBackend::Sqlite, "PRAGMA integrity_check"))
+            .await?;
+        let mut problems = Vec::new();
+        for row in rows {
+            let line: String = row.try_get_by_index(0)?;
+            if line != "ok" {
+                problems.push(line);
+            }
+        }
+        Ok(problems)
     }
 
     pub async fn close(self) -> Result<(), StoreError> {

@@ -6,7 +6,7 @@ use kehoach_domain::{
     ReportingRegime, Section, Signer, Target, Task, TaskGroup, TimeFrame, UnitRef, UnitRefKind,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 use serde::{Deserialize, Serialize};
 
@@ -68,7 +68,7 @@ impl Store {
     /// commune (see [`crate::plan_units`]).
     pub async fn import_plan(&self, plan: &Plan, actor: Actor<'_>) -> Result<ImportOutcome, StoreError> {
         let before = self.plan(&plan.id).await?;
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let now = Utc::now();
         let commune_id = upsert_commune(&txn, &plan.commune, now).await?;
 

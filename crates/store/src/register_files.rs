@@ -2,7 +2,6 @@
 
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
 };
 
 use crate::audit::{self, Actor};
@@ -30,7 +29,7 @@ impl Store {
         file: &NewFile<'_>,
         actor: Actor<'_>,
     ) -> Result<FileInfo, StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let record = register_record::Entity::find_by_id(record_id)
             .one(&txn)
             .await?
@@ -108,7 +107,7 @@ impl Store {
 
     /// Removes a file from a record, with an audit row naming it.
     pub async fn remove_record_file(&self, record_id: i32, file_id: i32, actor: Actor<'_>) -> Result<bool, StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let Some(f) = register_file::Entity::find_by_id(file_id)
             .filter(register_file::Column::RecordId.eq(record_id))
             .one(&txn)

@@ -8,7 +8,7 @@ use kehoach_domain::register::{FieldError, FieldProblem, FieldType, Record, regi
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    Set, TransactionTrait,
+    Set,
 };
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -291,7 +291,7 @@ impl Store {
         actor: Actor<'_>,
         now: DateTime<Utc>,
     ) -> Result<RecordOutcome, StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let commune_id = Self::commune_id_of_plan(&txn, plan_id).await?;
         let errors = Self::check_links(&txn, commune_id, register_key, &[(1, input)]).await?;
         if !errors.is_empty() {
@@ -327,7 +327,7 @@ impl Store {
         actor: Actor<'_>,
         now: DateTime<Utc>,
     ) -> Result<RecordOutcome, StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let commune_id = Self::commune_id_of_plan(&txn, plan_id).await?;
         let Some(current) = register_record::Entity::find_by_id(id)
             .filter(register_record::Column::CommuneId.eq(commune_id))
@@ -399,7 +399,7 @@ impl Store {
         actor: Actor<'_>,
         now: DateTime<Utc>,
     ) -> Result<StoredRecord, StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let commune_id = Self::commune_id_of_plan(&txn, plan_id).await?;
         let current = register_record::Entity::find_by_id(id)
             .filter(register_record::Column::CommuneId.eq(commune_id))
@@ -440,7 +440,7 @@ impl Store {
         id: i32,
         actor: Actor<'_>,
     ) -> Result<Vec<(String, i32)>, StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let commune_id = Self::commune_id_of_plan(&txn, plan_id).await?;
         let current = register_record::Entity::find_by_id(id)
             .filter(register_record::Column::CommuneId.eq(commune_id))
@@ -481,7 +481,7 @@ impl Store {
         actor: Actor<'_>,
         now: DateTime<Utc>,
     ) -> Result<Result<usize, Vec<RowError>>, StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let commune_id = Self::commune_id_of_plan(&txn, plan_id).await?;
         let refs: Vec<(usize, &RecordInput)> = rows.iter().map(|(n, r)| (*n, r)).collect();
         let errors = Self::check_links(&txn, commune_id, register_key, &refs).await?;

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use kehoach_domain::report::{ReportBody, ReportState};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, SqlErr, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, SqlErr,
 };
 use serde::Serialize;
 
@@ -144,7 +144,7 @@ impl Store {
     /// for a submission, a kept version; all in one transaction.
     pub async fn write_report(&self, w: &ReportWrite<'_>, actor: Actor<'_>) -> Result<WriteOutcome, StoreError> {
         let plan = self.plan_row(w.plan).await?;
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let existing = unit_report::Entity::find()
             .filter(unit_report::Column::PlanId.eq(plan.id))
             .filter(unit_report::Column::Period.eq(w.period))

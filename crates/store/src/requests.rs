@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use kehoach_domain::request::AdHocRequest;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 use serde::{Deserialize, Serialize};
 
@@ -57,7 +57,7 @@ impl Store {
         let Some(p) = plan::Entity::find().filter(plan::Column::Slug.eq(plan_id)).one(&self.db).await? else {
             return Err(StoreError::NotFound(format!("plan `{plan_id}`")));
         };
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let number = report_request::Entity::find().filter(report_request::Column::PlanId.eq(p.id)).count(&txn).await?
             as i32
             + 1;

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use kehoach_domain::text::{fold, sort_vi_by};
 use kehoach_domain::{Commune, Unit, UnitGroup, UnitKind};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
     TryIntoModel,
 };
 
@@ -52,7 +52,7 @@ impl Store {
     /// the whole batch.
     pub async fn add_units(&self, commune: &str, units: &[Unit], actor: Actor<'_>) -> Result<usize, StoreError> {
         let commune = self.find_commune(commune).await?;
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let taken: Vec<String> = unit::Entity::find()
             .filter(unit::Column::CommuneId.eq(commune.id))
             .all(&txn)
@@ -310,7 +310,7 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound(format!("unit `{unit_code}`")))?;
         let before =
             UnitContact { name: u.contact_name.clone(), phone: u.contact_phone.clone(), note: u.contact_note.clone() };
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         let mut row = unit::ActiveModel::from(u);
         row.contact_name = Set(contact.name.clone());
         row.contact_phone = Set(contact.phone.clone());
@@ -362,7 +362,7 @@ impl Store {
         secret: &str,
         actor: Actor<'_>,
     ) -> Result<(), StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.write().await?;
         // Read through the transaction: a writer holds the write lock and must not wait for
         // another connection.
         let c = commune::Entity::find()

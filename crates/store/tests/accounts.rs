@@ -1,5 +1,5 @@
-//! Accounts in the database: users and their bindings, sessions, passwords, disabling, sign-in
-//! throttling, a unit's contact person, the audit trail's filters, a plan's scope.
+//! Accounts in the database: users and their bindings, sessions, passwords, disabling, a unit's
+//! contact person, the audit trail's filters, a plan's scope (sign-in throttling: throttle.rs).
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use kehoach_domain::{Plan, Role, Unit, UnitKind};
@@ -357,88 +357,6 @@ on_both_databases!(
 
         let missing = store.disable_user("khong-co", ADMIN).await.unwrap_err();
         assert!(matches!(missing, StoreError::NotFound(_)), "{missing:?}");
-    }
-);
-
-on_both_databases!(
-    async fn failed_sign_ins_lock_a_key_for_a_while(store) {
-        let window = Duration::minutes(15);
-        let lock = Duration::minutes(15);
-        let key = "user:ban-a".to_owned();
-        let t0 = at(10, 0);
-        let keys = [key.clone()];
-
-        assert_eq!(store.count_failure(&key, t0, 3, window, lock).await.unwrap(), None);
-        assert_eq!(store.count_failure(&key, t0 + Duration::minutes(1), 3, window, lock).await.unwrap(), None);
-        assert_eq!(store.locked_until(&keys, t0 + Duration::minutes(1)).await.unwrap(), None, "two failures lock nothing");
-        let until = t0 + Duration::minutes(2) + lock;
-        assert_eq!(store.count_failure(&key, t0 + Duration::minutes(2), 3, window, lock).await.unwrap(), Some(until), "the third locks");
-
-        assert_eq!(store.locked_until(&keys, t0 + Duration::minutes(3)).await.unwrap(), Some(until));
-        assert_eq!(store.locked_until(&keys, until - Duration::seconds(1)).await.unwrap(), Some(until));
-        assert_eq!(store.locked_until(&keys, until).await.unwrap(), None, "over at its end");
-        assert_eq!(store.locked_until(&keys, until + Duration::minutes(1)).await.unwrap(), None);
-        assert_eq!(store.locked_until(&["user:ld-b".to_owned()], t0 + Duration::minutes(3)).await.unwrap(), None, "other keys are free");
-        // Among several keys, the latest lock that holds.
-        let both = [key.clone(), "addr:198.51.100.2".to_owned()];
-        assert_eq!(store.locked_until(&both, t0 + Duration::minutes(3)).await.unwrap(), Some(until));
-        assert_eq!(store.locked_until(&[], t0 + Duration::minutes(3)).await.unwrap(), None);
-
-        // A failure counted during the lock (a request that passed the check just before the
-        // lock was set) does not lift it.
-        assert_eq!(store.count_failure(&key, t0 + Duration::minutes(4), 3, window, lock).await.unwrap(), Some(until));
-        assert_eq!(store.locked_until(&keys, t0 + Duration::minutes(5)).await.unwrap(), Some(until));
-
-        // After the lock, counting starts again from one.
-        let later = until + Duration::minutes(1);
-        assert_eq!(store.count_failure(&key, later, 3, window, lock).await.unwrap(), None);
-        assert_eq!(store.count_failure(&key, later + Duration::minutes(1), 3, window, lock).await.unwrap(), None);
-        assert_eq!(
-            store.count_failure(&key, later + Duration::minutes(2), 3, window, lock).await.unwrap(),
-            Some(later + Duration::minutes(2) + lock)
-        );
-    }
-);
-
-on_both_databases!(
-    async fn failures_outside_the_window_start_a_new_count(store) {
-        let window = Duration::minutes(15);
-        let lock = Duration::minutes(15);
-        let key = "addr:198.51.100.2";
-        let t0 = at(10, 0);
-        assert_eq!(store.count_failure(key, t0, 3, window, lock).await.unwrap(), None);
-        assert_eq!(store.count_failure(key, t0 + Duration::minutes(1), 3, window, lock).await.unwrap(), None);
-        // 16 minutes after the first failure: a new window, a count of one.
-        let t1 = t0 + Duration::minutes(16);
-        assert_eq!(store.count_failure(key, t1, 3, window, lock).await.unwrap(), None);
-        assert_eq!(store.locked_until(&[key.to_owned()], t1).await.unwrap(), None);
-        assert_eq!(store.count_failure(key, t1 + Duration::minutes(1), 3, window, lock).await.unwrap(), None);
-        assert_eq!(store.count_failure(key, t1 + Duration::minutes(2), 3, window, lock).await.unwrap(), Some(t1 + Duration::minutes(2) + lock));
-    }
-);
-
-on_both_databases!(
-    async fn clearing_failures_resets_the_count_and_the_lock(store) {
-        let window = Duration::minutes(15);
-        let lock = Duration::minutes(15);
-        let (key, other) = ("user:ban-a", "user:ld-b");
-        let t0 = at(10, 0);
-        for minute in 0..2 {
-            assert_eq!(store.count_failure(key, t0 + Duration::minutes(minute), 3, window, lock).await.unwrap(), None);
-            assert_eq!(store.count_failure(other, t0 + Duration::minutes(minute), 3, window, lock).await.unwrap(), None);
-        }
-        store.clear_failures(key).await.unwrap();
-        // Two more failures after the reset: two in all, no lock; the other key kept its count.
-        for minute in 2..4 {
-            assert_eq!(store.count_failure(key, t0 + Duration::minutes(minute), 3, window, lock).await.unwrap(), None);
-        }
-        assert_eq!(store.count_failure(other, t0 + Duration::minutes(2), 3, window, lock).await.unwrap(), Some(t0 + Duration::minutes(2) + lock));
-
-        // Clearing a locked key lifts its lock.
-        store.clear_failures(other).await.unwrap();
-        assert_eq!(store.locked_until(&[other.to_owned()], t0 + Duration::minutes(3)).await.unwrap(), None);
-        assert_eq!(store.count_failure(other, t0 + Duration::minutes(3), 3, window, lock).await.unwrap(), None);
-        store.clear_failures("khong-co").await.unwrap();
     }
 );
 

@@ -86,7 +86,7 @@ pub struct ErrorBody {
 #[derive(Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// Stable machine code: `not_found`, `not_signed_in`, `unauthenticated`, `forbidden`,
-    /// `invalid`, `conflict`, `too_large`, `method_not_allowed`, `too_many_attempts`, `internal`.
+    /// `invalid`, `conflict`, `too_large`, `method_not_allowed`, `too_many_attempts`, `busy`, `internal`.
     pub code: &'static str,
     /// For people, in the request's language.
     pub message: String,
@@ -106,6 +106,16 @@ impl WebError {
             WebError::NotFound(what) => (StatusCode::NOT_FOUND, "not_found", tr.get(what.key())),
             WebError::Store(StoreError::NotFound(_)) => {
                 (StatusCode::NOT_FOUND, "not_found", tr.get("error-page-not-found"))
+            }
+            // Another writer got there first: the request may be sent again after a reload.
+            WebError::Store(StoreError::Conflict(cause)) => {
+                tracing::info!(%cause, "write lost a race");
+                (StatusCode::CONFLICT, "conflict", tr.get("error-changed-meanwhile"))
+            }
+            // Nothing was written; said as such in the log so that it is not read as a bug.
+            WebError::Store(StoreError::Busy(cause)) => {
+                tracing::warn!(%cause, "database busy past the wait: answered 503");
+                (StatusCode::SERVICE_UNAVAILABLE, "busy", tr.get("error-busy"))
             }
             WebError::NotSignedIn => (StatusCode::UNAUTHORIZED, "not_signed_in", tr.get("error-not-signed-in")),
             WebError::Unauthenticated(key) => (StatusCode::UNAUTHORIZED, "unauthenticated", tr.get(key)),
@@ -133,6 +143,7 @@ impl WebError {
             WebError::Locked(until) => {
                 HeaderValue::from_str(&(*until - Utc::now()).num_seconds().max(1).to_string()).ok()
             }
+            WebError::Store(StoreError::Busy(_)) => Some(HeaderValue::from_static("5")),
             _ => None,
         }
     }

@@ -37,6 +37,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
 pub use api::ApiDoc;
+pub use client::TrustedProxies;
 pub use error::WebError;
 
 /// What every handler can reach.
@@ -53,6 +54,9 @@ pub struct Settings {
     /// Send `Strict-Transport-Security` on every answer: the server is only reached over HTTPS
     /// (through a proxy that ends TLS). Without it, only answers to HTTPS requests carry it.
     pub hsts: bool,
+    /// The reverse proxies whose `X-Forwarded-For` names the client (for the sign-in throttle
+    /// and the audit trail); none by default.
+    pub trusted_proxies: TrustedProxies,
 }
 
 /// The real time.
@@ -111,6 +115,7 @@ fn app(state: AppState, routes: policy::Routes, settings: Settings) -> Router {
         .layer(axum::middleware::from_fn(responses::cache_control))
         .layer(from_fn_with_state(state.clone(), auth::session::load))
         .layer(axum::middleware::from_fn(responses::plain_rejections))
+        .layer(axum::Extension(settings.trusted_proxies.clone()))
         .layer(axum::middleware::from_fn_with_state(settings, responses::hsts))
         .with_state(state)
         .layer(CompressionLayer::new())

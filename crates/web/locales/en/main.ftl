@@ -471,3 +471,7 @@ ics-private-hint = This calendar also holds the ad hoc report requests. Share it
 ics-private-link = Report deadlines with ad hoc requests (.ics)
 ics-private-create = Create a private calendar link
 ics-private-renew = Renew the private calendar link
+
+# Issue 10, concurrent writes: a write that lost a race, a database busy past the wait.
+error-changed-meanwhile = Someone else has just changed this data. Reload the page and try again.
+error-busy = The server is busy writing other data. Please try again in a moment.

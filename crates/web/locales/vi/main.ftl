@@ -471,3 +471,7 @@ ics-private-hint = Lịch này có cả các yêu cầu báo cáo đột xuất.
 ics-private-link = Lịch hạn báo cáo kèm yêu cầu đột xuất (.ics)
 ics-private-create = Tạo đường dẫn lịch riêng
 ics-private-renew = Đổi đường dẫn lịch riêng
+
+# Issue 10, concurrent writes: a write that lost a race, a database busy past the wait.
+error-changed-meanwhile = Dữ liệu vừa được người khác thay đổi. Hãy tải lại trang và thử lại.
+error-busy = Máy chủ đang bận ghi dữ liệu khác. Vui lòng thử lại sau giây lát.

@@ -1,17 +1,23 @@
-//! Checking a user name and password, with failed attempts slowed per account and per address.
+//! Checking a user name and password, with attempts throttled per account and address.
 
 use chrono::{DateTime, Duration, Utc};
-use kehoach_store::{StoreError, UserRecord};
+use kehoach_store::{Admission, StoreError, UserRecord};
 
 use super::{password, session};
 use crate::AppState;
 
-/// After this many failures within [`WINDOW`], an account is locked for [`LOCK`].
-const ACCOUNT_LIMIT: i32 = 5;
-/// An address may fail more often (several users behind one office router).
-const ADDRESS_LIMIT: i32 = 20;
+/// Attempts let through for one account from one address within [`WINDOW`]: a user who
+/// mistypes still gets in; a guesser gets five tries a quarter of an hour. Counted by account
+/// and address together, so that a stranger elsewhere cannot lock the owner out.
+const PAIR_LIMIT: i32 = 5;
+/// Failed attempts from one address on any accounts: the ceiling on spraying common passwords
+/// over many accounts, high enough for a commune office behind one router (30 people each
+/// mistyping once or twice at a deadline); successful sign-ins do not count.
+const ADDRESS_LIMIT: i32 = 50;
+/// Failed attempts on one account from any addresses: the ceiling on guessing one password
+/// from many addresses. A stranger needs 20 addresses (at [`PAIR_LIMIT`] each) to reach it.
+const ACCOUNT_LIMIT: i32 = 100;
 const WINDOW: Duration = Duration::minutes(15);
-const LOCK: Duration = Duration::minutes(15);
 
 /// A new session, to set as a cookie.
 pub struct SignedIn {
@@ -32,11 +38,19 @@ pub enum SignInError {
     Store(#[from] StoreError),
 }
 
-fn keys(username: &str, address: Option<&str>) -> (String, Option<String>) {
-    (format!("user:{}", username.to_lowercase()), address.map(|a| format!("addr:{a}")))
+/// The counter of the account from this address, and the ceilings to give the attempt back to
+/// once it succeeds.
+fn keys(username: &str, address: Option<&str>) -> (String, Vec<(String, i32)>) {
+    let pair = format!("pair:{username}|{}", address.unwrap_or("-"));
+    let mut ceilings = vec![(format!("user:{username}"), ACCOUNT_LIMIT)];
+    if let Some(address) = address {
+        ceilings.push((format!("addr:{address}"), ADDRESS_LIMIT));
+    }
+    (pair, ceilings)
 }
 
-/// Checks the credentials and opens a session.
+/// Checks the credentials and opens a session. The attempt is admitted (and counted) before the
+/// password is checked, so that parallel guesses cannot all pass one check.
 pub async fn sign_in(
     state: &AppState,
     username: &str,
@@ -45,11 +59,15 @@ pub async fn sign_in(
 ) -> Result<SignedIn, SignInError> {
     let username = username.trim().to_lowercase();
     let now = Utc::now();
-    let (user_key, addr_key) = keys(&username, address);
-    let all_keys: Vec<String> = std::iter::once(user_key.clone()).chain(addr_key.clone()).collect();
-    if let Some(until) = state.store.locked_until(&all_keys, now).await? {
-        return Err(SignInError::Locked(until));
-    }
+    let (pair, ceilings) = keys(&username, address);
+    let all: Vec<(String, i32)> = std::iter::once((pair.clone(), PAIR_LIMIT)).chain(ceilings.iter().cloned()).collect();
+    let full_until = match state.store.admit_sign_in(&all, now, WINDOW).await? {
+        Admission::Admitted { full_until } => full_until,
+        Admission::Refused { until } => {
+            tracing::info!(user = %username, "sign-in refused: too many attempts");
+            return Err(SignInError::Locked(until));
+        }
+    };
 
     let found = state.store.user_for_login(&username).await?;
     let stored = found.as_ref().map_or_else(|| password::decoy_hash().to_owned(), |(_, h)| h.clone());
@@ -59,7 +77,8 @@ pub async fn sign_in(
 
     match found {
         Some((user, _)) if matches && !user.disabled => {
-            state.store.clear_failures(&user_key).await?;
+            let give_back: Vec<String> = ceilings.into_iter().map(|(key, _)| key).collect();
+            state.store.sign_in_succeeded(&pair, &give_back).await?;
             let token = session::new_token();
             let csrf = session::new_token();
             state
@@ -70,12 +89,9 @@ pub async fn sign_in(
             Ok(SignedIn { user, token, csrf })
         }
         _ => {
-            let mut locked = state.store.count_failure(&user_key, now, ACCOUNT_LIMIT, WINDOW, LOCK).await?;
-            if let Some(key) = &addr_key {
-                locked = locked.or(state.store.count_failure(key, now, ADDRESS_LIMIT, WINDOW, LOCK).await?);
-            }
             tracing::info!(user = %username, "failed sign-in");
-            match locked {
+            // The last attempt allowed has failed: say so now rather than at the next one.
+            match full_until {
                 Some(until) => Err(SignInError::Locked(until)),
                 None => Err(SignInError::BadCredentials),
             }
