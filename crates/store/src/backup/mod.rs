@@ -10,6 +10,8 @@
 //! by a later migration is backed up without editing this module.
 
 mod file;
+#[cfg(test)]
+mod older_schema_tests;
 mod restore;
 mod schema;
 mod values;
