@@ -76,3 +76,43 @@ impl From<serde_json::Error> for StoreError {
         StoreError::Corrupt(e.to_string())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
+
+    use super::StoreError;
+
+    /// A SQLite file with connections that do not wait for the lock, to see what a write still
+    /// locked out after the busy timeout becomes.
+    async fn impatient(path: &std::path::Path) -> DatabaseConnection {
+        let mut options = ConnectOptions::new(format!("sqlite://{}?mode=rwc", path.display()));
+        options.max_connections(1).map_sqlx_sqlite_opts(|o| o.busy_timeout(std::time::Duration::ZERO));
+        Database::connect(options).await.unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_database_still_locked_is_busy_and_a_unique_key_taken_is_a_conflict() {
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+        let path = std::env::temp_dir().join(format!("kehoach-error-{}-{nanos}.sqlite", std::process::id()));
+        let (one, two) = (impatient(&path).await, impatient(&path).await);
+        one.execute_unprepared("CREATE TABLE t (k TEXT UNIQUE)").await.unwrap();
+        one.execute_unprepared("INSERT INTO t VALUES ('a')").await.unwrap();
+        let taken = one.execute_unprepared("INSERT INTO t VALUES ('a')").await.unwrap_err();
+        assert!(matches!(StoreError::from(taken), StoreError::Conflict(_)));
+
+        one.execute_unprepared("BEGIN IMMEDIATE").await.unwrap();
+        let locked = two.execute_unprepared("INSERT INTO t VALUES ('b')").await.unwrap_err();
+        let e = StoreError::from(locked);
+        assert!(matches!(e, StoreError::Busy(_)), "{e:?}");
+        one.execute_unprepared("ROLLBACK").await.unwrap();
+
+        let other = StoreError::from(sea_orm::DbErr::Custom("anything else".into()));
+        assert!(matches!(other, StoreError::Db(_)));
+        one.close().await.unwrap();
+        two.close().await.unwrap();
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
+}

@@ -30,6 +30,8 @@ pub use backup::{BackupSummary, RestoreRefusal, RestoreSummary, restore};
 pub use commune_reports::{CommuneReportChange, CommuneReportRecord, CommuneWrite};
 pub use document_numbers::IssuedNumber;
 pub use error::StoreError;
+/// The database driver's error, as [`StoreError`] carries it.
+pub use sea_orm::DbErr;
 pub use files::{FileInfo, NewFile};
 pub use initiatives::{InitiativeDecision, InitiativeEntry, InitiativeRound, InitiativesView, StoredSheet};
 pub use plans::{ImportOutcome, PlanSummary};

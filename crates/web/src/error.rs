@@ -199,3 +199,28 @@ impl<T, E: Into<WebError>> InLang<T> for Result<T, E> {
         self.map_err(|e| PageError { error: e.into(), lang })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(e: StoreError) -> Response {
+        ApiError { error: WebError::Store(e), lang: Lang::En }.into_response()
+    }
+
+    #[test]
+    fn a_write_that_lost_a_race_or_waited_too_long_is_no_internal_error() {
+        let raced = answer(StoreError::Conflict("duplicate key".into()));
+        assert_eq!(raced.status(), StatusCode::CONFLICT);
+        let busy = answer(StoreError::Busy(sea_orm_err()));
+        assert_eq!(busy.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(busy.headers()[header::RETRY_AFTER], "5");
+        let (status, code, message) = WebError::Store(StoreError::Busy(sea_orm_err())).parts(Lang::Vi);
+        assert_eq!((status, code), (StatusCode::SERVICE_UNAVAILABLE, "busy"));
+        assert!(message.contains("bận"), "{message}");
+    }
+
+    fn sea_orm_err() -> kehoach_store::DbErr {
+        kehoach_store::DbErr::Custom("database is locked".into())
+    }
+}
