@@ -23,6 +23,8 @@ const WRITES: &[(&str, &str)] = &[
     ("400", "the body cannot be read at all (e.g. a broken multipart form); the message says so"),
     ("409", "the change contradicts what is stored (e.g. a stale version); the message says what"),
     ("413", "the body is larger than this operation accepts"),
+    // Issue 10, concurrent writes: the SQLite write lock still held by others after 30 s.
+    ("503", "the database stayed busy with other writes past the wait; nothing was written: try again after Retry-After"),
 ];
 
 fn add(operation: &mut Operation, answers: &[(&str, &str)]) {
@@ -86,6 +88,7 @@ mod tests {
                 }
                 if write {
                     assert!(has("400") && has("409") && has("413"), "{path} does not list 400, 409 and 413");
+                    assert!(has("503"), "{path} does not list 503 (database busy)");
                 }
             }
         }
