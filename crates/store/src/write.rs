@@ -121,3 +121,61 @@ impl ConnectionTrait for WriteTxn {
         self.txn.is_mock_connection()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use sea_orm::{ConnectionTrait, Statement};
+
+    use crate::{SQLITE_BUSY_TIMEOUT, Store};
+
+    struct File(std::path::PathBuf);
+
+    impl Drop for File {
+        fn drop(&mut self) {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", self.0.display()));
+            }
+        }
+    }
+
+    fn file() -> File {
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+        File(std::env::temp_dir().join(format!("kehoach-write-{}-{nanos}.sqlite", std::process::id())))
+    }
+
+    /// Two stores on one file stand for the server and a command line beside it: a writer of
+    /// the other waits for the lock, whether it is a transaction or a single statement.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn writers_of_another_process_wait_for_the_lock_instead_of_failing() {
+        let file = file();
+        let url = format!("sqlite://{}?mode=rwc", file.0.display());
+        let (server, cli) = (Store::connect(&url).await.unwrap(), Store::connect(&url).await.unwrap());
+        let timeout = cli.db.query_one_raw(Statement::from_string(cli.backend(), "PRAGMA busy_timeout")).await.unwrap();
+        let ms: i64 = timeout.unwrap().try_get_by_index(0).unwrap();
+        assert_eq!(u128::from(ms.unsigned_abs()), SQLITE_BUSY_TIMEOUT.as_millis());
+
+        let held = server.write().await.unwrap();
+        let waiting_txn = tokio::spawn({
+            let cli = cli.clone();
+            async move {
+                let txn = cli.write().await?;
+                txn.execute_unprepared("DELETE FROM sessions").await?;
+                txn.commit().await.map_err(crate::StoreError::from)
+            }
+        });
+        let waiting_statement = tokio::spawn({
+            let cli = cli.clone();
+            async move { cli.purge_sessions(chrono::Utc::now()).await }
+        });
+        // Longer than SQLite's first retries: the waiters are waiting, not failed.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert!(!waiting_txn.is_finished() && !waiting_statement.is_finished(), "both wait for the lock");
+        held.commit().await.unwrap();
+        waiting_txn.await.unwrap().unwrap();
+        waiting_statement.await.unwrap().unwrap();
+        server.close().await.unwrap();
+        cli.close().await.unwrap();
+    }
+}
