@@ -72,7 +72,7 @@ fn communication(i: usize) -> RecordInput {
     let typed: BTreeMap<String, String> = [
         ("kenh".to_owned(), "hop_ban".to_owned()),
         ("chu_de".to_owned(), format!("Chuyển đổi số lần {i} — “trích dẫn”, ký tự ổ")),
-        ("dot_tuyen_truyen".to_owned(), (i % 2 == 0).to_string()),
+        ("dot_tuyen_truyen".to_owned(), i.is_multiple_of(2).to_string()),
     ]
     .into();
     RecordInput { unit: "vhxh".into(), date, fields: check_fields(def, date, &typed).unwrap(), sample: false }
