@@ -9,8 +9,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{TimeZone, Utc};
+use kehoach_domain::Role;
 use kehoach_domain::clock::FixedClock;
-use kehoach_store::Store;
+use kehoach_store::{NewUser, Store, on_both_databases};
 use serde_json::{Value, json};
 
 mod common;
@@ -265,3 +266,42 @@ async fn a_busy_office_on_postgres_gets_no_server_error_and_loses_nothing() {
     busy_office(db.store.clone()).await;
     db.finish().await;
 }
+
+on_both_databases!(
+    /// Two admins (here eight requests) add the same unit code at once: one is added, the others
+    /// are told the code is taken. On PostgreSQL both pass the check before either inserts, and
+    /// the unique index refuses the second: a conflict, not a server error.
+    async fn one_unit_code_added_at_once_is_added_once(store) {
+        common::commune(&store).await;
+        let admin = NewUser {
+            username: "quan-tri".into(),
+            full_name: "Quản trị".into(),
+            role: Role::Admin,
+            province: Some("son-la".into()),
+            commune: Some("muong-la".into()),
+            unit: None,
+            password_hash: "$argon2id$unused".into(),
+            must_change_password: false,
+        };
+        store.add_user(&admin, common::TEST).await.unwrap().unwrap();
+        let clock = Arc::new(FixedClock::new(Utc.with_ymd_and_hms(2026, 3, 1, 2, 0, 0).unwrap()));
+        let addr = live::serve(store.clone(), clock, kehoach_web::TrustedProxies::default()).await;
+        let who = common::session_of(&store, "quan-tri").await;
+        let adds: Vec<_> = (0..8)
+            .map(|i| {
+                let who = who.clone();
+                let unit = json!({"code": "ban-moi", "name": format!("Bản Mới {i}"), "kind": "village", "sample": true});
+                tokio::spawn(async move { send(addr, Request::new("POST", &format!("{API}/units")).by(&who).json(&unit)).await })
+            })
+            .collect();
+        let mut statuses = BTreeMap::new();
+        for add in adds {
+            let r = add.await.unwrap();
+            if r.status == 409 {
+                assert_eq!(r.json()["error"]["code"], "conflict", "{}", r.text());
+            }
+            *statuses.entry(r.status).or_insert(0) += 1;
+        }
+        assert_eq!(statuses, BTreeMap::from([(201, 1), (409, 7)]));
+    }
+);
