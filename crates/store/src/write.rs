@@ -13,6 +13,7 @@ use std::future::Future;
 use std::ops::Deref;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::time::Duration;
 
 use sea_orm::{
     ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, ExecResult, QueryResult, SqliteTransactionMode, Statement,
@@ -22,13 +23,20 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use crate::{Store, StoreError};
 
-/// The queue of this process's SQLite writers; none on PostgreSQL.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Writers(Option<Arc<Mutex<()>>>);
+/// The queue of this process's SQLite writers (none on PostgreSQL), and how long a writer
+/// waits in it.
+#[derive(Clone, Debug)]
+pub(crate) struct Writers {
+    queue: Option<Arc<Mutex<()>>>,
+    patience: Duration,
+}
 
 impl Writers {
     pub(crate) fn for_backend(backend: DbBackend) -> Writers {
-        Writers((backend == DbBackend::Sqlite).then(|| Arc::new(Mutex::new(()))))
+        Writers {
+            queue: (backend == DbBackend::Sqlite).then(|| Arc::new(Mutex::new(()))),
+            patience: crate::SQLITE_BUSY_TIMEOUT,
+        }
     }
 }
 
@@ -44,8 +52,14 @@ pub struct WriteTxn {
 impl Store {
     /// Begins a write transaction; every writer of the store starts here.
     pub(crate) async fn write(&self) -> Result<WriteTxn, StoreError> {
-        let turn = match &self.writers.0 {
-            Some(queue) => Some(queue.clone().lock_owned().await),
+        let turn = match &self.writers.queue {
+            // As long as SQLite itself would wait: a turn that never comes (a writer that waits
+            // for itself) ends as a busy database, not as a request that hangs.
+            Some(queue) => Some(
+                tokio::time::timeout(self.writers.patience, queue.clone().lock_owned())
+                    .await
+                    .map_err(|_| StoreError::Busy(DbErr::Custom("no turn to write within the busy timeout".into())))?,
+            ),
             None => None,
         };
         let options = TransactionOptions {
@@ -177,5 +191,20 @@ mod tests {
         waiting_statement.await.unwrap().unwrap();
         server.close().await.unwrap();
         cli.close().await.unwrap();
+    }
+
+    /// A writer that would wait for its own turn (a store function calling another writer while
+    /// it holds the lock) gets a busy database once the wait is over, instead of hanging.
+    #[tokio::test]
+    async fn a_turn_that_never_comes_ends_as_busy() {
+        let file = file();
+        let mut store = Store::connect(&format!("sqlite://{}?mode=rwc", file.0.display())).await.unwrap();
+        store.writers.patience = Duration::from_millis(50);
+        let held = store.write().await.unwrap();
+        let second = store.write().await;
+        assert!(matches!(second, Err(crate::StoreError::Busy(_))), "{:?}", second.err());
+        drop(held);
+        store.write().await.unwrap().commit().await.unwrap();
+        store.close().await.unwrap();
     }
 }
