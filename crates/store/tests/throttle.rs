@@ -26,10 +26,10 @@ on_both_databases!(
         for minute in [3, 10, 15] {
             assert_eq!(admit(&store, &pair, minute).await, Admission::Refused { until: at(15) });
         }
-        assert_eq!(store.sign_in_attempts(&pair[0].0).await.unwrap(), 3, "refusals are not counted");
+        assert_eq!(store.sign_in_attempts(pair[0].0).await.unwrap(), 3, "refusals are not counted");
         // A new window: counting starts again.
         assert_eq!(admit(&store, &pair, 16).await, Admission::Admitted { full_until: None });
-        assert_eq!(store.sign_in_attempts(&pair[0].0).await.unwrap(), 1);
+        assert_eq!(store.sign_in_attempts(pair[0].0).await.unwrap(), 1);
     }
 );
 
