@@ -382,6 +382,12 @@ impl Store {
         window: Duration,
     ) -> Result<Admission, StoreError> {
         let txn = self.write().await?;
+        // A counter whose window is over counts nothing: dropped, so that the table holds no more
+        // than a quarter of an hour of attempts however many names and addresses are tried.
+        login_throttle::Entity::delete_many()
+            .filter(login_throttle::Column::WindowStart.lt(now - window))
+            .exec(&txn)
+            .await?;
         let mut full_until = None;
         for (key, limit) in keys {
             login_throttle::Entity::insert(login_throttle::ActiveModel {

@@ -96,3 +96,13 @@ on_both_databases!(
         assert_eq!(store.sign_in_attempts("addr:198.51.100.2").await.unwrap(), 5);
     }
 );
+
+on_both_databases!(
+    async fn counters_of_windows_that_are_over_are_dropped(store) {
+        assert!(matches!(admit(&store, &[("pair:ban-a|192.0.2.1", 5)], 0).await, Admission::Admitted { .. }));
+        assert!(matches!(admit(&store, &[("pair:ban-b|192.0.2.2", 5)], 10).await, Admission::Admitted { .. }));
+        assert!(matches!(admit(&store, &[("pair:ban-c|192.0.2.3", 5)], 16).await, Admission::Admitted { .. }));
+        assert_eq!(store.sign_in_attempts("pair:ban-a|192.0.2.1").await.unwrap(), 0, "its window is over: gone");
+        assert_eq!(store.sign_in_attempts("pair:ban-b|192.0.2.2").await.unwrap(), 1, "still in its window");
+    }
+);
