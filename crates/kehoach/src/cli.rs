@@ -235,3 +235,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Restore { file, database } => crate::backup_cmd::restore(&file, &database.url).await,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::{Cli, Command};
+
+    #[test]
+    fn serve_takes_the_trusted_proxies_as_addresses_and_networks() {
+        let cli = Cli::try_parse_from(["kehoach", "serve", "--trusted-proxy", "127.0.0.1, 10.0.0.0/8,::1"]).unwrap();
+        assert!(matches!(cli.command, Command::Serve { trusted_proxy: Some(_), .. }));
+        let refused = Cli::try_parse_from(["kehoach", "serve", "--trusted-proxy", "127.0.0.1,proxy.local"]);
+        let message = refused.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(message.contains("not an IP address or network: proxy.local"), "{message}");
+    }
+}
