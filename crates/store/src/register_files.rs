@@ -116,24 +116,34 @@ impl Store {
         else {
             return Ok(false);
         };
-        let removed = info(&f);
-        register_file::Entity::delete_by_id(file_id).exec(&txn).await?;
-        audit::record(
-            &txn,
-            audit::Entry {
-                commune_id: Some(f.commune_id),
-                actor,
-                action: "register.file.remove",
-                record_kind: "register_record",
-                record_key: &record_id.to_string(),
-                before: Some(&removed),
-                after: None,
-            },
-        )
-        .await?;
+        remove_one(&txn, f.commune_id, record_id, &info(&f), actor).await?;
         txn.commit().await?;
         Ok(true)
     }
+}
+
+/// Deletes one file and writes the audit row naming it.
+async fn remove_one<C: ConnectionTrait>(
+    conn: &C,
+    commune_id: i32,
+    record_id: i32,
+    removed: &FileInfo,
+    actor: Actor<'_>,
+) -> Result<(), StoreError> {
+    register_file::Entity::delete_by_id(removed.id).exec(conn).await?;
+    audit::record(
+        conn,
+        audit::Entry {
+            commune_id: Some(commune_id),
+            actor,
+            action: "register.file.remove",
+            record_kind: "register_record",
+            record_key: &record_id.to_string(),
+            before: Some(removed),
+            after: None,
+        },
+    )
+    .await
 }
 
 /// Removes every file of a record about to be deleted, each with the audit row a removal by hand
@@ -166,20 +176,7 @@ pub(crate) async fn remove_all_of<C: ConnectionTrait>(
             uploaded_by: uploaded_by.clone(),
             uploaded_at: *uploaded_at,
         };
-        register_file::Entity::delete_by_id(*id).exec(conn).await?;
-        audit::record(
-            conn,
-            audit::Entry {
-                commune_id: Some(commune_id),
-                actor,
-                action: "register.file.remove",
-                record_kind: "register_record",
-                record_key: &record_id.to_string(),
-                before: Some(&removed),
-                after: None,
-            },
-        )
-        .await?;
+        remove_one(conn, commune_id, record_id, &removed, actor).await?;
     }
     Ok(rows.len())
 }
