@@ -417,7 +417,7 @@ download-report-docx = Download the commune report (.docx)
 download-report-draft-docx = Download the draft report (.docx)
 error-bad-query = A parameter of the address is invalid: { $detail }
 
-## Issue 10, part 1: administration by scope
+## Administration by scope
 error-above-level = This account belongs to the province; only the province's administrator may change it.
 user-above-level = A commune's administrator creates accounts of its own commune only; province accounts (province readers, the province's administrator) are created by the province's administrator.
 users-province-level = Province ({ $province })
@@ -425,7 +425,7 @@ users-commune = Commune (empty: a province account)
 users-commune-none = — Province —
 
 
-## Issue 10, bad input refused the same way everywhere (part h3)
+## Bad input, refused the same way everywhere
 text-control = { $field }: holds a control character that is not allowed ({ $code }).
 text-line-break = { $field }: must be on one line.
 text-direction = { $field }: holds a text-direction character that is not allowed ({ $code }).
@@ -458,7 +458,7 @@ error-bad-request = The request body could not be read. Reload the page and try 
 error-unsupported-type = This content type is not supported.
 error-method-not-allowed = This address does not take this request method.
 
-## Issue 10, part 4: safe exports, bounded answers, private calendar link
+## Safe exports, bounded answers, the private calendar link
 page-bad-limit = The limit parameter must be a number from 1 to { $max }.
 page-bad-cursor = The cursor parameter is not valid: use the value the previous page gave (its Next-Cursor header) as it came.
 pager-prev = Previous page
@@ -472,6 +472,6 @@ ics-private-link = Report deadlines with ad hoc requests (.ics)
 ics-private-create = Create a private calendar link
 ics-private-renew = Renew the private calendar link
 
-# Issue 10, concurrent writes: a write that lost a race, a database busy past the wait.
+## Concurrent writes: a write that lost a race, a database busy past the wait
 error-changed-meanwhile = Someone else has just changed this data. Reload the page and try again.
 error-busy = The server is busy writing other data. Please try again in a moment.

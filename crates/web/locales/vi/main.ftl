@@ -417,7 +417,7 @@ download-report-docx = Tải báo cáo của xã (.docx)
 download-report-draft-docx = Tải dự thảo báo cáo (.docx)
 error-bad-query = Tham số trên đường dẫn không hợp lệ: { $detail }
 
-## Issue 10, part 1: administration by scope
+## Administration by scope
 error-above-level = Tài khoản này thuộc cấp tỉnh; chỉ quản trị viên của tỉnh được thay đổi.
 user-above-level = Quản trị viên của xã chỉ tạo được tài khoản của xã mình; tài khoản cấp tỉnh (cấp trên, quản trị viên của tỉnh) do quản trị viên của tỉnh tạo.
 users-province-level = Cấp tỉnh ({ $province })
@@ -425,7 +425,7 @@ users-commune = Xã (để trống: tài khoản cấp tỉnh)
 users-commune-none = — Cấp tỉnh —
 
 
-## Issue 10, bad input refused the same way everywhere (part h3)
+## Bad input, refused the same way everywhere
 text-control = { $field }: có ký tự điều khiển không được phép ({ $code }).
 text-line-break = { $field }: phải viết trên một dòng.
 text-direction = { $field }: có ký tự đổi chiều chữ không được phép ({ $code }).
@@ -458,7 +458,7 @@ error-bad-request = Không đọc được nội dung gửi lên. Hãy tải l�
 error-unsupported-type = Kiểu nội dung gửi lên không được hỗ trợ.
 error-method-not-allowed = Địa chỉ này không nhận phương thức yêu cầu này.
 
-## Issue 10, part 4: safe exports, bounded answers, private calendar link
+## Safe exports, bounded answers, the private calendar link
 page-bad-limit = Tham số limit phải là số từ 1 đến { $max }.
 page-bad-cursor = Tham số cursor không hợp lệ: hãy dùng đúng giá trị do trang trước trả về (tiêu đề Next-Cursor).
 pager-prev = Trang trước
@@ -472,6 +472,6 @@ ics-private-link = Lịch hạn báo cáo kèm yêu cầu đột xuất (.ics)
 ics-private-create = Tạo đường dẫn lịch riêng
 ics-private-renew = Đổi đường dẫn lịch riêng
 
-# Issue 10, concurrent writes: a write that lost a race, a database busy past the wait.
+## Concurrent writes: a write that lost a race, a database busy past the wait
 error-changed-meanwhile = Dữ liệu vừa được người khác thay đổi. Hãy tải lại trang và thử lại.
 error-busy = Máy chủ đang bận ghi dữ liệu khác. Vui lòng thử lại sau giây lát.

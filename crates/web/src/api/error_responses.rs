@@ -23,7 +23,7 @@ const WRITES: &[(&str, &str)] = &[
     ("400", "the body cannot be read at all (e.g. a broken multipart form); the message says so"),
     ("409", "the change contradicts what is stored (e.g. a stale version); the message says what"),
     ("413", "the body is larger than this operation accepts"),
-    // Issue 10, concurrent writes: the SQLite write lock still held by others after 30 s.
+    // The SQLite write lock still held by others after the 30 s wait: nothing was written.
     ("503", "the database stayed busy with other writes past the wait; nothing was written: try again after Retry-After"),
 ];
 
