@@ -101,8 +101,8 @@ class Answer:
 class Client:
     """One browser or API client: its session cookie and CSRF token."""
 
-    def __init__(self, port, cookie=None, csrf=None):
-        self.port, self.cookie, self.csrf = port, cookie, csrf
+    def __init__(self, port, cookie=None, csrf=None, source="127.0.0.1"):
+        self.port, self.cookie, self.csrf, self.source = port, cookie, csrf, source
 
     @property
     def origin(self):
@@ -119,7 +119,8 @@ class Client:
         h.update(headers or {})
         status, rh, data = 0, {}, b""
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout,
+                                              source_address=(self.source, 0))
             try:
                 conn.request(method, path, body=body, headers=h)
             except (BrokenPipeError, ConnectionResetError):
@@ -348,19 +349,37 @@ def finding2_concurrency(engine, port, seconds):
                 answers.append(a)
                 if a.status == 201:
                     acked[a.json()["id"]] = tag
+            # Two of the clients also attach a photo to every fifth record they make.
+            if a.status == 201 and i < 2 and n % 5 == 0:
+                rid = a.json()["id"]
+                up = officer.multipart(f"/api/v1/plans/{PLAN}/registers/chi_dao/records/{rid}/files", "file",
+                                       f"{tag}.png", PNG + tag.encode(), "image/png")
+                with lock:
+                    answers.append(up)
+                    if up.status == 201:
+                        files_acked.append((rid, (up.json() or {}).get("id")))
+
+    files_acked = []
 
     def lost_of(found):
-        return sum(1 for rid, tag in acked.items() if found.get(rid, {}).get("so_hieu") != tag)
+        lost = sum(1 for rid, tag in acked.items() if found.get(rid, {}).get("so_hieu") != tag)
+        for rid, fid in files_acked:
+            listed = officer.send("GET", f"/api/v1/plans/{PLAN}/registers/chi_dao/records/{rid}/files").json() or []
+            if not any(f.get("id") == fid for f in listed):
+                lost += 1
+        files_acked.clear()
+        return lost
 
     def records():
         end = time.time() + seconds
         in_parallel(8, lambda i: writer(i, lambda: end, "W"), barrier=True)
+        uploads = len(files_acked)
         lost = lost_of(all_records(officer, "chi_dao"))
         T.lost += lost
-        got = f"{statuses(answers)}; acked {len(acked)}, lost {lost}"
-        return got, all(a.status == 201 for a in answers) and lost == 0 and len(acked) > 0
+        got = f"{statuses(answers)}; acked {len(acked)} records + {uploads} photos, lost {lost}"
+        return got, all(a.status == 201 for a in answers) and lost == 0 and len(acked) > 0 and uploads > 0
 
-    check(engine, f"2 8 clients create records for {seconds} s", "all 201, 0 lost", records)
+    check(engine, f"2 8 clients create records (+photos) for {seconds} s", "all 201, 0 lost", records)
 
     def report_saves():
         a1 = signed_in(port, "mau-ban-1", DEMO_PW)
@@ -429,12 +448,22 @@ def finding3_throttle(engine, port):
         tries = in_parallel(60, lambda i: Client(port).api(
             "POST", "/api/v1/auth/login", {"username": "mau-lanh-dao", "password": f"sai-mat-khau-{i}"}))
         right = Client(port).login("mau-lanh-dao", DEMO_PW)
+        # Another peer address on loopback stands for the owner elsewhere; a forged
+        # X-Forwarded-For from an untrusted peer must not move the count.
+        forged = Client(port)
+        forged_answer = forged.send("POST", "/api/v1/auth/login",
+                                    json.dumps({"username": "mau-lanh-dao", "password": DEMO_PW}).encode(),
+                                    "application/json", {"X-Forwarded-For": "10.9.9.9"})
+        elsewhere = Client(port, source="127.0.0.2").login("mau-lanh-dao", DEMO_PW)
         neighbour = Client(port).login("mau-dau-moi", DEMO_PW)
-        got = f"60 wrong: {statuses(tries)}; right pw after: {right.status}; other account same address: {neighbour.status}"
-        ok = all(a.status in (401, 429) for a in tries) and right.status in (401, 429) and neighbour.status == 200
+        checked = sum(1 for a in tries if a.status == 401)
+        got = (f"60 wrong: {statuses(tries)}; right pw after: {right.status}, with forged X-Forwarded-For: "
+               f"{forged_answer.status}; owner from 127.0.0.2: {elsewhere.status}; other account same address: {neighbour.status}")
+        ok = (all(a.status in (401, 429) for a in tries) and checked <= 5 and right.status == 429
+              and forged_answer.status == 429 and elsewhere.status == 200 and neighbour.status == 200)
         return got, ok
 
-    check(engine, "3 60 parallel sign-ins, then right password", "401/429 only; refused; neighbour 200", race)
+    check(engine, "3 60 parallel sign-ins, then right password", "≤5 checked, rest 429; right pw 429; owner elsewhere 200", race)
 
 
 def finding4_medium(engine, port, b_admin):
