@@ -34,6 +34,10 @@ pub enum WebError {
     /// The body is larger than the route takes.
     #[error("body too large")]
     TooLarge,
+    /// The body cannot be read at all (a broken multipart form, a cut-off upload): a 400, not
+    /// the 422 of a field refused; the key names the message.
+    #[error("unreadable body: {0}")]
+    Unreadable(&'static str),
     /// The route exists, not with this method.
     #[error("method not allowed")]
     MethodNotAllowed,
@@ -86,7 +90,8 @@ pub struct ErrorBody {
 #[derive(Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// Stable machine code: `not_found`, `not_signed_in`, `unauthenticated`, `forbidden`,
-    /// `invalid`, `conflict`, `too_large`, `method_not_allowed`, `too_many_attempts`, `busy`, `internal`.
+    /// `unreadable`, `invalid`, `conflict`, `too_large`, `method_not_allowed`, `too_many_attempts`,
+    /// `busy`, `internal`.
     pub code: &'static str,
     /// For people, in the request's language.
     pub message: String,
@@ -123,6 +128,7 @@ impl WebError {
             WebError::Invalid(message) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid", message.clone()),
             WebError::Conflict(message) => (StatusCode::CONFLICT, "conflict", message.clone()),
             WebError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too_large", tr.get("error-too-large")),
+            WebError::Unreadable(key) => (StatusCode::BAD_REQUEST, "unreadable", tr.get(key)),
             WebError::MethodNotAllowed => {
                 (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", tr.get("error-method-not-allowed"))
             }

@@ -49,13 +49,7 @@ pub fn clean_name(name: &str) -> String {
 pub async fn read_file(multipart: &mut Multipart, lang: Lang) -> Result<(String, Vec<u8>), WebError> {
     let t = Tr::new(lang);
     let invalid = |key: &str| WebError::Invalid(t.get(key));
-    let unread = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-            WebError::TooLarge
-        } else {
-            invalid("file-too-large")
-        }
-    };
+    let unread = |e: axum::extract::multipart::MultipartError| crate::input::multipart_error(&e, "error-bad-request");
     while let Some(field) = multipart.next_field().await.map_err(unread)? {
         if field.name() == Some("file") {
             let name = clean_name(field.file_name().unwrap_or("tep"));

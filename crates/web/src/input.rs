@@ -68,12 +68,8 @@ pub fn report_body(mut body: ReportBody, lang: Lang) -> Result<ReportBody, WebEr
 
 /// A multipart body that could not be read: too large is a 413; anything else is said with
 /// `key` (a file that could not be read).
-pub fn multipart_error(e: &axum::extract::multipart::MultipartError, lang: Lang, key: &str) -> WebError {
-    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        WebError::TooLarge
-    } else {
-        WebError::Invalid(Tr::new(lang).get(key))
-    }
+pub fn multipart_error(e: &axum::extract::multipart::MultipartError, key: &'static str) -> WebError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE { WebError::TooLarge } else { WebError::Unreadable(key) }
 }
 
 /// Why a JSON body was not read, in words: the field it is about and what is wrong with it,

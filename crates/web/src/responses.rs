@@ -69,13 +69,9 @@ pub async fn plain_rejections(request: Request, next: Next) -> Response {
         StatusCode::PAYLOAD_TOO_LARGE => WebError::TooLarge,
         StatusCode::METHOD_NOT_ALLOWED => WebError::MethodNotAllowed,
         StatusCode::UNSUPPORTED_MEDIA_TYPE => WebError::Invalid(t.get("error-unsupported-type")),
+        // The client's framing: a 400, not the 422 of a field refused.
+        StatusCode::BAD_REQUEST => WebError::Unreadable("error-bad-request"),
         _ => WebError::Invalid(t.get("error-bad-request")),
     };
-    let mut ours =
-        if api { ApiError { error, lang }.into_response() } else { PageError { error, lang }.into_response() };
-    // A bad request stays a 400 (the client's framing), not the 422 of a field refused.
-    if status == StatusCode::BAD_REQUEST {
-        *ours.status_mut() = StatusCode::BAD_REQUEST;
-    }
-    ours
+    if api { ApiError { error, lang }.into_response() } else { PageError { error, lang }.into_response() }
 }

@@ -392,7 +392,19 @@ on_both_databases!(
         let files = format!("{API}/registers/truyen_thong/records/{}/files", record["id"]);
         let r = as_user(w.server.post(&files), &w.village).content_type("multipart/form-data").bytes(b"--x\r\n".to_vec().into()).await;
         assert_eq!(r.status_code(), StatusCode::BAD_REQUEST);
-        assert_eq!(r.json::<Value>()["error"]["code"], "invalid");
+        assert_eq!(r.json::<Value>()["error"]["code"], "unreadable");
+        // A boundary that the body does not follow, or a body cut off: the form cannot be read,
+        // which is not "file too large" (what it was called before).
+        for body in [&b"--x\r\n"[..], b"--abc\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\n\r\n\x89PNG"] {
+            let r = as_user(w.server.post(&files), &w.village)
+                .content_type("multipart/form-data; boundary=abc")
+                .bytes(body.to_vec().into())
+                .await;
+            assert_eq!(r.status_code(), StatusCode::BAD_REQUEST, "{}", r.text());
+            let error = r.json::<Value>();
+            assert_eq!(error["error"]["code"], "unreadable");
+            assert!(error["error"]["message"].as_str().unwrap().contains("Không đọc được"), "{error}");
+        }
         let r = as_user(w.server.post(&format!("{PAGE}/units/import")), &w.admin).content_type("multipart/form-data").bytes(b"--x\r\n".to_vec().into()).await;
         assert_eq!(r.status_code(), StatusCode::BAD_REQUEST);
         assert!(r.text().contains("<html") && r.text().contains("Không đọc được nội dung gửi lên"), "{}", r.text());

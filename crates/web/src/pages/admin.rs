@@ -424,7 +424,7 @@ async fn import_units(
     let invalid = |message: String| PageError { error: WebError::Invalid(message), lang };
     let mut text = None;
     let unread = |e: axum::extract::multipart::MultipartError| PageError {
-        error: crate::input::multipart_error(&e, lang, "csv-unreadable"),
+        error: crate::input::multipart_error(&e, "csv-unreadable"),
         lang,
     };
     while let Some(field) = multipart.next_field().await.map_err(unread)? {

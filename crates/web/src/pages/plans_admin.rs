@@ -73,7 +73,7 @@ async fn upload(
     let invalid = |key: &str| PageError { error: WebError::Invalid(t.get(key)), lang };
     let mut file = None;
     let unread = |e: axum::extract::multipart::MultipartError| PageError {
-        error: crate::input::multipart_error(&e, lang, "csv-unreadable"),
+        error: crate::input::multipart_error(&e, "csv-unreadable"),
         lang,
     };
     while let Some(field) = multipart.next_field().await.map_err(unread)? {
