@@ -202,6 +202,18 @@ pub struct IndicatorFigure {
     pub note: String,
 }
 
+/// The largest figure a unit may report: far above any count or amount of a commune, and far
+/// enough below `f64::MAX` that the sum over every unit stays finite (two figures of 1.7e308
+/// once added up to "inf" on the consolidation page).
+pub const MAX_FIGURE: f64 = 1e12;
+
+impl IndicatorFigure {
+    /// Whether the value is one a unit can report: empty, or a number from 0 to [`MAX_FIGURE`].
+    pub fn value_is_sensible(&self) -> bool {
+        self.value.is_none_or(|v| v.is_finite() && (0.0..=MAX_FIGURE).contains(&v))
+    }
+}
+
 /// A unit's answer to a free question of an ad hoc request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Answer {
@@ -567,5 +579,18 @@ mod tests {
         assert_eq!(fitted.tasks[0].status, TaskStatus::Done);
         assert_eq!(fitted.figures[0].value, Some(3.0));
         assert_eq!(fitted.activities, "Họp bản");
+    }
+
+    #[test]
+    fn a_figure_is_empty_or_from_zero_to_the_ceiling() {
+        let figure = |value| IndicatorFigure { indicator: "IV.1".into(), value, note: String::new() };
+        for ok in [None, Some(0.0), Some(2.5), Some(MAX_FIGURE)] {
+            assert!(figure(ok).value_is_sensible(), "{ok:?}");
+        }
+        for bad in [Some(-5.0), Some(-0.1), Some(MAX_FIGURE * 2.0), Some(1.7e308), Some(f64::NAN), Some(f64::INFINITY)] {
+            assert!(!figure(bad).value_is_sensible(), "{bad:?}");
+        }
+        // Every unit's figure at the ceiling still adds up to a finite total.
+        assert!((MAX_FIGURE * 10_000.0).is_finite());
     }
 }

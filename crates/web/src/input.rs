@@ -57,6 +57,10 @@ pub fn report_body(mut body: ReportBody, lang: Lang) -> Result<ReportBody, WebEr
     }
     for figure in &mut body.figures {
         figure.indicator = line(lang, "field-code", &figure.indicator)?;
+        // The form parses its own numbers; the API's come as JSON: both meet the same rule here.
+        if !figure.value_is_sensible() {
+            return Err(WebError::Invalid(Tr::new(lang).with("report-bad-number", "code", &figure.indicator)));
+        }
         figure.note = long(lang, "field-note", &figure.note)?;
     }
     for answer in &mut body.answers {

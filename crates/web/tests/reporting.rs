@@ -188,7 +188,37 @@ on_both_databases!(
             .form(&[("csrf", w.village.1.as_str()), ("version", "2"), ("intent", "save"), ("figure.IV.1.value", "hai")])
             .await;
         assert_eq!(bad.status_code(), StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(bad.text().contains("Số liệu của chỉ tiêu IV.1 phải là một số không âm"));
+        assert!(bad.text().contains("Số liệu của chỉ tiêu IV.1 phải là một số từ 0"));
+    }
+);
+
+on_both_databases!(
+    /// A negative figure, or one so large that two of them add up to infinity, is refused the
+    /// same way by the form and by the API (the API stored −5 and 1.7e308 before), and nothing
+    /// is written.
+    async fn figures_out_of_range_are_refused_on_every_surface(store) {
+        let w = world(store).await;
+        let fresh = as_user(w.server.get(REPORT), &w.village).await.json::<Value>();
+        let refusal = "Số liệu của chỉ tiêu IV.1 phải là một số từ 0 đến 1.000 tỷ";
+        for value in ["-5", "1.7e308"] {
+            let page = as_user(w.server.post("/plans/muong-la-2026/periods/2026-Q1/reports/ban-a"), &w.village)
+                .form(&[("csrf", w.village.1.as_str()), ("version", "0"), ("intent", "save"), ("figure.IV.1.value", value)])
+                .await;
+            assert_eq!(page.status_code(), StatusCode::UNPROCESSABLE_ENTITY, "form, {value}");
+            assert!(page.text().contains(refusal), "form, {value}");
+
+            let mut body = fresh["body"].clone();
+            for figure in body["figures"].as_array_mut().unwrap() {
+                if figure["indicator"] == "IV.1" {
+                    figure["value"] = json!(value.parse::<f64>().unwrap());
+                }
+            }
+            let api = as_user(w.server.put(REPORT), &w.village).json(&json!({"version": 0, "body": body})).await;
+            assert_eq!(api.status_code(), StatusCode::UNPROCESSABLE_ENTITY, "API, {value}");
+            assert!(api.json::<Value>()["error"]["message"].as_str().unwrap().starts_with(refusal), "API, {value}");
+        }
+        let after = as_user(w.server.get(REPORT), &w.village).await.json::<Value>();
+        assert_eq!(after["version"], 0, "nothing was written");
     }
 );
 
