@@ -587,7 +587,8 @@ mod tests {
         for ok in [None, Some(0.0), Some(2.5), Some(MAX_FIGURE)] {
             assert!(figure(ok).value_is_sensible(), "{ok:?}");
         }
-        for bad in [Some(-5.0), Some(-0.1), Some(MAX_FIGURE * 2.0), Some(1.7e308), Some(f64::NAN), Some(f64::INFINITY)] {
+        for bad in [Some(-5.0), Some(-0.1), Some(MAX_FIGURE * 2.0), Some(1.7e308), Some(f64::NAN), Some(f64::INFINITY)]
+        {
             assert!(!figure(bad).value_is_sensible(), "{bad:?}");
         }
         // Every unit's figure at the ceiling still adds up to a finite total.
