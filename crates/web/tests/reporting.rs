@@ -543,7 +543,12 @@ on_both_databases!(
         assert!(download.header("content-disposition").to_str().unwrap().starts_with("attachment;"));
         assert_eq!(download.as_bytes().to_vec(), jpeg);
         // Another village guessing the id finds nothing.
-        assert_eq!(as_user(w.server.get(&format!("{files}/{id}")), &w.village_b).await.status_code(), StatusCode::NOT_FOUND);
+        let hidden = as_user(w.server.get(&format!("{files}/{id}")), &w.village_b).await;
+        assert_eq!(hidden.status_code(), StatusCode::NOT_FOUND);
+        // Under /api/ an error is JSON, never a page.
+        let missing = as_user(w.server.get(&format!("{files}/999999")), &w.officer).await;
+        assert_eq!(missing.status_code(), StatusCode::NOT_FOUND);
+        assert_eq!(missing.json::<Value>()["error"]["code"], "not_found", "{}", missing.text());
         let trail = as_user(w.server.get("/api/v1/audit?kind=report"), &w.officer).await.json::<Vec<Value>>();
         assert!(trail.iter().any(|a| a["action"] == "report.file.add" && !a["after_json"].as_str().unwrap().contains("data")));
 

@@ -37,11 +37,7 @@ pub fn routes(r: Routes) -> Routes {
             upload,
             crate::evidence::MAX_UPLOAD,
         )
-        .get(
-            "/api/v1/plans/{plan}/periods/{period}/reports/{unit}/files/{file}",
-            Action::ReadReport,
-            crate::pages::reports::download_file,
-        )
+        .get("/api/v1/plans/{plan}/periods/{period}/reports/{unit}/files/{file}", Action::ReadReport, download_file)
         .get("/api/v1/plans/{plan}/periods/{period}/board", Action::ReadBoard, board)
 }
 
@@ -133,6 +129,18 @@ pub(super) async fn files(
 ) -> Result<Json<Vec<kehoach_store::FileInfo>>, ApiError> {
     let ctx = reporting::context(&state, &plan, &period, &unit).await.api(lang)?;
     Ok(Json(crate::evidence::list(&state, &ctx).await.api(lang)?))
+}
+
+/// One evidence file of the report, as it was uploaded. Errors are JSON, as everywhere under
+/// `/api/` (the page's twin answers them as a page).
+pub(super) async fn download_file(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    crate::params::Params((plan, period, unit, file)): crate::params::Params<(String, String, String, i32)>,
+) -> Result<Response, ApiError> {
+    let ctx = reporting::context(&state, &plan, &period, &unit).await.api(lang)?;
+    let (info, bytes) = crate::evidence::fetch(&state, &ctx, file).await.api(lang)?;
+    Ok(crate::evidence::attachment(info, bytes))
 }
 
 /// Adds an evidence file (multipart field `file`): a JPEG, PNG, WebP or HEIC photo or a PDF, at
