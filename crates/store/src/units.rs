@@ -75,7 +75,23 @@ impl Store {
         }
         let now = Utc::now();
         for u in units {
-            upsert_unit(&txn, commune.id, u, now).await?;
+            // A plain insert, not the plan import's upsert: on PostgreSQL another transaction
+            // may have added the same code since the check above (each statement sees what is
+            // committed), and the unique index must then refuse it (a conflict), not let this
+            // one overwrite it.
+            unit::ActiveModel {
+                commune_id: Set(commune.id),
+                code: Set(u.code.clone()),
+                name: Set(u.name.clone()),
+                name_key: Set(fold(&u.name)),
+                kind: Set(u.kind.key().into()),
+                sample: Set(u.sample),
+                active: Set(true),
+                created_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&*txn)
+            .await?;
             audit::record(
                 &txn,
                 audit::Entry {
