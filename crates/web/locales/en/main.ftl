@@ -149,7 +149,6 @@ error-role-cannot = Your role may not do this.
 error-must-change-password = Change your one-time password first (POST /api/v1/me/password).
 error-locked = Too many failed sign-ins. Try again in { $minutes } minute(s).
 error-too-large = The data sent is too large.
-error-bad-json = Invalid JSON: { $detail }
 nav-plan-files = Plan files
 plans-admin-title = The commune's plans
 plans-upload = Load a plan file

@@ -149,7 +149,6 @@ error-role-cannot = Vai trò của bạn không được phép làm việc này.
 error-must-change-password = Hãy đổi mật khẩu dùng một lần trước khi làm việc (POST /api/v1/me/password).
 error-locked = Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau { $minutes } phút.
 error-too-large = Dữ liệu gửi lên quá lớn.
-error-bad-json = Dữ liệu JSON không hợp lệ: { $detail }
 nav-plan-files = Tệp kế hoạch
 plans-admin-title = Kế hoạch của xã
 plans-upload = Nạp tệp kế hoạch
