@@ -9,7 +9,7 @@ use kehoach_store::{Actor, Store, on_both_databases};
 const TEST: Actor<'static> = Actor { name: "test", address: None };
 use serde_json::Value;
 
-const SECOND_PLAN: &str = include_str!("../../plan/tests/fixtures/thu-nghiem-2027.toml");
+const SECOND_PLAN: &str = include_str!("../../../plan/tests/fixtures/thu-nghiem-2027.toml");
 
 fn seed() -> Plan {
     kehoach_plan::parse(kehoach_plan::DEFAULT_PLAN).expect("seed plan")

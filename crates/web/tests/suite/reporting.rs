@@ -10,7 +10,7 @@ use kehoach_domain::clock::FixedClock;
 use kehoach_store::{Store, on_both_databases};
 use serde_json::{Value, json};
 
-mod common;
+use crate::common;
 use common::{as_user, session_of};
 
 const REPORT: &str = "/api/v1/plans/muong-la-2026/periods/2026-Q1/reports/ban-a";

@@ -10,7 +10,7 @@ use chrono::{TimeZone, Utc};
 use kehoach_domain::clock::FixedClock;
 use kehoach_store::{AuditFilter, Store, on_both_databases};
 
-mod common;
+use crate::common;
 use common::{as_user, session_of};
 use serde_json::{Value, json};
 

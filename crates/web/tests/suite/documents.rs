@@ -11,7 +11,7 @@ use kehoach_domain::clock::FixedClock;
 use kehoach_store::on_both_databases;
 use serde_json::{Value, json};
 
-mod common;
+use crate::common;
 use common::{Who, as_user, session_of};
 
 const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";

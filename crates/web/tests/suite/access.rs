@@ -32,7 +32,7 @@ const PEOPLE: &[(&str, Role, Option<&str>, Option<&str>)] = &[
 /// Two communes' plans, two sample villages, and the people above.
 async fn world(store: &Store) {
     store.import_plan(&kehoach_plan::parse(kehoach_plan::DEFAULT_PLAN).unwrap(), TEST).await.unwrap();
-    let second = include_str!("../../plan/tests/fixtures/thu-nghiem-2027.toml");
+    let second = include_str!("../../../plan/tests/fixtures/thu-nghiem-2027.toml");
     store.import_plan(&kehoach_plan::parse(second).unwrap(), TEST).await.unwrap();
     let village =
         |code: &str, name: &str| Unit { code: code.into(), name: name.into(), kind: UnitKind::Village, sample: true };
@@ -611,7 +611,7 @@ on_both_databases!(
         assert_eq!(page.status_code(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(page.text().contains(&format!("ke-hoach.toml:{line}:16")), "{}", page.text());
 
-        let other = include_str!("../../plan/tests/fixtures/thu-nghiem-2027.toml");
+        let other = include_str!("../../../plan/tests/fixtures/thu-nghiem-2027.toml");
         let foreign = with(server.post("/api/v1/plans")).text(other).await;
         assert_eq!(foreign.status_code(), StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(foreign.json::<Value>()["error"]["message"], "Kế hoạch này thuộc một xã mà bạn không quản lý.");

@@ -14,8 +14,8 @@ use kehoach_domain::clock::FixedClock;
 use kehoach_store::{NewUser, Store, on_both_databases};
 use serde_json::{Value, json};
 
-mod common;
-mod live;
+use crate::common;
+use crate::live;
 use live::{Request, send};
 
 const API: &str = "/api/v1/plans/muong-la-2026";

@@ -11,7 +11,7 @@ use kehoach_domain::clock::FixedClock;
 use kehoach_store::{Actor, RecordInput, RecordOutcome, Store, on_both_databases};
 use serde_json::{Value, json};
 
-mod common;
+use crate::common;
 use common::{as_user, session_of};
 
 const PLAN: &str = "muong-la-2026";

@@ -5,7 +5,7 @@
 //! Two provinces: Sơn La with two communes (Mường La, and a second one made from the test
 //! fixture) and a province admin; Tỉnh Mẫu with one commune and its own province admin.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use axum_test::{TestResponse, TestServer};
@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use common::{Who, as_user, session_of};
 
 const TEST: Actor<'static> = Actor { name: "test", address: None };
-const FIXTURE: &str = include_str!("../../plan/tests/fixtures/thu-nghiem-2027.toml");
+const FIXTURE: &str = include_str!("../../../plan/tests/fixtures/thu-nghiem-2027.toml");
 /// Shown with every one-time password, and only then.
 const ISSUED: &str = "Mật khẩu này chỉ hiện một lần";
 /// A unit every commune of the tests has (from both plan files).

@@ -12,7 +12,7 @@ use kehoach_domain::{Unit, UnitKind};
 use kehoach_store::{AuditFilter, RequestDraft, Store, on_both_databases};
 use serde_json::{Value, json};
 
-mod common;
+use crate::common;
 use common::{TEST, Who, as_user, session_of};
 
 const API: &str = "/api/v1/plans/muong-la-2026";

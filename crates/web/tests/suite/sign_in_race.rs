@@ -11,8 +11,8 @@ use kehoach_web::auth::password;
 use kehoach_web::{SystemClock, TrustedProxies};
 use serde_json::json;
 
-mod common;
-mod live;
+use crate::common;
+use crate::live;
 use live::{Request, Response, send};
 
 const PASSWORD: &str = "mat-khau-du-dai-2026";

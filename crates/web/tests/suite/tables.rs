@@ -13,7 +13,7 @@ use kehoach_domain::clock::FixedClock;
 use kehoach_store::{Store, on_both_databases};
 use serde_json::{Value, json};
 
-mod common;
+use crate::common;
 use common::{Who, as_user, session_of};
 
 const PLAN: &str = "muong-la-2026";
