@@ -9,9 +9,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{TimeZone, Utc};
-use kehoach_domain::Role;
 use kehoach_domain::clock::FixedClock;
-use kehoach_store::{NewUser, Store, on_both_databases};
+use kehoach_store::{Store, on_both_databases};
 use serde_json::{Value, json};
 
 use crate::common;
@@ -273,17 +272,6 @@ on_both_databases!(
     /// the unique index refuses the second: a conflict, not a server error.
     async fn one_unit_code_added_at_once_is_added_once(store) {
         common::commune(&store).await;
-        let admin = NewUser {
-            username: "quan-tri".into(),
-            full_name: "Quản trị".into(),
-            role: Role::Admin,
-            province: Some("son-la".into()),
-            commune: Some("muong-la".into()),
-            unit: None,
-            password_hash: "$argon2id$unused".into(),
-            must_change_password: false,
-        };
-        store.add_user(&admin, common::TEST).await.unwrap().unwrap();
         let clock = Arc::new(FixedClock::new(Utc.with_ymd_and_hms(2026, 3, 1, 2, 0, 0).unwrap()));
         let addr = live::serve(store.clone(), clock, kehoach_web::TrustedProxies::default()).await;
         let who = common::session_of(&store, "quan-tri").await;

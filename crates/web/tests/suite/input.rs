@@ -11,13 +11,12 @@ use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum_test::multipart::{MultipartForm, Part};
 use axum_test::{TestResponse, TestServer};
 use chrono::{TimeZone, Utc};
-use kehoach_domain::Role;
 use kehoach_domain::clock::FixedClock;
-use kehoach_store::{AuditFilter, NewUser, RecordFilter, Store, on_both_databases};
+use kehoach_store::{AuditFilter, RecordFilter, Store, on_both_databases};
 use serde_json::{Value, json};
 
 use crate::common;
-use common::{TEST, Who, as_user, session_of};
+use common::{Who, as_user, session_of};
 
 const API: &str = "/api/v1/plans/muong-la-2026";
 const PAGE: &str = "/plans/muong-la-2026";
@@ -34,17 +33,6 @@ struct World {
 
 async fn world(store: Store) -> World {
     common::commune(&store).await;
-    let admin = NewUser {
-        username: "quan-tri".into(),
-        full_name: "Quản trị".into(),
-        role: Role::Admin,
-        province: Some("son-la".into()),
-        commune: Some("muong-la".into()),
-        unit: None,
-        password_hash: "$argon2id$unused".into(),
-        must_change_password: false,
-    };
-    store.add_user(&admin, TEST).await.unwrap().unwrap();
     // 1 March 2026, 09:00 in Vietnam: the first quarter's reports are open.
     let clock = Arc::new(FixedClock::new(Utc.with_ymd_and_hms(2026, 3, 1, 2, 0, 0).unwrap()));
     World {

@@ -16,7 +16,8 @@ pub const TEST: Actor<'static> = Actor { name: "test", address: None };
 pub type Who = (String, String);
 
 /// Imports the Mường La plan, adds villages `ban-a` and `ban-b`, and the users `ban-a`,
-/// `ban-b` (each its village's reporter), `dau-moi`, `lanh-dao` and `so-khcn` (the province).
+/// `ban-b` (each its village's reporter), `dau-moi`, `lanh-dao`, `quan-tri` (the commune's admin)
+/// and `so-khcn` (the province).
 pub async fn commune(store: &Store) {
     store.import_plan(&kehoach_plan::parse(kehoach_plan::DEFAULT_PLAN).unwrap(), TEST).await.unwrap();
     let village =
@@ -30,6 +31,7 @@ pub async fn commune(store: &Store) {
         ("ban-b", Role::DonVi, Some("ban-b")),
         ("dau-moi", Role::DauMoi, None),
         ("lanh-dao", Role::LanhDao, None),
+        ("quan-tri", Role::Admin, None),
         ("so-khcn", Role::CapTren, None),
     ] {
         let new = NewUser {
