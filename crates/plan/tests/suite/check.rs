@@ -180,7 +180,7 @@ fn decomposed_input_is_stored_composed() {
 
 #[test]
 fn the_second_plan_is_valid_and_different() {
-    let second = parse(include_str!("fixtures/thu-nghiem-2027.toml")).expect("valid fixture");
+    let second = parse(include_str!("../fixtures/thu-nghiem-2027.toml")).expect("valid fixture");
     let first = parse(DEFAULT_PLAN).expect("valid seed");
     assert_ne!(second.id, first.id);
     assert_ne!(second.commune, first.commune);

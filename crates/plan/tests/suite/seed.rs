@@ -5,7 +5,7 @@ use kehoach_domain::{IndicatorKind, Plan, TimeFrame, recipient_lines};
 use kehoach_plan::{DEFAULT_PLAN, parse};
 
 /// The text extracted from the plan's PDF, as received.
-const SEED: &str = include_str!("fixtures/seed-muong-la-2026.txt");
+const SEED: &str = include_str!("../fixtures/seed-muong-la-2026.txt");
 
 fn plan() -> Plan {
     parse(DEFAULT_PLAN).expect("the seed plan is valid")
