@@ -15,7 +15,7 @@ use kehoach_domain::progress::Status;
 use kehoach_domain::text::nfc;
 
 /// The text extracted from the plan's PDF, as received.
-const SEED: &str = include_str!("../../plan/tests/fixtures/seed-muong-la-2026.txt");
+const SEED: &str = include_str!("../../../plan/tests/fixtures/seed-muong-la-2026.txt");
 
 fn plan() -> Plan {
     kehoach_plan::parse(kehoach_plan::DEFAULT_PLAN).expect("the seed plan is valid")
