@@ -1,19 +1,10 @@
 //! Plans in the database: round trip, re-import, two communes side by side, units.
 
+use crate::common::{second, seed};
 use kehoach_domain::{Plan, Unit, UnitKind};
 use kehoach_store::{Actor, StoreError, on_both_databases};
 
 const TEST: Actor<'static> = Actor { name: "test", address: None };
-
-const SECOND_PLAN: &str = include_str!("../../plan/tests/fixtures/thu-nghiem-2027.toml");
-
-fn seed() -> Plan {
-    kehoach_plan::parse(kehoach_plan::DEFAULT_PLAN).expect("the seed plan is valid")
-}
-
-fn second() -> Plan {
-    kehoach_plan::parse(SECOND_PLAN).expect("the second plan is valid")
-}
 
 /// The stored plan carries the commune's units in the commune's order (kind, then Vietnamese
 /// alphabetical); the file lists them in its own order. Same units, same everything else.

@@ -1,8 +1,9 @@
 //! Accounts in the database: users and their bindings, sessions, passwords, disabling, a unit's
 //! contact person, the audit trail's filters, a plan's scope (sign-in throttling: throttle.rs).
 
+use crate::common::{second, seed};
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use kehoach_domain::{Plan, Role, Unit, UnitKind};
+use kehoach_domain::{Role, Unit, UnitKind};
 use kehoach_store::{
     Actor, AuditEntry, AuditFilter, NewUser, Store, StoreError, UnitContact, UserProblem, UserRecord, on_both_databases,
 };
@@ -13,16 +14,6 @@ const ADMIN: Actor<'static> = Actor { name: "quan-tri", address: Some("203.0.113
 
 /// The store never checks a hash: any string does.
 const HASH: &str = "$argon2id$fake";
-
-const SECOND_PLAN: &str = include_str!("../../plan/tests/fixtures/thu-nghiem-2027.toml");
-
-fn seed() -> Plan {
-    kehoach_plan::parse(kehoach_plan::DEFAULT_PLAN).expect("the seed plan is valid")
-}
-
-fn second() -> Plan {
-    kehoach_plan::parse(SECOND_PLAN).expect("the second plan is valid")
-}
 
 fn village(code: &str, name: &str) -> Unit {
     Unit { code: code.into(), name: name.into(), kind: UnitKind::Village, sample: true }
