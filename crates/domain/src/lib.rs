@@ -15,6 +15,7 @@ pub mod progress;
 pub mod register;
 pub mod report;
 pub mod request;
+pub mod rows;
 pub mod text;
 pub mod unit;
 pub mod work;

@@ -251,3 +251,12 @@ mod tests {
         assert!(message.contains("not an IP address or network: proxy.local"), "{message}");
     }
 }
+
+/// A use case's refusal as the command line says it: in Vietnamese, the interface's language.
+pub fn app_error(e: kehoach_app::AppError) -> anyhow::Error {
+    if matches!(e, kehoach_app::AppError::Internal(_) | kehoach_app::AppError::Store(_)) {
+        // The operator at the console may read the cause.
+        return anyhow::Error::new(e);
+    }
+    anyhow::Error::msg(e.words(Lang::Vi))
+}

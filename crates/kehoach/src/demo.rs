@@ -4,7 +4,7 @@
 use anyhow::bail;
 use kehoach_domain::{Role, Unit, UnitKind};
 use kehoach_store::{Actor, NewUser, Store};
-use kehoach_web::auth::password;
+use kehoach_app::password;
 
 /// The password of every sample user, printed with them.
 pub const DEMO_PASSWORD: &str = "mau-kehoach-2026";

@@ -3,12 +3,10 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
-
 use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
 use kehoach_store::{Actor, Store};
-use kehoach_web::{AppState, SystemClock};
+use kehoach_app::App;
 
 use crate::cli::DatabaseArg;
 use crate::export_tables::{self, TableArgs};
@@ -51,9 +49,9 @@ pub enum ExportCommand {
     Table(TableArgs),
 }
 
-async fn state(database: &DatabaseArg) -> anyhow::Result<AppState> {
+async fn state(database: &DatabaseArg) -> anyhow::Result<App> {
     let store = Store::connect(&database.url).await.context("database")?;
-    Ok(AppState { store, clock: Arc::new(SystemClock) })
+    Ok(App::at_system_time(store))
 }
 
 fn write(output: &PathBuf, bytes: &[u8]) -> anyhow::Result<ExitCode> {
@@ -66,15 +64,17 @@ pub async fn run(command: ExportCommand) -> anyhow::Result<ExitCode> {
     match command {
         ExportCommand::Report { period, doc } => {
             let state = state(&doc.database).await?;
-            let (_, bytes) = kehoach_web::documents::commune_report(&state, &doc.plan, &period, true, Actor::CLI)
+            let (_, bytes) = kehoach_app::documents::commune_report(&state, &doc.plan, &period, true, Actor::CLI)
                 .await
+                .map_err(crate::cli::app_error)
                 .with_context(|| format!("plan `{}`, period `{period}`", doc.plan))?;
             write(&doc.output, &bytes)
         }
         ExportCommand::Plan { doc } => {
             let state = state(&doc.database).await?;
-            let (_, bytes) = kehoach_web::documents::plan(&state, &doc.plan)
+            let (_, bytes) = kehoach_app::documents::plan(&state, &doc.plan)
                 .await
+                .map_err(crate::cli::app_error)
                 .with_context(|| format!("plan `{}`", doc.plan))?;
             write(&doc.output, &bytes)
         }

@@ -3,14 +3,13 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 use kehoach_store::Store;
-use kehoach_web::tables::{Format, Which, export};
-use kehoach_web::{AppState, SystemClock};
+use kehoach_app::App;
+use kehoach_app::tables::{Format, Which, export};
 
 use crate::cli::{DatabaseArg, LangArg};
 
@@ -83,16 +82,16 @@ pub async fn run(args: TableArgs) -> anyhow::Result<ExitCode> {
         TableFormat::Csv => Format::Csv,
     };
     let store = Store::connect(&args.database.url).await.context("database")?;
-    let state = AppState { store, clock: Arc::new(SystemClock) };
+    let state = App::at_system_time(store);
     let file = match export(&state, &args.plan, &which, format, args.lang.into()).await {
         Ok(file) => file,
-        Err(kehoach_web::WebError::NotFound(_)) => {
+        Err(kehoach_app::AppError::NotFound(_)) => {
             bail!(
                 "không tìm thấy kế hoạch `{}`, kỳ báo cáo hoặc sổ đã nêu / no such plan, period or register",
                 args.plan
             )
         }
-        Err(e) => return Err(e).with_context(|| format!("plan `{}`", args.plan)),
+        Err(e) => return Err(crate::cli::app_error(e)).with_context(|| format!("plan `{}`", args.plan)),
     };
     std::fs::write(&args.output, &file.bytes).with_context(|| args.output.display().to_string())?;
     println!("{}: {} bytes", args.output.display(), file.bytes.len());

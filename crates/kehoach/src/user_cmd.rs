@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use kehoach_domain::Role;
 use kehoach_store::{Actor, NewUser, Store, UserProblem};
-use kehoach_web::auth::password;
+use kehoach_app::password;
 
 use crate::cli::UserCommand;
 

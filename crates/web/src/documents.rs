@@ -1,18 +1,8 @@
-//! The official documents over the web and the command line: the plan and the commune report
-//! as .docx, numbered, from the data. Shared by the pages, the API and the CLI.
+//! The official documents as downloads; they are made by [`kehoach_app::documents`].
 
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use kehoach_docs::docx::report::{self, ReportInput};
-use kehoach_docs::docx::{Layout, plan::plan_docx};
-use kehoach_domain::period::Period;
-use kehoach_domain::{Lang, Plan};
-use kehoach_store::{Actor, IssuedNumber};
-
-use crate::AppState;
-use crate::error::{NotFound, WebError};
-use crate::i18n::Tr;
-use crate::reporting::{self, CommuneReportView};
+pub use kehoach_app::documents::{commune_report, number_report, plan};
 
 pub const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
@@ -28,71 +18,3 @@ pub fn download(filename: &str, bytes: Vec<u8>) -> Response {
         .into_response()
 }
 
-/// The plan as its document.
-pub async fn plan(state: &AppState, plan_id: &str) -> Result<(String, Vec<u8>), WebError> {
-    let plan = state.store.plan(plan_id).await?.ok_or(WebError::NotFound(NotFound::Plan))?;
-    let bytes = plan_docx(&plan, &Layout::default())?;
-    Ok((format!("ke-hoach-{}.docx", plan.id), bytes))
-}
-
-/// Gives an approved commune report its number, on the day it was approved: once; asking
-/// again gives the same.
-pub async fn number_report(
-    state: &AppState,
-    plan: &Plan,
-    period: &Period,
-    view: &CommuneReportView,
-    actor: Actor<'_>,
-) -> Result<Option<IssuedNumber>, WebError> {
-    let Some(approved_at) = view.approved_at.filter(|_| view.approved) else { return Ok(None) };
-    let day = plan
-        .reporting
-        .zone()
-        .map_or_else(|_| approved_at.date_naive(), |tz| approved_at.with_timezone(&tz).date_naive());
-    let subject = report::subject(&plan.id, period.id);
-    Ok(Some(state.store.issue_number(&plan.id, report::TYPE, &subject, day, actor, state.clock.now()).await?))
-}
-
-/// The commune report of a period as its document: numbered once approved, a draft before.
-/// `drafts` says whether the reader may see a report not yet approved.
-pub async fn commune_report(
-    state: &AppState,
-    plan_id: &str,
-    period_id: &str,
-    drafts: bool,
-    actor: Actor<'_>,
-) -> Result<(String, Vec<u8>), WebError> {
-    let (plan, period) = reporting::plan_period(state, plan_id, period_id).await?;
-    let view = reporting::commune_report(state, &plan, &period).await?;
-    if !view.approved && !drafts {
-        return Err(WebError::NotFound(NotFound::Page));
-    }
-    let number = number_report(state, &plan, &period, &view, actor).await?;
-    let progress_date = period.data_to.min(crate::progress::today(state, &plan));
-    let progress = crate::progress::of_plan(state, &plan, progress_date).await?;
-    // The document is in Vietnamese whatever the reader's interface language.
-    let t = Tr::new(Lang::Vi);
-    let task_status =
-        |s: kehoach_domain::report::TaskStatus| t.get(&format!("task-status-{}", s.key().replace('_', "-")));
-    let indicator_status = |s| crate::pages::progress::status_label(&t, s);
-    let input = ReportInput {
-        plan: &plan,
-        period_label: report::period_label(period.id),
-        next_period_label: report::next_period_label(period.id),
-        number: number.map(|n| n.number),
-        issued_on: number.map(|n| n.issued_on),
-        approved: view.approved,
-        narrative: &view.narrative,
-        consolidation: &view.consolidation,
-        progress: &progress,
-        progress_date,
-        task_status: &task_status,
-        indicator_status: &indicator_status,
-    };
-    let bytes = report::report_docx(&input, &Layout::default())?;
-    let name = match number {
-        Some(n) => format!("bao-cao-{:02}-{}-{}.docx", n.number, plan.id, period.id),
-        None => format!("du-thao-bao-cao-{}-{}.docx", plan.id, period.id),
-    };
-    Ok((name, bytes))
-}

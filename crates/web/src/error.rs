@@ -5,6 +5,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use kehoach_domain::Lang;
+use kehoach_app::AppError;
 use kehoach_store::StoreError;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -44,6 +45,9 @@ pub enum WebError {
     /// Too many failed sign-ins: try again after this time.
     #[error("locked until {0}")]
     Locked(DateTime<Utc>),
+    /// A use case did not do what was asked.
+    #[error(transparent)]
+    App(#[from] AppError),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("template: {0}")]
@@ -53,33 +57,7 @@ pub enum WebError {
     Internal(String),
 }
 
-/// What was not found, to word the message.
-#[derive(Debug, Clone, Copy)]
-pub enum NotFound {
-    Plan,
-    Indicator,
-    Task,
-    Unit,
-    Page,
-}
-
-impl std::fmt::Display for NotFound {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.key())
-    }
-}
-
-impl NotFound {
-    fn key(self) -> &'static str {
-        match self {
-            NotFound::Plan => "error-plan-not-found",
-            NotFound::Indicator => "error-indicator-not-found",
-            NotFound::Task => "error-task-not-found",
-            NotFound::Unit => "error-unit-not-found",
-            NotFound::Page => "error-page-not-found",
-        }
-    }
-}
+pub use kehoach_app::NotFound;
 
 /// The JSON body of every API error.
 #[derive(Serialize, ToSchema)]
@@ -108,20 +86,13 @@ impl WebError {
     fn parts(&self, lang: Lang) -> (StatusCode, &'static str, String) {
         let tr = Tr::new(lang);
         match self {
+            WebError::App(AppError::Store(e)) => store_parts(e, &tr),
+            WebError::App(e @ AppError::NotFound(_)) => (StatusCode::NOT_FOUND, "not_found", e.words(lang)),
+            WebError::App(e @ AppError::Refused(_)) => (StatusCode::FORBIDDEN, "forbidden", e.words(lang)),
+            WebError::App(e @ AppError::Invalid(_)) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.words(lang)),
+            WebError::App(e @ AppError::Conflict(_)) => (StatusCode::CONFLICT, "conflict", e.words(lang)),
             WebError::NotFound(what) => (StatusCode::NOT_FOUND, "not_found", tr.get(what.key())),
-            WebError::Store(StoreError::NotFound(_)) => {
-                (StatusCode::NOT_FOUND, "not_found", tr.get("error-page-not-found"))
-            }
-            // Another writer got there first: the request may be sent again after a reload.
-            WebError::Store(StoreError::Conflict(cause)) => {
-                tracing::info!(%cause, "write lost a race");
-                (StatusCode::CONFLICT, "conflict", tr.get("error-changed-meanwhile"))
-            }
-            // Nothing was written; said as such in the log so that it is not read as a bug.
-            WebError::Store(StoreError::Busy(cause)) => {
-                tracing::warn!(%cause, "database busy past the wait: answered 503");
-                (StatusCode::SERVICE_UNAVAILABLE, "busy", tr.get("error-busy"))
-            }
+            WebError::Store(e) => store_parts(e, &tr),
             WebError::NotSignedIn => (StatusCode::UNAUTHORIZED, "not_signed_in", tr.get("error-not-signed-in")),
             WebError::Unauthenticated(key) => (StatusCode::UNAUTHORIZED, "unauthenticated", tr.get(key)),
             WebError::Forbidden(key) => (StatusCode::FORBIDDEN, "forbidden", tr.get(key)),
@@ -149,8 +120,32 @@ impl WebError {
             WebError::Locked(until) => {
                 HeaderValue::from_str(&(*until - Utc::now()).num_seconds().max(1).to_string()).ok()
             }
-            WebError::Store(StoreError::Busy(_)) => Some(HeaderValue::from_static("5")),
+            WebError::Store(StoreError::Busy(_)) | WebError::App(AppError::Store(StoreError::Busy(_))) => {
+                Some(HeaderValue::from_static("5"))
+            }
             _ => None,
+        }
+    }
+}
+
+/// What the store's failures tell the reader: a race lost or a busy database is not the
+/// product's fault; anything else is, and goes to the log only.
+fn store_parts(e: &StoreError, tr: &Tr) -> (StatusCode, &'static str, String) {
+    match e {
+        StoreError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found", tr.get("error-page-not-found")),
+        // Another writer got there first: the request may be sent again after a reload.
+        StoreError::Conflict(cause) => {
+            tracing::info!(%cause, "write lost a race");
+            (StatusCode::CONFLICT, "conflict", tr.get("error-changed-meanwhile"))
+        }
+        // Nothing was written; said as such in the log so that it is not read as a bug.
+        StoreError::Busy(cause) => {
+            tracing::warn!(%cause, "database busy past the wait: answered 503");
+            (StatusCode::SERVICE_UNAVAILABLE, "busy", tr.get("error-busy"))
+        }
+        other => {
+            tracing::error!(error = %other, "request failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal", tr.get("error-internal"))
         }
     }
 }

@@ -1,49 +1,18 @@
-//! Evidence files of a unit report: photos and PDFs, their type read from their content, their
-//! size and number bounded; kept in the database, so in its backups too.
+//! Evidence files over HTTP: read from a multipart form, sent back as attachments. What may be
+//! kept, and where, is [`kehoach_app::evidence`]'s.
 
 use axum::extract::Multipart;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use kehoach_domain::Lang;
-use kehoach_domain::report::{self, Step};
-use kehoach_store::{Actor, FileInfo, NewFile};
-use sha2::{Digest, Sha256};
+use kehoach_store::{Actor, FileInfo};
+
+pub use kehoach_app::evidence::{MAX_UPLOAD, clean_name, fetch, list};
 
 use crate::AppState;
 use crate::error::WebError;
 use crate::i18n::Tr;
-use crate::reporting::{self, ReportContext, StepError};
-
-/// The largest file: a phone photo is 2–5 MB.
-pub const MAX_FILE: usize = 10 * 1024 * 1024;
-/// The most files a report keeps.
-pub const MAX_FILES: u64 = 10;
-/// The largest upload body: one file and the form around it.
-pub const MAX_UPLOAD: usize = MAX_FILE + 64 * 1024;
-
-/// The type of a file, from its first bytes: JPEG, PNG, WebP, HEIC (iPhones) or PDF.
-pub fn detect(bytes: &[u8]) -> Option<&'static str> {
-    match bytes {
-        [0xFF, 0xD8, 0xFF, ..] => Some("image/jpeg"),
-        [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, ..] => Some("image/png"),
-        [b'%', b'P', b'D', b'F', b'-', ..] => Some("application/pdf"),
-        [b'R', b'I', b'F', b'F', _, _, _, _, b'W', b'E', b'B', b'P', ..] => Some("image/webp"),
-        [_, _, _, _, b'f', b't', b'y', b'p', brand @ ..]
-            if brand.starts_with(b"heic") || brand.starts_with(b"heix") || brand.starts_with(b"mif1") =>
-        {
-            Some("image/heic")
-        }
-        _ => None,
-    }
-}
-
-/// A name safe to keep and to send back: no directories, NFC, no control or direction
-/// characters (a right-to-left override would make `gpj.exe` read as `exe.jpg`), at most 120
-/// characters.
-pub fn clean_name(name: &str) -> String {
-    let cleaned = kehoach_domain::text::file_name(name);
-    if cleaned.is_empty() { "tep".into() } else { cleaned }
-}
+use crate::reporting::ReportContext;
 
 /// Reads the `file` field of a multipart form.
 pub async fn read_file(multipart: &mut Multipart, lang: Lang) -> Result<(String, Vec<u8>), WebError> {
@@ -58,20 +27,6 @@ pub async fn read_file(multipart: &mut Multipart, lang: Lang) -> Result<(String,
         }
     }
     Err(invalid("file-missing"))
-}
-
-/// A file that may be kept: its type read from its content, its size and the owner's count of
-/// files bounded. Gives its type and SHA-256.
-pub fn checked(bytes: &[u8], files_already: u64, lang: Lang) -> Result<(&'static str, String), WebError> {
-    let t = Tr::new(lang);
-    if bytes.len() > MAX_FILE {
-        return Err(WebError::Invalid(t.get("file-too-large")));
-    }
-    let mime = detect(bytes).ok_or_else(|| WebError::Invalid(t.get("file-bad-type")))?;
-    if files_already >= MAX_FILES {
-        return Err(WebError::Invalid(t.with("file-too-many", "max", MAX_FILES)));
-    }
-    Ok((mime, hex::encode(Sha256::digest(bytes))))
 }
 
 /// A kept file as it was sent: as an attachment, so that a browser never runs it as a page,
@@ -95,114 +50,25 @@ fn encode_rfc5987(s: &str) -> String {
         .collect()
 }
 
-/// Keeps a file with the unit's report, creating its draft if there is none yet. Refused when
-/// the report cannot be changed now, saying why.
+/// [`kehoach_app::evidence::attach`].
 pub async fn attach(
     state: &AppState,
     ctx: &ReportContext,
     name: &str,
     bytes: &[u8],
     actor: Actor<'_>,
-    lang: Lang,
+    _lang: Lang,
 ) -> Result<FileInfo, WebError> {
-    let t = Tr::new(lang);
-    // Type and size first: a wrong file must not create a draft.
-    checked(bytes, 0, lang)?;
-    let period = ctx.period.id.to_string();
-    let stored = match state.store.report(&ctx.plan.id, &period, &ctx.unit.code).await? {
-        Some(r) => r,
-        None => {
-            match reporting::apply(state, ctx, Step::Save, 0, None, actor, lang).await {
-                Ok(_) | Err(StepError::Conflict(_)) => {}
-                Err(StepError::Refused(message)) => return Err(WebError::Conflict(message)),
-                Err(StepError::Web(e)) => return Err(e),
-            }
-            state
-                .store
-                .report(&ctx.plan.id, &period, &ctx.unit.code)
-                .await?
-                .ok_or_else(|| WebError::Internal("draft vanished".into()))?
-        }
-    };
-    if let Some(refusal) =
-        report::lock_reason(stored.state, state.clock.now(), ctx.period.deadline, ctx.plan.reporting.late_submission)
-    {
-        return Err(WebError::Conflict(t.get(reporting::refusal_key(refusal).1)));
-    }
-    let (mime, sha) = checked(bytes, state.store.report_file_count(stored.id).await?, lang)?;
-    let key = format!("{}/{period}/{}", ctx.plan.id, ctx.unit.code);
-    let file = NewFile { name, mime, sha256: &sha, data: bytes, now: state.clock.now() };
-    Ok(state.store.add_report_file(stored.id, &file, &key, actor).await?)
+    Ok(kehoach_app::evidence::attach(state, ctx, name, bytes, actor).await?)
 }
 
-/// Removes a file, when the report can still be changed.
+/// [`kehoach_app::evidence::detach`].
 pub async fn detach(
     state: &AppState,
     ctx: &ReportContext,
     file_id: i32,
     actor: Actor<'_>,
-    lang: Lang,
+    _lang: Lang,
 ) -> Result<(), WebError> {
-    let t = Tr::new(lang);
-    let period = ctx.period.id.to_string();
-    let stored = state
-        .store
-        .report(&ctx.plan.id, &period, &ctx.unit.code)
-        .await?
-        .ok_or(WebError::NotFound(crate::error::NotFound::Page))?;
-    if let Some(refusal) =
-        report::lock_reason(stored.state, state.clock.now(), ctx.period.deadline, ctx.plan.reporting.late_submission)
-    {
-        return Err(WebError::Conflict(t.get(reporting::refusal_key(refusal).1)));
-    }
-    let key = format!("{}/{period}/{}", ctx.plan.id, ctx.unit.code);
-    if state.store.remove_report_file(stored.id, file_id, &key, actor).await? {
-        Ok(())
-    } else {
-        Err(WebError::NotFound(crate::error::NotFound::Page))
-    }
-}
-
-/// The files of the unit's report (none before its first save).
-pub async fn list(state: &AppState, ctx: &ReportContext) -> Result<Vec<FileInfo>, WebError> {
-    match state.store.report(&ctx.plan.id, &ctx.period.id.to_string(), &ctx.unit.code).await? {
-        Some(r) => Ok(state.store.report_files(r.id).await?),
-        None => Ok(Vec::new()),
-    }
-}
-
-/// A file's content with its description.
-pub async fn fetch(state: &AppState, ctx: &ReportContext, file_id: i32) -> Result<(FileInfo, Vec<u8>), WebError> {
-    let r = state
-        .store
-        .report(&ctx.plan.id, &ctx.period.id.to_string(), &ctx.unit.code)
-        .await?
-        .ok_or(WebError::NotFound(crate::error::NotFound::Page))?;
-    state.store.report_file(r.id, file_id).await?.ok_or(WebError::NotFound(crate::error::NotFound::Page))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn types_come_from_the_content() {
-        assert_eq!(detect(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0]), Some("image/jpeg"));
-        assert_eq!(detect(b"PNG"), None, "a name is not a content");
-        assert_eq!(detect(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0]), Some("image/png"));
-        assert_eq!(detect(b"%PDF-1.7\n"), Some("application/pdf"));
-        assert_eq!(detect(b"RIFF\0\0\0\0WEBPVP8 "), Some("image/webp"));
-        assert_eq!(detect(b"\0\0\0\x18ftypheic"), Some("image/heic"));
-        assert_eq!(detect(b"MZ\x90\0"), None, "no programs");
-        assert_eq!(detect(b"<html>"), None);
-        assert_eq!(detect(b""), None);
-    }
-
-    #[test]
-    fn names_lose_their_directories() {
-        assert_eq!(clean_name("C:\\Users\\x\\ảnh họp bản.jpg"), "ảnh họp bản.jpg");
-        assert_eq!(clean_name("../../etc/passwd"), "passwd");
-        assert_eq!(clean_name("a\"b\nc.pdf"), "abc.pdf");
-        assert_eq!(clean_name(""), "tep");
-    }
+    Ok(kehoach_app::evidence::detach(state, ctx, file_id, actor).await?)
 }

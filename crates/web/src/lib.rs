@@ -17,7 +17,7 @@ mod pages;
 mod params;
 mod plan_upload;
 pub mod policy;
-mod progress;
+use kehoach_app::progress;
 mod registers;
 mod reporting;
 mod responses;
@@ -40,13 +40,8 @@ pub use api::ApiDoc;
 pub use client::TrustedProxies;
 pub use error::WebError;
 
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct AppState {
-    pub store: Store,
-    /// The time, through a seam: tests set it to any date.
-    pub clock: Arc<dyn Clock>,
-}
+/// What every handler can reach: the application, its store and its clock.
+pub type AppState = kehoach_app::App;
 
 /// How the server is run, as the one who runs it says.
 #[derive(Debug, Clone, Default)]
@@ -59,14 +54,7 @@ pub struct Settings {
     pub trusted_proxies: TrustedProxies,
 }
 
-/// The real time.
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> chrono::DateTime<chrono::Utc> {
-        chrono::Utc::now()
-    }
-}
+pub use kehoach_app::SystemClock;
 
 /// Every route of the application with the action it performs: what the router is built from,
 /// and what the role × route test walks.

@@ -1,14 +1,15 @@
-//! A plan file sent by an admin over the web: checked, refused with every problem, or imported.
+//! A plan file sent by an admin over the web; [`kehoach_app::plans`] checks and imports it.
 
-use kehoach_domain::{Action, Decision, Lang, Scope, authorize};
-use kehoach_store::{Actor, ImportOutcome};
+use kehoach_domain::Lang;
+use kehoach_store::ImportOutcome;
+
+pub use kehoach_app::plans::PLAN_LIMIT;
 
 use crate::AppState;
 use crate::auth::session::Signed;
 use crate::error::WebError;
-use crate::i18n::Tr;
 
-/// One problem of an uploaded plan file, where it is.
+/// One problem of an uploaded plan file, where it is, in the reader's language.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct FileProblem {
     pub line: usize,
@@ -22,11 +23,7 @@ pub enum UploadError {
     Web(WebError),
 }
 
-/// The largest plan file accepted: the Mường La plan is about 60 KB.
-pub const PLAN_LIMIT: usize = 1024 * 1024;
-
-/// Checks and imports `text`. The plan must belong to a commune the admin may manage; another
-/// commune's plan is refused as if that commune did not exist.
+/// Checks and imports `text`, as [`kehoach_app::plans::import`] does, its problems worded.
 pub async fn import(
     state: &AppState,
     signed: &Signed,
@@ -34,31 +31,14 @@ pub async fn import(
     text: &str,
     lang: Lang,
 ) -> Result<ImportOutcome, UploadError> {
-    let plan = kehoach_plan::parse(text).map_err(|problems| {
-        UploadError::Invalid(
+    use kehoach_app::plans::UploadError as Failed;
+    kehoach_app::plans::import(state, &signed.principal, address, text).await.map_err(|e| match e {
+        Failed::Invalid(problems) => UploadError::Invalid(
             problems
-                .iter()
-                .map(|p| {
-                    let at = p.position(text);
-                    FileProblem { line: at.line, column: at.column, message: p.message(lang) }
-                })
+                .into_iter()
+                .map(|p| FileProblem { line: p.line, column: p.column, message: p.problem.words(lang) })
                 .collect(),
-        )
-    })?;
-    let scope = Scope {
-        province: Some(plan.commune.province_code.clone()),
-        commune: Some(plan.commune.code.clone()),
-        unit: None,
-    };
-    match authorize(Some(&signed.principal), Action::ManagePlans, &scope) {
-        Decision::Allow => {}
-        _ => return Err(UploadError::Web(WebError::Invalid(Tr::new(lang).get("plan-other-commune")))),
-    }
-    let actor = Actor { name: &signed.principal.username, address };
-    state.store.import_plan(&plan, actor).await.map_err(|e| match e {
-        kehoach_store::StoreError::Conflict(_) => {
-            UploadError::Web(WebError::Conflict(Tr::new(lang).get("plan-id-taken")))
-        }
-        other => UploadError::Web(other.into()),
+        ),
+        Failed::App(e) => UploadError::Web(e.into()),
     })
 }

@@ -1,222 +1,42 @@
-//! Registers over the web: who may write which record, a record from a form or an API body,
-//! and CSV in and out in one shape. Shared by the pages and the API.
-
-use std::collections::BTreeMap;
-
-use chrono::NaiveDate;
-use kehoach_domain::register::{self, FieldError, FieldProblem, RegisterDef, Writers, check_fields};
-use kehoach_domain::{Lang, Plan, Role};
-use kehoach_store::{RecordInput, RowError, StoredRecord};
+//! Registers over HTTP: the signed-in user's rules and CSV downloads; the use cases are
+//! [`kehoach_app::registers`]'s.
 
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use kehoach_store::Actor;
+use kehoach_domain::register::RegisterDef;
+use kehoach_domain::{Lang, Plan};
+use kehoach_store::{Actor, StoredRecord};
+
+pub use kehoach_app::registers::{as_rows, def, input, to_csv};
 
 use crate::AppState;
 use crate::auth::session::Signed;
-use crate::error::{NotFound, WebError};
+use crate::error::WebError;
 use crate::i18n::Tr;
-
-/// The register with this key, or not found.
-pub fn def(key: &str) -> Result<&'static RegisterDef, WebError> {
-    register::register(key).ok_or(WebError::NotFound(NotFound::Page))
-}
 
 /// The unit whose records alone the user sees: a unit's reporter sees its own.
 pub fn own_unit(signed: &Signed) -> Option<&str> {
-    match signed.principal.role {
-        Role::DonVi => signed.principal.unit.as_deref(),
-        _ => None,
-    }
+    kehoach_domain::rows::own_unit(&signed.principal)
 }
 
 /// Whether the user may see this record.
 pub fn may_read(signed: &Signed, record: &StoredRecord) -> bool {
-    own_unit(signed).is_none_or(|u| u == record.record.unit)
+    kehoach_app::registers::may_read(&signed.principal, record)
 }
 
-/// Whether the user may add to (or change records of) this register for this unit. The role
-/// was checked by the policy; this is the register's own rule.
+/// Refused unless the user may write this register for this unit.
 pub fn may_write(signed: &Signed, def: &RegisterDef, unit: &str) -> Result<(), WebError> {
-    let p = &signed.principal;
-    let allowed = match (def.writers, p.role) {
-        (Writers::FocalOnly, role) => role == Role::DauMoi,
-        (_, Role::DauMoi) => true,
-        (_, Role::DonVi) => p.unit.as_deref() == Some(unit),
-        (Writers::Everyone, Role::LanhDao) => true,
-        _ => false,
-    };
-    if allowed { Ok(()) } else { Err(WebError::Forbidden("register-forbidden")) }
+    Ok(kehoach_app::registers::may_write(&signed.principal, def, unit)?)
 }
 
-/// The unit a new record is owned by when none is given: the user's unit, or the unit units
-/// report through (the focal officer's).
+/// The unit a new record is owned by when none is given.
 pub fn default_unit(signed: &Signed, plan: &Plan) -> String {
-    signed.principal.unit.clone().unwrap_or_else(|| plan.reporting.report_to.code.clone())
+    kehoach_app::registers::default_unit(&signed.principal, plan)
 }
 
-/// A record from what was typed: unit, date, and fields as text, its dates near the plan's
-/// `year`. Every problem is reported.
-pub fn input(
-    def: &RegisterDef,
-    year: i32,
-    unit: &str,
-    date: &str,
-    fields: &BTreeMap<String, String>,
-    sample: bool,
-) -> Result<RecordInput, Vec<FieldError>> {
-    let mut errors = Vec::new();
-    if unit.trim().is_empty() {
-        errors.push(FieldError { field: "unit".into(), problem: FieldProblem::Missing });
-    } else if let Err(problem) = kehoach_domain::text::line(unit) {
-        errors.push(FieldError { field: "unit".into(), problem: FieldProblem::Text { problem } });
-    }
-    let date = match register::parse_date(date) {
-        Some(d) => Some(d),
-        None => {
-            let problem = if date.trim().is_empty() { FieldProblem::Missing } else { FieldProblem::NotADate };
-            errors.push(FieldError { field: "date".into(), problem });
-            None
-        }
-    };
-    let checked = check_fields(def, date.unwrap_or(NaiveDate::MIN), fields);
-    match (date, checked) {
-        (Some(date), Ok(fields)) => {
-            errors.extend(register::check_dates(def, date, &fields, year));
-            if errors.is_empty() {
-                Ok(RecordInput { unit: unit.trim().to_owned(), date, fields, sample })
-            } else {
-                Err(errors)
-            }
-        }
-        (_, Err(mut more)) => {
-            errors.append(&mut more);
-            Err(errors)
-        }
-        _ => Err(errors),
-    }
-}
-
-/// A field's label, `unit` and `date` included.
-pub fn label(def: &RegisterDef, field: &str, t: &Tr) -> String {
-    match field {
-        "unit" => t.get("register-unit"),
-        "date" => def.date_label(t.lang).to_owned(),
-        key => def.field(key).map_or_else(|| key.to_owned(), |f| f.label(t.lang).to_owned()),
-    }
-}
-
-fn problem_text(e: &FieldError, t: &Tr) -> String {
-    match (&e.problem, e.field.as_str()) {
-        (FieldProblem::NoSuchRecord { register }, "unit") if register == "unit" => t.get("register-no-such-unit"),
-        (p, _) => p.message(t.lang),
-    }
-}
-
-/// "Hình thức: phải là một trong …"; for an import, "Dòng 3, Hình thức: …".
-pub fn messages(def: &RegisterDef, errors: &[RowError], t: &Tr, rows: bool) -> Vec<String> {
-    errors
-        .iter()
-        .map(|e| {
-            let text = format!("{}: {}", label(def, &e.error.field, t), problem_text(&e.error, t));
-            if rows { format!("{} {}, {text}", t.get("register-row"), e.row) } else { text }
-        })
-        .collect()
-}
-
-/// Field errors of one record as row errors.
-pub fn as_rows(row: usize, errors: Vec<FieldError>) -> Vec<RowError> {
-    errors.into_iter().map(|error| RowError { row, error }).collect()
-}
-
-/// The refusal of a write as the user reads it.
-pub fn refused(def: &RegisterDef, errors: &[RowError], t: &Tr, rows: bool) -> WebError {
-    let mut text = if rows { t.get("register-import-refused") } else { t.get("register-refused") };
-    for m in messages(def, errors, t, rows) {
-        text.push('\n');
-        text.push_str(&m);
-    }
-    WebError::Invalid(text)
-}
-
-/// The CSV columns of a register: `id`, `unit`, `date`, then its fields.
-pub fn csv_header(def: &RegisterDef) -> Vec<&'static str> {
-    ["id", "unit", "date"].into_iter().chain(def.fields.iter().map(|f| f.key)).collect()
-}
-
-/// A register as CSV (UTF-8 with a BOM so that Excel reads Vietnamese), values as people write
-/// them: dates dd/mm/yyyy, yes/no as "có"/"không", options by name; a text a spreadsheet would
-/// run as a formula carries the text mark (`'=1+1`). Importing it back reads the same values.
-pub fn to_csv(def: &RegisterDef, records: &[StoredRecord], lang: Lang) -> Result<Vec<u8>, WebError> {
-    let table = crate::tables::register(def, records, lang, None);
-    kehoach_docs::tables::to_csv_with_header(&table, csv_header(def)).map_err(|e| WebError::Internal(e.to_string()))
-}
-
-/// Reads a CSV file of records: every row checked, and every bad row reported with its line
-/// number in the file. The `id` column is ignored (an import adds records); a system column
-/// (an initiative's recognition) is ignored too.
-pub fn from_csv(def: &RegisterDef, year: i32, bytes: &[u8], t: &Tr) -> Result<Vec<(usize, RecordInput)>, WebError> {
-    let text = std::str::from_utf8(bytes).map_err(|_| WebError::Invalid(t.get("register-csv-not-utf8")))?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(|e| WebError::Invalid(format!("{}: {e}", t.get("register-csv-unreadable"))))?
-        .iter()
-        .map(|h| kehoach_domain::text::nfc(h.trim()))
-        .collect();
-    for required in ["unit", "date"] {
-        if !header.iter().any(|h| h == required) {
-            return Err(WebError::Invalid(t.with("register-csv-missing-column", "column", required)));
-        }
-    }
-    let unknown: Vec<&str> = header
-        .iter()
-        .filter(|h| !["id", "unit", "date"].contains(&h.as_str()) && def.field(h).is_none())
-        .map(String::as_str)
-        .collect();
-    if !unknown.is_empty() {
-        return Err(WebError::Invalid(t.with("register-csv-unknown-columns", "columns", unknown.join(", "))));
-    }
-    let mut rows = Vec::new();
-    let mut errors = Vec::new();
-    for (i, result) in reader.records().enumerate() {
-        let line = result
-            .as_ref()
-            .ok()
-            .and_then(|r| r.position())
-            .map_or(i + 2, |p| usize::try_from(p.line()).unwrap_or(i + 2));
-        let record = match result {
-            Ok(r) => r,
-            Err(e) => {
-                return Err(WebError::Invalid(format!("{} {line}: {e}", t.get("register-row"))));
-            }
-        };
-        let mut unit = String::new();
-        let mut date = String::new();
-        let mut fields = BTreeMap::new();
-        for (column, value) in header.iter().zip(record.iter()) {
-            // What the export marked as text (`'=1+1`) comes back as it was typed.
-            let value = kehoach_docs::tables::csv_value(value);
-            match column.as_str() {
-                "id" => {}
-                "unit" => unit = value.trim().to_owned(),
-                "date" => date = value.to_owned(),
-                key if def.field(key).is_some_and(|f| f.system) => {}
-                key => {
-                    fields.insert(key.to_owned(), value.to_owned());
-                }
-            }
-        }
-        match input(def, year, &unit, &date, &fields, false) {
-            Ok(r) => rows.push((line, r)),
-            Err(e) => errors.extend(as_rows(line, e)),
-        }
-    }
-    if rows.is_empty() && errors.is_empty() {
-        return Err(WebError::Invalid(t.get("register-csv-empty")));
-    }
-    if errors.is_empty() { Ok(rows) } else { Err(refused(def, &errors, t, true)) }
+/// The refusal of a write.
+pub fn refused(def: &RegisterDef, errors: &[kehoach_store::RowError], _t: &Tr, rows: bool) -> WebError {
+    kehoach_app::registers::refused(def, errors, rows).into()
 }
 
 /// A CSV download named after the register.
@@ -232,21 +52,11 @@ pub fn csv_response(def: &RegisterDef, csv: Vec<u8>) -> Response {
 }
 
 /// Deletes a record, or says which records point at it.
-pub async fn delete(state: &AppState, plan_id: &str, id: i32, actor: Actor<'_>, lang: Lang) -> Result<(), WebError> {
-    let pointing = state.store.delete_record(plan_id, id, actor).await?;
-    if pointing.is_empty() {
-        return Ok(());
-    }
-    let t = Tr::new(lang);
-    let list: Vec<String> = pointing
-        .iter()
-        .map(|(r, id)| format!("{} #{id}", register::register(r).map_or(r.as_str(), |d| d.name(lang))))
-        .collect();
-    Err(WebError::Conflict(t.with("register-delete-referenced", "records", list.join(", "))))
+pub async fn delete(state: &AppState, plan_id: &str, id: i32, actor: Actor<'_>, _lang: Lang) -> Result<(), WebError> {
+    Ok(kehoach_app::registers::delete(state, plan_id, id, actor).await?)
 }
 
-/// Imports a CSV file into a register: all rows or none. A unit's reporter imports only its
-/// own unit's rows.
+/// Imports a CSV file into a register: all rows or none.
 pub async fn import(
     state: &AppState,
     signed: &Signed,
@@ -254,30 +64,9 @@ pub async fn import(
     def: &RegisterDef,
     bytes: &[u8],
     actor: Actor<'_>,
-    lang: Lang,
+    _lang: Lang,
 ) -> Result<usize, WebError> {
-    let t = Tr::new(lang);
-    let year = state.store.plan(plan_id).await?.ok_or(WebError::NotFound(NotFound::Plan))?.year;
-    let rows = from_csv(def, year, bytes, &t)?;
-    let mut forbidden = Vec::new();
-    for (line, row) in &rows {
-        if may_write(signed, def, &row.unit).is_err() {
-            forbidden.push(RowError {
-                row: *line,
-                error: FieldError {
-                    field: "unit".into(),
-                    problem: FieldProblem::NoSuchRecord { register: "unit".into() },
-                },
-            });
-        }
-    }
-    if !forbidden.is_empty() {
-        return Err(refused(def, &forbidden, &t, true));
-    }
-    match state.store.import_records(plan_id, def.key, &rows, actor, state.clock.now()).await? {
-        Ok(n) => Ok(n),
-        Err(errors) => Err(refused(def, &errors, &t, true)),
-    }
+    Ok(kehoach_app::registers::import(state, &signed.principal, plan_id, def, bytes, actor).await?)
 }
 
 /// A record the user may see, of this register; otherwise not found.
@@ -288,12 +77,7 @@ pub async fn readable(
     def: &RegisterDef,
     id: i32,
 ) -> Result<StoredRecord, WebError> {
-    state
-        .store
-        .record(plan_id, id)
-        .await?
-        .filter(|r| r.record.register == def.key && may_read(signed, r))
-        .ok_or(WebError::NotFound(NotFound::Page))
+    Ok(kehoach_app::registers::readable(state, &signed.principal, plan_id, def, id).await?)
 }
 
 /// Keeps an evidence file with a record the user may write.
@@ -307,13 +91,9 @@ pub async fn attach(
     name: &str,
     bytes: &[u8],
     actor: Actor<'_>,
-    lang: Lang,
+    _lang: Lang,
 ) -> Result<kehoach_store::FileInfo, WebError> {
-    let current = readable(state, signed, plan_id, def, id).await?;
-    may_write(signed, def, &current.record.unit)?;
-    let (mime, sha) = crate::evidence::checked(bytes, state.store.record_file_count(id).await?, lang)?;
-    let file = kehoach_store::NewFile { name, mime, sha256: &sha, data: bytes, now: state.clock.now() };
-    Ok(state.store.add_record_file(id, &file, actor).await?)
+    Ok(kehoach_app::registers::attach(state, &signed.principal, plan_id, def, id, name, bytes, actor).await?)
 }
 
 /// An evidence file of a record the user may see, as a download.
@@ -325,7 +105,6 @@ pub async fn download(
     id: i32,
     file: i32,
 ) -> Result<Response, WebError> {
-    readable(state, signed, plan_id, def, id).await?;
-    let (info, bytes) = state.store.record_file(id, file).await?.ok_or(WebError::NotFound(NotFound::Page))?;
+    let (info, bytes) = kehoach_app::registers::file(state, &signed.principal, plan_id, def, id, file).await?;
     Ok(crate::evidence::attachment(info, bytes))
 }

@@ -1,84 +1,21 @@
-//! The reporting cycle over the web: a unit's report for a period, read and moved through its
-//! workflow, shared by the pages and the API.
+//! The reporting cycle as the pages and the API show it: a unit's report in the reader's
+//! language, and the use cases of [`kehoach_app::reporting`] with their refusals worded.
 
 use chrono::{DateTime, Utc};
-use kehoach_domain::consolidation::Consolidation;
-use kehoach_domain::period::{Period, PeriodId};
+use kehoach_domain::period::Period;
 use kehoach_domain::report::{self, Refusal, ReportBody, ReportState, Standing, Step};
-use kehoach_domain::request::AdHocRequest;
-use kehoach_domain::{Lang, Plan, Unit};
-use kehoach_store::{Actor, ReportWrite, StoredReport, WriteOutcome};
+use kehoach_domain::{Lang, Plan};
+use kehoach_store::{Actor, StoredReport};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+pub use kehoach_app::reporting::{
+    BoardRow, CommuneReportView, ReportContext, VersionView, board, commune_report, context, plan_period, versions,
+};
+
 use crate::AppState;
-use crate::error::{NotFound, WebError};
+use crate::error::WebError;
 use crate::i18n::Tr;
-
-/// The plan, the period and the unit a report belongs to; the request, for an ad hoc one.
-pub struct ReportContext {
-    pub plan: Plan,
-    pub period: Period,
-    pub unit: Unit,
-    pub request: Option<AdHocRequest>,
-}
-
-impl ReportContext {
-    /// What the unit is asked to fill in.
-    pub fn template(&self) -> ReportBody {
-        template_for(&self.plan, self.request.as_ref(), &self.unit.code)
-    }
-}
-
-fn template_for(plan: &Plan, request: Option<&AdHocRequest>, unit: &str) -> ReportBody {
-    match request {
-        Some(r) => r.template(plan, unit),
-        None => ReportBody::prefilled(plan, unit),
-    }
-}
-
-/// The ad hoc request behind a period, if it is one.
-pub async fn request_for(state: &AppState, plan: &Plan, period: &Period) -> Result<Option<AdHocRequest>, WebError> {
-    match period.id {
-        PeriodId::Request { number, .. } => Ok(state.store.request(&plan.id, number).await?),
-        _ => Ok(None),
-    }
-}
-
-/// The units that report for a period: the request's, or every reporting unit.
-pub fn units_for<'a>(plan: &'a Plan, request: Option<&AdHocRequest>) -> Vec<&'a Unit> {
-    plan.reporting_units().filter(|u| request.is_none_or(|r| r.units.contains(&u.code))).collect()
-}
-
-/// Finds the plan and period; unknown ones are not found.
-pub async fn plan_period(state: &AppState, plan_id: &str, period: &str) -> Result<(Plan, Period), WebError> {
-    let plan = state.store.plan(plan_id).await?.ok_or(WebError::NotFound(NotFound::Plan))?;
-    let id: PeriodId = period.parse().map_err(|()| WebError::NotFound(NotFound::Page))?;
-    if id.year() != plan.year {
-        return Err(WebError::NotFound(NotFound::Page));
-    }
-    let period = match id {
-        PeriodId::Request { number, .. } => {
-            let request = state.store.request(&plan.id, number).await?.ok_or(WebError::NotFound(NotFound::Page))?;
-            let tz = plan.reporting.zone().map_err(|e| WebError::Internal(format!("plan {plan_id}: {e:?}")))?;
-            request.period(&plan, &tz)
-        }
-        _ => plan.reporting.period(id).map_err(|e| WebError::Internal(format!("plan {plan_id}: {e:?}")))?,
-    };
-    Ok((plan, period))
-}
-
-/// Finds the plan, period and reporting unit; unknown ones are not found.
-pub async fn context(state: &AppState, plan_id: &str, period: &str, unit: &str) -> Result<ReportContext, WebError> {
-    let (plan, period) = plan_period(state, plan_id, period).await?;
-    let request = request_for(state, &plan, &period).await?;
-    let unit = units_for(&plan, request.as_ref())
-        .into_iter()
-        .find(|u| u.code == unit)
-        .cloned()
-        .ok_or(WebError::NotFound(NotFound::Unit))?;
-    Ok(ReportContext { plan, period, unit, request })
-}
 
 /// Why the form is locked, in words.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -88,15 +25,17 @@ pub struct Lock {
     pub message: String,
 }
 
+/// The refusal's stable code and the interface text that says it.
 pub fn refusal_key(r: Refusal) -> (&'static str, &'static str) {
-    match r {
-        Refusal::AwaitingReview => ("awaiting_review", "refusal-awaiting-review"),
-        Refusal::Locked => ("locked", "refusal-locked"),
-        Refusal::PastDeadline => ("past_deadline", "refusal-past-deadline"),
-        Refusal::NotSubmitted => ("not_submitted", "refusal-not-submitted"),
-        Refusal::NotAccepted => ("not_accepted", "refusal-not-accepted"),
-        Refusal::ReasonRequired => ("reason_required", "refusal-reason-required"),
-    }
+    let code = match r {
+        Refusal::AwaitingReview => "awaiting_review",
+        Refusal::Locked => "locked",
+        Refusal::PastDeadline => "past_deadline",
+        Refusal::NotSubmitted => "not_submitted",
+        Refusal::NotAccepted => "not_accepted",
+        Refusal::ReasonRequired => "reason_required",
+    };
+    (code, kehoach_app::reporting::refusal_key(r))
 }
 
 /// A unit's report as the API and the form show it.
@@ -168,24 +107,7 @@ impl From<WebError> for StepError {
     }
 }
 
-impl From<kehoach_store::StoreError> for StepError {
-    fn from(e: kehoach_store::StoreError) -> StepError {
-        StepError::Web(e.into())
-    }
-}
-
-fn action_of(step: &Step) -> &'static str {
-    match step {
-        Step::Save => "report.save",
-        Step::Submit => "report.submit",
-        Step::Accept => "report.accept",
-        Step::Return { .. } => "report.return",
-        Step::Reopen { .. } => "report.reopen",
-    }
-}
-
-/// Moves the report one step, at the version the user saw, with the content they sent (for a
-/// save or a submission).
+/// [`kehoach_app::reporting::apply`], answered as the report's view in `lang`.
 pub async fn apply(
     state: &AppState,
     ctx: &ReportContext,
@@ -195,153 +117,18 @@ pub async fn apply(
     actor: Actor<'_>,
     lang: Lang,
 ) -> Result<ReportView, StepError> {
-    let now = state.clock.now();
-    let stored = state.store.report(&ctx.plan.id, &ctx.period.id.to_string(), &ctx.unit.code).await?;
-    if stored.as_ref().map_or(0, |s| s.version) != version {
-        // A retry of a save or submission that went through (its answer lost on a bad link)
-        // finds exactly what it sent: that is success, not a conflict.
-        if let (Some(s), Some(b)) = (&stored, sent) {
-            let repeated = match step {
-                Step::Save => true,
-                Step::Submit => s.state == ReportState::Submitted,
-                _ => false,
-            };
-            if repeated && s.body.fitted_to(&ctx.template()) == b.fitted_to(&ctx.template()) {
-                return Ok(view(ctx, Some(s), now, lang));
-            }
+    use kehoach_app::reporting::StepError as Failed;
+    match kehoach_app::reporting::apply(state, ctx, step, version, sent, actor).await {
+        Ok(stored) => Ok(view(ctx, Some(&stored), state.clock.now(), lang)),
+        Err(Failed::Refused(r)) => Err(StepError::Refused(Tr::new(lang).get(refusal_key(r).1))),
+        Err(Failed::Conflict(current)) => {
+            Err(StepError::Conflict(Box::new(view(ctx, current.as_deref(), state.clock.now(), lang))))
         }
-        return Err(StepError::Conflict(Box::new(view(ctx, stored.as_ref(), now, lang))));
-    }
-    let current = stored.as_ref().map_or(ReportState::Draft, |s| s.state);
-    let outcome = report::step(current, &step, now, ctx.period.deadline, ctx.plan.reporting.late_submission)
-        .map_err(|r| StepError::Refused(Tr::new(lang).get(refusal_key(r).1)))?;
-    let template = ctx.template();
-    let body = match (sent, &stored) {
-        (Some(b), _) if matches!(step, Step::Save | Step::Submit) => b.fitted_to(&template),
-        (_, Some(s)) => s.body.fitted_to(&template),
-        (_, None) => template,
-    };
-    let reason = match &step {
-        Step::Return { reason } | Step::Reopen { reason } => Some(reason.trim().to_owned()),
-        // A resubmission keeps the reason it answers until the report is accepted.
-        _ => stored.as_ref().and_then(|s| s.return_reason.clone()).filter(|_| outcome.state != ReportState::Accepted),
-    };
-    let period = ctx.period.id.to_string();
-    let write = ReportWrite {
-        plan: &ctx.plan.id,
-        period: &period,
-        unit: &ctx.unit.code,
-        expected_version: version,
-        state: outcome.state,
-        late: outcome.late,
-        body: &body,
-        return_reason: reason.as_deref(),
-        action: action_of(&step),
-        now,
-    };
-    match state.store.write_report(&write, actor).await? {
-        WriteOutcome::Written(r) => Ok(view(ctx, Some(&r), now, lang)),
-        WriteOutcome::Conflict(current) => Err(StepError::Conflict(Box::new(view(ctx, current.as_ref(), now, lang)))),
+        Err(Failed::App(e)) => Err(StepError::Web(e.into())),
     }
 }
 
-/// A unit's line on the timeliness board.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct BoardRow {
-    pub unit: String,
-    pub unit_name: String,
-    pub sample: bool,
-    pub standing: Standing,
-    /// Whether the last submission came on time (`None`: not submitted yet).
-    pub on_time: Option<bool>,
-    pub completeness: u8,
-    /// Seconds until the deadline; negative once it has passed.
-    pub seconds_left: i64,
-    pub updated_at: Option<DateTime<Utc>>,
-    pub return_reason: Option<String>,
-}
-
-/// Every reporting unit's standing for a period.
-pub async fn board(state: &AppState, plan: &Plan, period: &Period) -> Result<Vec<BoardRow>, WebError> {
-    let now = state.clock.now();
-    let reports = state.store.reports(&plan.id, &period.id.to_string()).await?;
-    let request = request_for(state, plan, period).await?;
-    Ok(units_for(plan, request.as_ref())
-        .into_iter()
-        .map(|u| {
-            let r = reports.iter().find(|r| r.unit == u.code);
-            let template = template_for(plan, request.as_ref(), &u.code);
-            BoardRow {
-                unit: u.code.clone(),
-                unit_name: u.name.clone(),
-                sample: u.sample,
-                standing: report::standing(r.map(|r| (r.state, r.late)), now, period.deadline),
-                on_time: r.filter(|r| r.submitted_at.is_some()).map(|r| !r.late),
-                completeness: r.map_or(0, |r| r.body.fitted_to(&template).completeness()),
-                seconds_left: (period.deadline - now).num_seconds(),
-                updated_at: r.map(|r| r.updated_at),
-                return_reason: r.and_then(|r| r.return_reason.clone()),
-            }
-        })
-        .collect())
-}
-
-/// The live consolidation of a period, from its accepted unit reports.
-pub async fn consolidation(state: &AppState, plan: &Plan, period: &Period) -> Result<Consolidation, WebError> {
-    let reports = state.store.reports(&plan.id, &period.id.to_string()).await?;
-    let request = request_for(state, plan, period).await?;
-    let accepted: Vec<(&Unit, ReportBody)> = units_for(plan, request.as_ref())
-        .into_iter()
-        .filter_map(|u| {
-            reports
-                .iter()
-                .find(|r| r.unit == u.code && r.state == ReportState::Accepted)
-                .map(|r| (u, r.body.fitted_to(&template_for(plan, request.as_ref(), &u.code))))
-        })
-        .collect();
-    let pairs: Vec<(&Unit, &ReportBody)> = accepted.iter().map(|(u, b)| (*u, b)).collect();
-    Ok(kehoach_domain::consolidation::consolidate(plan, &pairs))
-}
-
-/// The commune's report for a period: its narrative and the consolidation it stands on (frozen
-/// once approved).
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct CommuneReportView {
-    pub plan: String,
-    pub period: String,
-    pub approved: bool,
-    pub narrative: String,
-    /// Send it back with the next change (0: nothing stored yet).
-    pub version: i32,
-    pub consolidation: Consolidation,
-    pub updated_by: Option<String>,
-    pub updated_at: Option<DateTime<Utc>>,
-    pub approved_by: Option<String>,
-    pub approved_at: Option<DateTime<Utc>>,
-}
-
-pub async fn commune_report(state: &AppState, plan: &Plan, period: &Period) -> Result<CommuneReportView, WebError> {
-    let stored = state.store.commune_report(&plan.id, &period.id.to_string()).await?;
-    let consolidation = match stored.as_ref().and_then(|s| s.frozen_json.as_deref()) {
-        Some(frozen) => serde_json::from_str(frozen).map_err(|e| WebError::Internal(e.to_string()))?,
-        None => consolidation(state, plan, period).await?,
-    };
-    Ok(CommuneReportView {
-        plan: plan.id.clone(),
-        period: period.id.to_string(),
-        approved: stored.as_ref().is_some_and(|s| s.approved),
-        narrative: stored.as_ref().map(|s| s.narrative.clone()).unwrap_or_default(),
-        version: stored.as_ref().map_or(0, |s| s.version),
-        consolidation,
-        updated_by: stored.as_ref().map(|s| s.updated_by.clone()),
-        updated_at: stored.as_ref().map(|s| s.updated_at),
-        approved_by: stored.as_ref().and_then(|s| s.approved_by.clone()),
-        approved_at: stored.as_ref().and_then(|s| s.approved_at),
-    })
-}
-
-/// Saves the narrative or approves, at the version seen. `Err(Conflict)`: changed meanwhile or
-/// already approved.
+/// Saves the narrative or approves, at the version seen.
 pub async fn change_commune_report(
     state: &AppState,
     plan: &Plan,
@@ -349,63 +136,7 @@ pub async fn change_commune_report(
     version: i32,
     narrative: Option<&str>,
     actor: Actor<'_>,
-    lang: Lang,
+    _lang: Lang,
 ) -> Result<CommuneReportView, WebError> {
-    let period_id = period.id.to_string();
-    let now = state.clock.now();
-    let frozen;
-    let change = match narrative {
-        Some(text) => kehoach_store::CommuneReportChange::Narrative(text),
-        None => {
-            frozen = serde_json::to_string(&consolidation(state, plan, period).await?)
-                .map_err(|e| WebError::Internal(e.to_string()))?;
-            kehoach_store::CommuneReportChange::Approve { frozen_json: &frozen }
-        }
-    };
-    match state.store.write_commune_report(&plan.id, &period_id, version, change, actor, now).await? {
-        kehoach_store::CommuneWrite::Written(_) => {
-            let view = commune_report(state, plan, period).await?;
-            // Approval issues the report's number, on the day it was approved.
-            crate::documents::number_report(state, plan, period, &view, actor).await?;
-            Ok(view)
-        }
-        kehoach_store::CommuneWrite::Refused(current) => {
-            let key = if current.is_some_and(|c| c.approved) { "commune-report-frozen" } else { "report-conflict" };
-            Err(WebError::Conflict(Tr::new(lang).get(key)))
-        }
-    }
-}
-
-/// A submitted version and what changed since the one before.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct VersionView {
-    pub number: i32,
-    pub at: DateTime<Utc>,
-    pub by: String,
-    pub late: bool,
-    pub body: ReportBody,
-    /// What changed from the previous submission (from the prefilled form for the first).
-    pub changes: Vec<report::Change>,
-}
-
-pub async fn versions(state: &AppState, ctx: &ReportContext) -> Result<Vec<VersionView>, WebError> {
-    let Some(stored) = state.store.report(&ctx.plan.id, &ctx.period.id.to_string(), &ctx.unit.code).await? else {
-        return Ok(Vec::new());
-    };
-    let template = ctx.template();
-    let mut previous = template.clone();
-    let mut out = Vec::new();
-    for v in state.store.report_versions(stored.id).await? {
-        let body = v.body.fitted_to(&template);
-        out.push(VersionView {
-            number: v.number,
-            at: v.at,
-            by: v.by,
-            late: v.late,
-            changes: report::diff(&previous, &body),
-            body: body.clone(),
-        });
-        previous = body;
-    }
-    Ok(out)
+    Ok(kehoach_app::reporting::change_commune_report(state, plan, period, version, narrative, actor).await?)
 }

@@ -1,6 +1,6 @@
 //! Signing in and out: password hashes, sessions in the database, failed-login throttling.
 
-pub mod password;
+pub use kehoach_app::password;
 pub mod session;
 mod sign_in;
 

@@ -9,9 +9,8 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use kehoach_domain::measure::Progress;
-use kehoach_domain::progress::Status;
 use kehoach_domain::register::{REGISTERS, display};
-use kehoach_domain::{Action, Indicator, IndicatorKind, Lang, Plan};
+use kehoach_domain::{Action, Indicator, Lang, Plan};
 use kehoach_store::StoredRecord;
 use serde::Deserialize;
 
@@ -33,35 +32,7 @@ pub fn routes(r: Routes) -> Routes {
     )
 }
 
-/// An indicator's progress as a page shows it.
-pub struct ProgressCell {
-    pub value: String,
-    /// "3/10" for a ratio.
-    pub parts: String,
-    pub expected: String,
-    pub status: &'static str,
-    pub status_label: String,
-}
-
-pub fn status_label(t: &Tr, s: Status) -> String {
-    t.get(&format!("status-{}", s.key().replace('_', "-")))
-}
-
-pub fn cell(t: &Tr, i: &Indicator, p: &Progress) -> ProgressCell {
-    let pct = if i.kind == IndicatorKind::Ratio { "%" } else { "" };
-    ProgressCell {
-        value: p.value.map(|v| format!("{}{pct}", kehoach_domain::layout::decimal(v))).unwrap_or_else(|| "—".into()),
-        parts: match (p.numerator, p.denominator) {
-            (Some(n), Some(d)) => {
-                format!("{}/{}", kehoach_domain::layout::decimal(n), kehoach_domain::layout::decimal(d))
-            }
-            _ => String::new(),
-        },
-        expected: p.expected.map(|v| format!("{}{pct}", kehoach_domain::layout::decimal(v))).unwrap_or_default(),
-        status: p.status.key(),
-        status_label: status_label(t, p.status),
-    }
-}
+pub use kehoach_app::present::{ProgressCell, cell};
 
 /// The progress cells of every indicator, when the viewer may see progress.
 pub async fn cells_for(

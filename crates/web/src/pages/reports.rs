@@ -45,17 +45,7 @@ pub fn local(t: DateTime<Utc>) -> String {
     (t + Duration::hours(7)).format("%H:%M %d/%m/%Y").to_string()
 }
 
-pub fn standing_label(t: &Tr, s: Standing) -> String {
-    t.get(&format!("standing-{}", s.key().replace('_', "-")))
-}
-
-pub(crate) fn timeliness(t: &Tr, on_time: Option<bool>) -> String {
-    match on_time {
-        Some(true) => t.get("board-on-time"),
-        Some(false) => t.get("report-late"),
-        None => String::new(),
-    }
-}
+pub use kehoach_app::present::{standing_label, timeliness};
 
 fn time_left(t: &Tr, seconds: i64) -> String {
     if seconds <= 0 {
@@ -90,14 +80,7 @@ struct PeriodsPage {
     my_unit: Option<String>,
 }
 
-pub fn period_label(t: &Tr, id: &str) -> String {
-    match id.rsplit_once('-') {
-        Some((_, r)) if r.starts_with('R') => t.with("period-request", "number", r.trim_start_matches('R')),
-        Some((year, "Y")) => t.with("period-year", "year", year),
-        Some((year, q)) => format!("{} {year}", t.with("period-quarter", "quarter", q.trim_start_matches('Q'))),
-        None => id.to_owned(),
-    }
-}
+pub use kehoach_app::present::period_label;
 
 async fn periods_page(
     State(state): State<AppState>,

@@ -1,5 +1,4 @@
-//! Indicator progress over the web: the sources the engine reads, at a date in the plan's
-//! time zone. Shared by the pages and the API.
+//! Indicator progress: the sources the engine reads, at a date in the plan's time zone.
 
 use chrono::NaiveDate;
 use kehoach_domain::Plan;
@@ -8,18 +7,17 @@ use kehoach_domain::period::PeriodId;
 use kehoach_domain::register::Record;
 use kehoach_domain::report::ReportState;
 
-use crate::AppState;
-use crate::error::WebError;
+use crate::App;
+use crate::error::AppError;
 
 /// Today in the plan's time zone.
-pub fn today(state: &AppState, plan: &Plan) -> NaiveDate {
-    let now = state.clock.now();
-    plan.reporting.zone().map_or_else(|_| now.date_naive(), |tz| now.with_timezone(&tz).date_naive())
+pub fn today(state: &App, plan: &Plan) -> NaiveDate {
+    crate::present::today(plan, state.clock.now())
 }
 
 /// Figures units gave in accepted quarterly reports of the plan year.
-pub async fn accepted_figures(state: &AppState, plan: &Plan) -> Result<Vec<ReportFigure>, WebError> {
-    let periods = plan.reporting.periods(plan.year).map_err(|e| WebError::Internal(format!("{e:?}")))?;
+pub async fn accepted_figures(state: &App, plan: &Plan) -> Result<Vec<ReportFigure>, AppError> {
+    let periods = plan.reporting.periods(plan.year).map_err(|e| AppError::Internal(format!("{e:?}")))?;
     let mut figures = Vec::new();
     for period in periods.iter().filter(|p| matches!(p.id, PeriodId::Quarter { .. })) {
         let period_id = period.id.to_string();
@@ -42,7 +40,7 @@ pub async fn accepted_figures(state: &AppState, plan: &Plan) -> Result<Vec<Repor
 }
 
 /// What the plan's measures draw on.
-pub async fn sources(state: &AppState, plan: &Plan) -> Result<(Vec<Record>, Vec<ReportFigure>), WebError> {
+pub async fn sources(state: &App, plan: &Plan) -> Result<(Vec<Record>, Vec<ReportFigure>), AppError> {
     let registers: Vec<String> = measure::registers_used(plan).into_iter().collect();
     let records = state.store.records_for_measures(&plan.id, &registers).await?;
     let figures = if plan.indicators.iter().any(|i| matches!(i.measure, Some(measure::Measure::ReportSum { .. }))) {
@@ -54,18 +52,18 @@ pub async fn sources(state: &AppState, plan: &Plan) -> Result<(Vec<Record>, Vec<
 }
 
 /// Every indicator of the plan at `date`.
-pub async fn of_plan(state: &AppState, plan: &Plan, date: NaiveDate) -> Result<Vec<Progress>, WebError> {
+pub async fn of_plan(state: &App, plan: &Plan, date: NaiveDate) -> Result<Vec<Progress>, AppError> {
     let (records, figures) = sources(state, plan).await?;
     Ok(measure::progress_of_plan(plan, &Sources::new(&records, &figures), date))
 }
 
 /// One indicator at `date`, and its value at each month's end up to then (for its chart).
 pub async fn of_indicator(
-    state: &AppState,
+    state: &App,
     plan: &Plan,
     code: &str,
     date: NaiveDate,
-) -> Result<Option<(Progress, Vec<Progress>)>, WebError> {
+) -> Result<Option<(Progress, Vec<Progress>)>, AppError> {
     let Some(indicator) = plan.indicator(code) else { return Ok(None) };
     let Some(m) = &indicator.measure else {
         let all = measure::progress_of_plan(plan, &Sources::new(&[], &[]), date);

@@ -2,17 +2,16 @@
 //! every register, Appendix I with results, and the quarter's commune report as .docx —
 //! reading from SQLite and writing the files, as a download does. Run in release:
 //!
-//! `cargo run --release -p kehoach-web --example exports_bench -- 10000`
+//! `cargo run --release -p kehoach-app --example exports_bench -- 10000`
 
-use std::sync::Arc;
 use std::time::Instant;
 
 use chrono::NaiveDate;
 use kehoach_domain::Lang;
 use kehoach_domain::register::{REGISTERS, register};
 use kehoach_store::{Actor, Store};
-use kehoach_web::tables::{Format, Which, export};
-use kehoach_web::{AppState, SystemClock};
+use kehoach_app::App;
+use kehoach_app::tables::{Format, Which, export};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -28,7 +27,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let made = kehoach_store::testing::bench_records(&store, &plan.id, n).await?;
     println!("{made} records written in {:.2} s", load.elapsed().as_secs_f64());
 
-    let state = AppState { store: store.clone(), clock: Arc::new(SystemClock) };
+    let state = App::at_system_time(store.clone());
     let mut runs = Vec::new();
     let mut size = 0;
     for _ in 0..5 {
@@ -51,7 +50,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     let t0 = Instant::now();
     let which = Which::Register { key: "truyen_thong".into(), unit: None, from: None, to: None };
-    let records = kehoach_web::tables::register_records(
+    let records = kehoach_app::tables::register_records(
         &state,
         &plan.id,
         register("truyen_thong").ok_or("def")?,
@@ -84,7 +83,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut size = 0;
     for _ in 0..5 {
         let t0 = Instant::now();
-        let (_, bytes) = kehoach_web::documents::commune_report(&state, &plan.id, "2026-Q3", true, Actor::CLI).await?;
+        let (_, bytes) = kehoach_app::documents::commune_report(&state, &plan.id, "2026-Q3", true, Actor::CLI).await?;
         size = bytes.len();
         runs.push(t0.elapsed().as_secs_f64() * 1000.0);
     }

@@ -474,3 +474,8 @@ ics-private-renew = Renew the private calendar link
 ## Concurrent writes: a write that lost a race, a database busy past the wait
 error-changed-meanwhile = Someone else has just changed this data. Reload the page and try again.
 error-busy = The server is busy writing other data. Please try again in a moment.
+
+# A message put together from texts already worded.
+composed = { $text }
+register-csv-unreadable-because = { register-csv-unreadable }: { $cause }
+register-row-unreadable = { register-row } { $line }: { $cause }

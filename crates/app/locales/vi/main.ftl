@@ -474,3 +474,8 @@ ics-private-renew = Đổi đường dẫn lịch riêng
 ## Concurrent writes: a write that lost a race, a database busy past the wait
 error-changed-meanwhile = Dữ liệu vừa được người khác thay đổi. Hãy tải lại trang và thử lại.
 error-busy = Máy chủ đang bận ghi dữ liệu khác. Vui lòng thử lại sau giây lát.
+
+# A message put together from texts already worded.
+composed = { $text }
+register-csv-unreadable-because = { register-csv-unreadable }: { $cause }
+register-row-unreadable = { register-row } { $line }: { $cause }

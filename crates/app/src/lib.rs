@@ -1,0 +1,53 @@
+//! The use cases: everything a user (through the pages or the API) or the command line can do,
+//! each taking who acts and checked input, and answering domain values or an [`AppError`].
+//!
+//! Below this layer are the rules (`kehoach-domain`), the plan file (`kehoach-plan`), storage
+//! (`kehoach-store`) and document writing (`kehoach-docs`); above it the web transport and the
+//! command line, which only translate between people and these functions. Words for people
+//! are made in one place, [`present`].
+
+pub mod documents;
+pub mod error;
+pub mod evidence;
+pub mod password;
+pub mod plans;
+pub mod present;
+pub mod progress;
+pub mod registers;
+pub mod reporting;
+pub mod tables;
+
+use std::sync::Arc;
+
+use kehoach_domain::clock::Clock;
+use kehoach_store::Store;
+
+pub use error::{AppError, Msg, NotFound};
+
+/// What every use case reaches: the store and the time.
+#[derive(Clone)]
+pub struct App {
+    pub store: Store,
+    /// The time, through a seam: tests set it to any date.
+    pub clock: Arc<dyn Clock>,
+}
+
+impl App {
+    pub fn new(store: Store, clock: Arc<dyn Clock>) -> App {
+        App { store, clock }
+    }
+
+    /// With the real time.
+    pub fn at_system_time(store: Store) -> App {
+        App { store, clock: Arc::new(SystemClock) }
+    }
+}
+
+/// The real time.
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        chrono::Utc::now()
+    }
+}

@@ -1,0 +1,60 @@
+//! A plan file sent by an admin: checked, refused with every problem, or imported.
+
+use kehoach_domain::{Action, Decision, Principal, Scope, authorize};
+use kehoach_store::{Actor, ImportOutcome};
+
+use crate::App;
+use crate::error::{AppError, Msg};
+
+/// One problem of a plan file, where it is.
+#[derive(Debug, Clone)]
+pub struct FileProblem {
+    pub line: usize,
+    pub column: usize,
+    pub problem: Msg,
+}
+
+#[derive(Debug)]
+pub enum UploadError {
+    /// The file is not a valid plan: every problem, in file order.
+    Invalid(Vec<FileProblem>),
+    App(AppError),
+}
+
+/// The largest plan file accepted: the Mường La plan is about 60 KB.
+pub const PLAN_LIMIT: usize = 1024 * 1024;
+
+/// Checks and imports `text`. The plan must belong to a commune the admin may manage; another
+/// commune's plan is refused as if that commune did not exist.
+pub async fn import(
+    state: &App,
+    who: &Principal,
+    address: Option<&str>,
+    text: &str,
+) -> Result<ImportOutcome, UploadError> {
+    let plan = kehoach_plan::parse(text).map_err(|problems| {
+        UploadError::Invalid(
+            problems
+                .iter()
+                .map(|p| {
+                    let at = p.position(text);
+                    FileProblem { line: at.line, column: at.column, problem: Msg::composed(|lang| p.message(lang)) }
+                })
+                .collect(),
+        )
+    })?;
+    let scope = Scope {
+        province: Some(plan.commune.province_code.clone()),
+        commune: Some(plan.commune.code.clone()),
+        unit: None,
+    };
+    match authorize(Some(who), Action::ManagePlans, &scope) {
+        Decision::Allow => {}
+        _ => return Err(UploadError::App(AppError::invalid("plan-other-commune"))),
+    }
+    let actor = Actor { name: &who.username, address };
+    state.store.import_plan(&plan, actor).await.map_err(|e| match e {
+        kehoach_store::StoreError::Conflict(_) => UploadError::App(AppError::conflict("plan-id-taken")),
+        other => UploadError::App(other.into()),
+    })
+}

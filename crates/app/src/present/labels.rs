@@ -1,0 +1,85 @@
+//! The names of states, periods and results, in the reader's language.
+
+use kehoach_domain::measure::Progress;
+use kehoach_domain::progress::Status;
+use kehoach_domain::report::{Standing, TaskStatus};
+use kehoach_domain::{Indicator, IndicatorKind};
+
+use super::Tr;
+
+/// "Quý 1 2026", "Năm 2026", "Yêu cầu số 3" from a period's id.
+pub fn period_label(t: &Tr, id: &str) -> String {
+    match id.rsplit_once('-') {
+        Some((_, r)) if r.starts_with('R') => t.with("period-request", "number", r.trim_start_matches('R')),
+        Some((year, "Y")) => t.with("period-year", "year", year),
+        Some((year, q)) => format!("{} {year}", t.with("period-quarter", "quarter", q.trim_start_matches('Q'))),
+        None => id.to_owned(),
+    }
+}
+
+/// Where a unit's report stands.
+pub fn standing_label(t: &Tr, s: Standing) -> String {
+    t.get(&format!("standing-{}", s.key().replace('_', "-")))
+}
+
+/// Whether the last submission came on time; nothing before any.
+pub fn timeliness(t: &Tr, on_time: Option<bool>) -> String {
+    match on_time {
+        Some(true) => t.get("board-on-time"),
+        Some(false) => t.get("report-late"),
+        None => String::new(),
+    }
+}
+
+/// An indicator's status against its target.
+pub fn status_label(t: &Tr, s: Status) -> String {
+    t.get(&format!("status-{}", s.key().replace('_', "-")))
+}
+
+/// A task's status as its unit reports it.
+pub fn task_status_label(t: &Tr, s: TaskStatus) -> String {
+    t.get(&format!("task-status-{}", s.key().replace('_', "-")))
+}
+
+/// An indicator's progress as a page or a table shows it.
+pub struct ProgressCell {
+    pub value: String,
+    /// "3/10" for a ratio.
+    pub parts: String,
+    pub expected: String,
+    pub status: &'static str,
+    pub status_label: String,
+}
+
+/// The value (with "%" for a ratio, decimal comma), its parts, the expected value by now and
+/// the status.
+pub fn cell(t: &Tr, i: &Indicator, p: &Progress) -> ProgressCell {
+    use kehoach_domain::layout::decimal;
+    let pct = if i.kind == IndicatorKind::Ratio { "%" } else { "" };
+    ProgressCell {
+        value: p.value.map(|v| format!("{}{pct}", decimal(v))).unwrap_or_else(|| "—".into()),
+        parts: match (p.numerator, p.denominator) {
+            (Some(n), Some(d)) => format!("{}/{}", decimal(n), decimal(d)),
+            _ => String::new(),
+        },
+        expected: p.expected.map(|v| format!("{}{pct}", decimal(v))).unwrap_or_default(),
+        status: p.status.key(),
+        status_label: status_label(t, p.status),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kehoach_domain::Lang;
+
+    #[test]
+    fn periods_are_named_as_people_say_them() {
+        let vi = Tr::new(Lang::Vi);
+        assert_eq!(period_label(&vi, "2026-Y"), "Cả năm 2026");
+        assert_eq!(period_label(&vi, "2026-Q1"), "Quý 1 2026");
+        assert!(period_label(&vi, "2026-Q1").contains('1'));
+        assert!(period_label(&vi, "2026-R3").contains('3'));
+        assert_ne!(period_label(&vi, "2026-Q1"), period_label(&Tr::new(Lang::En), "2026-Q1"));
+    }
+}

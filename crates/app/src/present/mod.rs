@@ -1,0 +1,10 @@
+//! How values are shown to people, the same on pages, in documents and in tables: interface
+//! texts, labels, dates in the plan's time zone, numbers with the decimal comma.
+
+mod labels;
+mod time;
+mod words;
+
+pub use labels::{ProgressCell, cell, period_label, standing_label, status_label, task_status_label, timeliness};
+pub use time::{local_day, local_time, plan_zone, today};
+pub use words::Tr;

@@ -1,0 +1,91 @@
+//! Interface texts in Vietnamese (default) and English, from `locales/*/main.ftl`: the one
+//! place where a key becomes words.
+//!
+//! The plan's own text is the plan's: it is shown as written, whatever the interface language.
+
+use fluent_templates::{LanguageIdentifier, Loader, langid};
+use kehoach_domain::Lang;
+
+fluent_templates::static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "vi",
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+static VI: LanguageIdentifier = langid!("vi");
+static EN: LanguageIdentifier = langid!("en");
+
+/// The translator handed to templates.
+#[derive(Clone, Copy, Debug)]
+pub struct Tr {
+    pub lang: Lang,
+}
+
+impl Tr {
+    pub fn new(lang: Lang) -> Tr {
+        Tr { lang }
+    }
+
+    fn id(&self) -> &'static LanguageIdentifier {
+        match self.lang {
+            Lang::Vi => &VI,
+            Lang::En => &EN,
+        }
+    }
+
+    pub fn get(&self, key: &str) -> String {
+        LOCALES.lookup(self.id(), key)
+    }
+
+    /// A text with one argument (`{ $n }` in the .ftl file).
+    pub fn with(&self, key: &str, name: &'static str, value: impl ToString) -> String {
+        self.args(key, &[(name, value.to_string())])
+    }
+
+    /// A text with several arguments.
+    pub fn args(&self, key: &str, values: &[(&'static str, String)]) -> String {
+        let args = values
+            .iter()
+            .map(|(name, value)| {
+                (std::borrow::Cow::Borrowed(*name), fluent_templates::fluent_bundle::FluentValue::from(value.clone()))
+            })
+            .collect();
+        LOCALES.lookup_with_args(self.id(), key, &args)
+    }
+
+    pub fn code(&self) -> &'static str {
+        self.lang.code()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every key of one language exists in the other, so no page shows a raw key.
+    #[test]
+    fn both_languages_have_the_same_keys() {
+        let keys = |text: &str| -> Vec<String> {
+            let mut keys: Vec<String> = text
+                .lines()
+                .filter(|l| !l.starts_with(' ') && !l.starts_with('#') && l.contains(" ="))
+                .filter_map(|l| l.split(" =").next().map(|k| k.trim().to_owned()))
+                .collect();
+            keys.sort();
+            keys
+        };
+        let vi = keys(include_str!("../../locales/vi/main.ftl"));
+        let en = keys(include_str!("../../locales/en/main.ftl"));
+        assert!(vi.len() > 20, "few keys: {vi:?}");
+        assert_eq!(vi, en);
+    }
+
+    #[test]
+    fn looks_up_in_both_languages() {
+        assert_eq!(Tr::new(Lang::Vi).get("nav-plans"), "Kế hoạch");
+        assert_eq!(Tr::new(Lang::En).get("nav-plans"), "Plans");
+        assert_eq!(Tr::new(Lang::Vi).with("time-frame-year", "year", 2026), "Năm 2026");
+    }
+}

@@ -1,0 +1,299 @@
+//! Registers: a record from a form or an API body, CSV in and out in one shape, and the writes
+//! with the register's own rule of who may write.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use kehoach_domain::register::{self, FieldError, FieldProblem, RegisterDef, check_fields};
+use kehoach_domain::rows;
+use kehoach_domain::{Lang, Plan, Principal};
+use kehoach_store::{Actor, RecordInput, RowError, StoredRecord};
+
+use crate::App;
+use crate::error::{AppError, Msg, NotFound};
+use crate::present::Tr;
+
+/// The register with this key, or not found.
+pub fn def(key: &str) -> Result<&'static RegisterDef, AppError> {
+    register::register(key).ok_or(AppError::NotFound(NotFound::Page))
+}
+
+/// Whether the user may see this record.
+pub fn may_read(p: &Principal, record: &StoredRecord) -> bool {
+    rows::may_read_unit_row(p, &record.record.unit)
+}
+
+/// Refused unless the user may add to (or change records of) this register for this unit.
+pub fn may_write(p: &Principal, def: &RegisterDef, unit: &str) -> Result<(), AppError> {
+    if rows::may_write_register(p, def.writers, unit) { Ok(()) } else { Err(AppError::refused("register-forbidden")) }
+}
+
+/// The unit a new record is owned by when none is given: the user's unit, or the unit units
+/// report through (the focal officer's).
+pub fn default_unit(p: &Principal, plan: &Plan) -> String {
+    p.unit.clone().unwrap_or_else(|| plan.reporting.report_to.code.clone())
+}
+
+/// A record from what was typed: unit, date, and fields as text, its dates near the plan's
+/// `year`. Every problem is reported.
+pub fn input(
+    def: &RegisterDef,
+    year: i32,
+    unit: &str,
+    date: &str,
+    fields: &BTreeMap<String, String>,
+    sample: bool,
+) -> Result<RecordInput, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    if unit.trim().is_empty() {
+        errors.push(FieldError { field: "unit".into(), problem: FieldProblem::Missing });
+    } else if let Err(problem) = kehoach_domain::text::line(unit) {
+        errors.push(FieldError { field: "unit".into(), problem: FieldProblem::Text { problem } });
+    }
+    let date = match register::parse_date(date) {
+        Some(d) => Some(d),
+        None => {
+            let problem = if date.trim().is_empty() { FieldProblem::Missing } else { FieldProblem::NotADate };
+            errors.push(FieldError { field: "date".into(), problem });
+            None
+        }
+    };
+    let checked = check_fields(def, date.unwrap_or(NaiveDate::MIN), fields);
+    match (date, checked) {
+        (Some(date), Ok(fields)) => {
+            errors.extend(register::check_dates(def, date, &fields, year));
+            if errors.is_empty() {
+                Ok(RecordInput { unit: unit.trim().to_owned(), date, fields, sample })
+            } else {
+                Err(errors)
+            }
+        }
+        (_, Err(mut more)) => {
+            errors.append(&mut more);
+            Err(errors)
+        }
+        _ => Err(errors),
+    }
+}
+
+/// A field's label, `unit` and `date` included.
+pub fn label(def: &RegisterDef, field: &str, t: &Tr) -> String {
+    match field {
+        "unit" => t.get("register-unit"),
+        "date" => def.date_label(t.lang).to_owned(),
+        key => def.field(key).map_or_else(|| key.to_owned(), |f| f.label(t.lang).to_owned()),
+    }
+}
+
+fn problem_text(e: &FieldError, t: &Tr) -> String {
+    match (&e.problem, e.field.as_str()) {
+        (FieldProblem::NoSuchRecord { register }, "unit") if register == "unit" => t.get("register-no-such-unit"),
+        (p, _) => p.message(t.lang),
+    }
+}
+
+/// "Hình thức: phải là một trong …"; for an import, "Dòng 3, Hình thức: …".
+pub fn messages(def: &RegisterDef, errors: &[RowError], t: &Tr, rows: bool) -> Vec<String> {
+    errors
+        .iter()
+        .map(|e| {
+            let text = format!("{}: {}", label(def, &e.error.field, t), problem_text(&e.error, t));
+            if rows { format!("{} {}, {text}", t.get("register-row"), e.row) } else { text }
+        })
+        .collect()
+}
+
+/// Field errors of one record as row errors.
+pub fn as_rows(row: usize, errors: Vec<FieldError>) -> Vec<RowError> {
+    errors.into_iter().map(|error| RowError { row, error }).collect()
+}
+
+/// The refusal of a write as the user reads it.
+pub fn refused(def: &RegisterDef, errors: &[RowError], rows: bool) -> AppError {
+    AppError::Invalid(Msg::composed(|lang| {
+        let t = Tr::new(lang);
+        let mut text = if rows { t.get("register-import-refused") } else { t.get("register-refused") };
+        for m in messages(def, errors, &t, rows) {
+            text.push('\n');
+            text.push_str(&m);
+        }
+        text
+    }))
+}
+
+/// The CSV columns of a register: `id`, `unit`, `date`, then its fields.
+pub fn csv_header(def: &RegisterDef) -> Vec<&'static str> {
+    ["id", "unit", "date"].into_iter().chain(def.fields.iter().map(|f| f.key)).collect()
+}
+
+/// A register as CSV (UTF-8 with a BOM so that Excel reads Vietnamese), values as people write
+/// them: dates dd/mm/yyyy, yes/no as "có"/"không", options by name; a text a spreadsheet would
+/// run as a formula carries the text mark (`'=1+1`). Importing it back reads the same values.
+pub fn to_csv(def: &RegisterDef, records: &[StoredRecord], lang: Lang) -> Result<Vec<u8>, AppError> {
+    let table = crate::tables::register(def, records, lang, None);
+    kehoach_docs::tables::to_csv_with_header(&table, csv_header(def)).map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// Reads a CSV file of records: every row checked, and every bad row reported with its line
+/// number in the file. The `id` column is ignored (an import adds records); a system column
+/// (an initiative's recognition) is ignored too.
+pub fn from_csv(def: &RegisterDef, year: i32, bytes: &[u8]) -> Result<Vec<(usize, RecordInput)>, AppError> {
+    let text = std::str::from_utf8(bytes).map_err(|_| AppError::invalid("register-csv-not-utf8"))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| AppError::Invalid(Msg::new("register-csv-unreadable-because").with("cause", e)))?
+        .iter()
+        .map(|h| kehoach_domain::text::nfc(h.trim()))
+        .collect();
+    for required in ["unit", "date"] {
+        if !header.iter().any(|h| h == required) {
+            return Err(AppError::Invalid(Msg::new("register-csv-missing-column").with("column", required)));
+        }
+    }
+    let unknown: Vec<&str> = header
+        .iter()
+        .filter(|h| !["id", "unit", "date"].contains(&h.as_str()) && def.field(h).is_none())
+        .map(String::as_str)
+        .collect();
+    if !unknown.is_empty() {
+        return Err(AppError::Invalid(Msg::new("register-csv-unknown-columns").with("columns", unknown.join(", "))));
+    }
+    let mut rows = Vec::new();
+    let mut errors = Vec::new();
+    for (i, result) in reader.records().enumerate() {
+        let line = result
+            .as_ref()
+            .ok()
+            .and_then(|r| r.position())
+            .map_or(i + 2, |p| usize::try_from(p.line()).unwrap_or(i + 2));
+        let record = match result {
+            Ok(r) => r,
+            Err(e) => {
+                return Err(AppError::Invalid(Msg::new("register-row-unreadable").with("line", line).with("cause", e)));
+            }
+        };
+        let mut unit = String::new();
+        let mut date = String::new();
+        let mut fields = BTreeMap::new();
+        for (column, value) in header.iter().zip(record.iter()) {
+            // What the export marked as text (`'=1+1`) comes back as it was typed.
+            let value = kehoach_docs::tables::csv_value(value);
+            match column.as_str() {
+                "id" => {}
+                "unit" => unit = value.trim().to_owned(),
+                "date" => date = value.to_owned(),
+                key if def.field(key).is_some_and(|f| f.system) => {}
+                key => {
+                    fields.insert(key.to_owned(), value.to_owned());
+                }
+            }
+        }
+        match input(def, year, &unit, &date, &fields, false) {
+            Ok(r) => rows.push((line, r)),
+            Err(e) => errors.extend(as_rows(line, e)),
+        }
+    }
+    if rows.is_empty() && errors.is_empty() {
+        return Err(AppError::invalid("register-csv-empty"));
+    }
+    if errors.is_empty() { Ok(rows) } else { Err(refused(def, &errors, true)) }
+}
+
+/// Deletes a record, or says which records point at it.
+pub async fn delete(state: &App, plan_id: &str, id: i32, actor: Actor<'_>) -> Result<(), AppError> {
+    let pointing = state.store.delete_record(plan_id, id, actor).await?;
+    if pointing.is_empty() {
+        return Ok(());
+    }
+    let list = |lang: Lang| -> String {
+        let names: Vec<String> = pointing
+            .iter()
+            .map(|(r, id)| format!("{} #{id}", register::register(r).map_or(r.as_str(), |d| d.name(lang))))
+            .collect();
+        names.join(", ")
+    };
+    Err(AppError::Conflict(Msg::new("register-delete-referenced").with_words("records", list)))
+}
+
+/// Imports a CSV file into a register: all rows or none. A unit's reporter imports only its
+/// own unit's rows.
+pub async fn import(
+    state: &App,
+    who: &Principal,
+    plan_id: &str,
+    def: &RegisterDef,
+    bytes: &[u8],
+    actor: Actor<'_>,
+) -> Result<usize, AppError> {
+    let year = state.store.plan(plan_id).await?.ok_or(AppError::NotFound(NotFound::Plan))?.year;
+    let rows = from_csv(def, year, bytes)?;
+    let mut forbidden = Vec::new();
+    for (line, row) in &rows {
+        if may_write(who, def, &row.unit).is_err() {
+            forbidden.push(RowError {
+                row: *line,
+                error: FieldError {
+                    field: "unit".into(),
+                    problem: FieldProblem::NoSuchRecord { register: "unit".into() },
+                },
+            });
+        }
+    }
+    if !forbidden.is_empty() {
+        return Err(refused(def, &forbidden, true));
+    }
+    match state.store.import_records(plan_id, def.key, &rows, actor, state.clock.now()).await? {
+        Ok(n) => Ok(n),
+        Err(errors) => Err(refused(def, &errors, true)),
+    }
+}
+
+/// A record the user may see, of this register; otherwise not found.
+pub async fn readable(
+    state: &App,
+    who: &Principal,
+    plan_id: &str,
+    def: &RegisterDef,
+    id: i32,
+) -> Result<StoredRecord, AppError> {
+    state
+        .store
+        .record(plan_id, id)
+        .await?
+        .filter(|r| r.record.register == def.key && may_read(who, r))
+        .ok_or(AppError::NotFound(NotFound::Page))
+}
+
+/// Keeps an evidence file with a record the user may write.
+#[allow(clippy::too_many_arguments)]
+pub async fn attach(
+    state: &App,
+    who: &Principal,
+    plan_id: &str,
+    def: &RegisterDef,
+    id: i32,
+    name: &str,
+    bytes: &[u8],
+    actor: Actor<'_>,
+) -> Result<kehoach_store::FileInfo, AppError> {
+    let current = readable(state, who, plan_id, def, id).await?;
+    may_write(who, def, &current.record.unit)?;
+    let (mime, sha) = crate::evidence::checked(bytes, state.store.record_file_count(id).await?)?;
+    let file = kehoach_store::NewFile { name, mime, sha256: &sha, data: bytes, now: state.clock.now() };
+    Ok(state.store.add_record_file(id, &file, actor).await?)
+}
+
+/// An evidence file of a record the user may see, with its description.
+pub async fn file(
+    state: &App,
+    who: &Principal,
+    plan_id: &str,
+    def: &RegisterDef,
+    id: i32,
+    file: i32,
+) -> Result<(kehoach_store::FileInfo, Vec<u8>), AppError> {
+    readable(state, who, plan_id, def, id).await?;
+    state.store.record_file(id, file).await?.ok_or(AppError::NotFound(NotFound::Page))
+}

@@ -1,0 +1,96 @@
+//! Who may do what to one row: the rules [`authorize`] cannot decide from the route alone,
+//! because they depend on the record, the register or the report at hand. Every surface (the
+//! pages, the API, the command line) asks these, and nothing else decides them.
+
+use crate::access::{Action, Decision, Principal, Role, Scope, authorize};
+use crate::register::Writers;
+
+/// The unit whose rows alone the user sees: a unit's reporter sees its own; everyone else
+/// (within the commune the guard let them into) sees every unit's.
+pub fn own_unit(p: &Principal) -> Option<&str> {
+    match p.role {
+        Role::DonVi => p.unit.as_deref(),
+        _ => None,
+    }
+}
+
+/// May the user see a row (a register record, a report) that belongs to `unit`?
+pub fn may_read_unit_row(p: &Principal, unit: &str) -> bool {
+    own_unit(p).is_none_or(|own| own == unit)
+}
+
+/// May the user add to, or change records of, a register with these `writers` for `unit`? The
+/// role was checked by the guard; this is the register's own rule.
+pub fn may_write_register(p: &Principal, writers: Writers, unit: &str) -> bool {
+    match (writers, p.role) {
+        (Writers::FocalOnly, role) => role == Role::DauMoi,
+        (_, Role::DauMoi) => true,
+        (_, Role::DonVi) => p.unit.as_deref() == Some(unit),
+        (Writers::Everyone, Role::LanhDao) => true,
+        _ => false,
+    }
+}
+
+/// May the reader (or an anonymous visitor) see a commune report before it is approved? Only
+/// those who work on the consolidation in that commune; the province and the public see what
+/// the commune approved.
+pub fn may_see_draft_commune_report(p: Option<&Principal>, commune: &Scope) -> bool {
+    authorize(p, Action::ReadConsolidation, commune) == Decision::Allow
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(role: Role, unit: Option<&str>) -> Principal {
+        Principal {
+            user_id: 1,
+            username: "u".into(),
+            full_name: "U".into(),
+            role,
+            province: "son-la".into(),
+            commune: (role != Role::CapTren).then(|| "muong-la".into()),
+            unit: unit.map(Into::into),
+        }
+    }
+
+    fn commune(code: &str) -> Scope {
+        Scope { province: Some("son-la".into()), commune: Some(code.into()), unit: None }
+    }
+
+    #[test]
+    fn a_units_reporter_sees_and_writes_its_own_rows_only() {
+        let village = user(Role::DonVi, Some("ban-a"));
+        assert_eq!(own_unit(&village), Some("ban-a"));
+        assert!(may_read_unit_row(&village, "ban-a"));
+        assert!(!may_read_unit_row(&village, "ban-b"));
+        assert!(may_write_register(&village, Writers::Units, "ban-a"));
+        assert!(!may_write_register(&village, Writers::Units, "ban-b"));
+        assert!(!may_write_register(&village, Writers::FocalOnly, "ban-a"));
+        let officer = user(Role::DauMoi, None);
+        assert_eq!(own_unit(&officer), None);
+        assert!(may_read_unit_row(&officer, "ban-b"));
+        assert!(may_write_register(&officer, Writers::FocalOnly, "ban-b"));
+    }
+
+    #[test]
+    fn only_focal_officers_write_assessments_and_leaders_write_only_open_registers() {
+        let leader = user(Role::LanhDao, None);
+        assert!(may_write_register(&leader, Writers::Everyone, "ubnd"));
+        assert!(!may_write_register(&leader, Writers::Units, "ubnd"));
+        assert!(!may_write_register(&leader, Writers::FocalOnly, "ubnd"));
+        assert!(!may_write_register(&user(Role::Admin, None), Writers::Units, "ubnd"));
+        assert!(!may_write_register(&user(Role::CapTren, None), Writers::Everyone, "ubnd"));
+    }
+
+    #[test]
+    fn drafts_of_the_commune_report_are_for_its_own_workers() {
+        let here = commune("muong-la");
+        assert!(may_see_draft_commune_report(Some(&user(Role::DauMoi, None)), &here));
+        assert!(may_see_draft_commune_report(Some(&user(Role::LanhDao, None)), &here));
+        assert!(!may_see_draft_commune_report(Some(&user(Role::CapTren, None)), &here));
+        assert!(!may_see_draft_commune_report(Some(&user(Role::DonVi, Some("ban-a"))), &here));
+        assert!(!may_see_draft_commune_report(None, &here));
+        assert!(!may_see_draft_commune_report(Some(&user(Role::DauMoi, None)), &commune("other")));
+    }
+}
