@@ -17,22 +17,10 @@ use kehoach_store::{Actor, NewFile, RecordFilter, RecordInput, RecordOutcome, St
 use kehoach_web::auth::session;
 use serde_json::Value as J;
 
+use crate::common::{kehoach, text};
+
 const PLAN: &str = "muong-la-2026";
 const TEST: Actor<'static> = Actor { name: "test", address: None };
-
-fn kehoach(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kehoach"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("KEHOACH_DATABASE_URL")
-        .env("KEHOACH_LOG", "warn")
-        .output()
-        .expect("run kehoach")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 fn sqlite_url(path: &Path) -> String {
     format!("sqlite://{}?mode=rwc", path.display())

@@ -2,24 +2,9 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
-const SEED: &str = include_str!("../../../plans/muong-la-2026.toml");
-
-fn kehoach(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kehoach"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("KEHOACH_DATABASE_URL")
-        .env("KEHOACH_LOG", "warn")
-        .output()
-        .expect("run kehoach")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use crate::common::{SEED, kehoach, text};
 
 #[test]
 fn plan_check_passes_the_seed_and_lists_every_problem_of_a_damaged_copy() {

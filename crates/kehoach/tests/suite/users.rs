@@ -9,7 +9,8 @@ use kehoach_domain::Role;
 use kehoach_store::Store;
 use kehoach_web::auth::password;
 
-const SEED: &str = include_str!("../../../plans/muong-la-2026.toml");
+use crate::common::{SEED, text};
+
 const PASSWORD: &str = "mat-khau-du-dai-2026";
 /// What `password::generate` draws from.
 const ALPHABET: &str = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -32,10 +33,6 @@ fn kehoach(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
         }
         None => command.stdin(Stdio::null()).output().expect("run kehoach"),
     }
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// Asserts success and returns standard output.
