@@ -1,12 +1,13 @@
 //! Accounts in the database: users and their bindings, sessions, passwords, disabling, a unit's
 //! contact person, the audit trail's filters, a plan's scope (sign-in throttling: throttle.rs).
 
-use crate::common::{second, seed};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use kehoach_domain::{Role, Unit, UnitKind};
 use kehoach_store::{
     Actor, AuditEntry, AuditFilter, NewUser, Store, StoreError, UnitContact, UserProblem, UserRecord, on_both_databases,
 };
+
+use crate::common::{second, seed};
 
 const TEST_ACTOR: Actor<'static> = Actor { name: "test", address: None };
 /// An admin changing things over the network.

@@ -1,8 +1,9 @@
 //! Plans in the database: round trip, re-import, two communes side by side, units.
 
-use crate::common::{second, seed};
 use kehoach_domain::{Plan, Unit, UnitKind};
 use kehoach_store::{Actor, StoreError, on_both_databases};
+
+use crate::common::{second, seed};
 
 const TEST: Actor<'static> = Actor { name: "test", address: None };
 
