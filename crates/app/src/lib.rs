@@ -9,6 +9,7 @@
 pub mod documents;
 pub mod error;
 pub mod evidence;
+pub mod input;
 pub mod password;
 pub mod plans;
 pub mod present;

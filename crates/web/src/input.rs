@@ -1,73 +1,39 @@
-//! Text as it comes in. Every surface (forms, API bodies, query parameters, uploads) checks its
-//! texts here, so that bad input is refused the same way everywhere: a 422 naming the field in
-//! the request's language, before anything is written.
+//! Input as it comes over HTTP: texts go to [`kehoach_app::input`], which checks them for every
+//! surface alike; what is HTTP's own (a JSON body that does not parse, a broken multipart form)
+//! is worded here.
 
 use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use kehoach_domain::Lang;
 use kehoach_domain::report::ReportBody;
-use kehoach_domain::text::{self, TextProblem};
+use kehoach_domain::text::TextProblem;
 
 use crate::error::WebError;
 use crate::i18n::Tr;
 
 /// The problem in words; `label` is the field's name as the user reads it.
 pub fn problem_message(t: &Tr, label: &str, problem: &TextProblem) -> String {
-    let field = ("field", label.to_owned());
-    match problem {
-        TextProblem::Control { code } => t.args("text-control", &[field, ("code", code.clone())]),
-        TextProblem::LineBreak => t.args("text-line-break", &[field]),
-        TextProblem::Direction { code } => t.args("text-direction", &[field, ("code", code.clone())]),
-        TextProblem::TooLong { max } => t.args("text-too-long", &[field, ("max", max.to_string())]),
-    }
-}
-
-fn refused(lang: Lang, label_key: &str, problem: &TextProblem) -> WebError {
-    let t = Tr::new(lang);
-    WebError::Invalid(problem_message(&t, &t.get(label_key), problem))
+    kehoach_app::input::problem_msg(kehoach_app::Msg::composed(|_| label.to_owned()), problem).words(t.lang)
 }
 
 /// A one-line text (a name, a title); `label_key` names the field in the interface texts.
-pub fn line(lang: Lang, label_key: &str, s: &str) -> Result<String, WebError> {
-    text::line(s).map_err(|p| refused(lang, label_key, &p))
+pub fn line(_lang: Lang, label_key: &'static str, s: &str) -> Result<String, WebError> {
+    Ok(kehoach_app::input::line(label_key, s)?)
 }
 
 /// A one-line text of at most `max` characters.
-pub fn line_max(lang: Lang, label_key: &str, s: &str, max: usize) -> Result<String, WebError> {
-    text::line_max(s, max).map_err(|p| refused(lang, label_key, &p))
+pub fn line_max(_lang: Lang, label_key: &'static str, s: &str, max: usize) -> Result<String, WebError> {
+    Ok(kehoach_app::input::line_max(label_key, s, max)?)
 }
 
 /// A text of several lines (a narrative, a note, a reason).
-pub fn long(lang: Lang, label_key: &str, s: &str) -> Result<String, WebError> {
-    text::long(s).map_err(|p| refused(lang, label_key, &p))
+pub fn long(_lang: Lang, label_key: &'static str, s: &str) -> Result<String, WebError> {
+    Ok(kehoach_app::input::long(label_key, s)?)
 }
 
-/// A report's texts, checked in place: the form and the API send the same body.
-pub fn report_body(mut body: ReportBody, lang: Lang) -> Result<ReportBody, WebError> {
-    for (label, text) in [
-        ("report-activities", &mut body.activities),
-        ("report-difficulties", &mut body.difficulties),
-        ("report-proposals", &mut body.proposals),
-    ] {
-        *text = long(lang, label, text)?;
-    }
-    for task in &mut body.tasks {
-        task.task = line(lang, "field-code", &task.task)?;
-        task.note = long(lang, "field-note", &task.note)?;
-    }
-    for figure in &mut body.figures {
-        figure.indicator = line(lang, "field-code", &figure.indicator)?;
-        // The form parses its own numbers; the API's come as JSON: both meet the same rule here.
-        if !figure.value_is_sensible() {
-            return Err(WebError::Invalid(Tr::new(lang).with("report-bad-number", "code", &figure.indicator)));
-        }
-        figure.note = long(lang, "field-note", &figure.note)?;
-    }
-    for answer in &mut body.answers {
-        answer.question = long(lang, "field-question", &answer.question)?;
-        answer.answer = long(lang, "field-answer", &answer.answer)?;
-    }
-    Ok(body)
+/// A report's content, checked by [`kehoach_app::input::report_body`].
+pub fn report_body(body: ReportBody, _lang: Lang) -> Result<ReportBody, WebError> {
+    Ok(kehoach_app::input::report_body(body)?)
 }
 
 /// A multipart body that could not be read: too large is a 413; anything else is said with

@@ -120,7 +120,7 @@ async fn page(
         plan_id: plan.id.clone(),
         period: period.id.to_string(),
         period_label: period_label(&t, &period.id.to_string()),
-        approved_at: report.approved_at.map(local).unwrap_or_default(),
+        approved_at: report.approved_at.map(|at| local(&plan, at)).unwrap_or_default(),
         can_edit: !report.approved && viewer_may(&viewer, Action::EditConsolidation, &plan, None),
         can_approve: !report.approved && viewer_may(&viewer, Action::ApproveConsolidation, &plan, None),
         tasks,

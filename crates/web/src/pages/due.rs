@@ -92,7 +92,7 @@ pub async fn dashboard(
                                     "{} — {} {}",
                                     standing_label(&t, row.standing),
                                     t.get("periods-due-before"),
-                                    local(period.deadline)
+                                    local(&plan, period.deadline)
                                 ),
                             };
                             items.push(DueItem {
@@ -128,6 +128,12 @@ pub async fn dashboard(
     // Ad hoc requests addressed to the user's unit, still open.
     if let (Some(summary), Role::DonVi, Some(unit)) = (mine, p.role, &p.unit) {
         let now = state.clock.now();
+        let plan = state
+            .store
+            .plan(&summary.id)
+            .await
+            .page(lang)?
+            .ok_or(PageError { error: WebError::Internal("plan vanished".into()), lang })?;
         for r in state.store.requests(&summary.id).await.page(lang)?.into_iter().filter(|r| r.units.contains(unit)) {
             let period = r.period_id(summary.year).to_string();
             let stored = state.store.report(&summary.id, &period, unit).await.page(lang)?;
@@ -140,7 +146,7 @@ pub async fn dashboard(
                         "{} — {} {}",
                         standing_label(&t, standing),
                         t.get("periods-due-before"),
-                        local(r.deadline)
+                        local(&plan, r.deadline)
                     ),
                     href: format!("/plans/{}/periods/{period}/reports/{unit}", summary.id),
                     urgent: matches!(standing, Standing::Returned | Standing::Missing),
@@ -206,7 +212,7 @@ async fn reminders_page(
     let (plan, period) = reporting::plan_period(&state, &plan_id, &period_id).await.page(lang)?;
     let rows = reporting::board(&state, &plan, &period).await.page(lang)?;
     let label = period_label(&t, &period.id.to_string());
-    let deadline = local(period.deadline);
+    let deadline = local(&plan, period.deadline);
     let mut lines = Vec::new();
     for row in to_chase(&rows) {
         let contact =

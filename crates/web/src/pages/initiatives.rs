@@ -12,7 +12,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{DateTime, Datelike, Duration, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use kehoach_domain::initiative::{InitiativeProblem, ScoreSheet, SheetProblem, points};
 use kehoach_domain::register::register;
 use kehoach_domain::{Action, Lang, Plan, Role};
@@ -268,8 +268,8 @@ fn day(d: chrono::NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
 }
 
-fn local_day(t: DateTime<Utc>) -> String {
-    day((t + Duration::hours(7)).date_naive())
+fn local_day(plan: &Plan, t: DateTime<Utc>) -> String {
+    day(kehoach_app::present::local_day(plan, t))
 }
 
 fn unit_names(plan: &Plan) -> HashMap<String, String> {
@@ -342,8 +342,8 @@ async fn show(
     let round = view.round.as_ref().map(|r| RoundLine {
         open: r.state == kehoach_domain::initiative::RoundState::Open,
         council: r.council.iter().map(|m| full_name(m)).collect(),
-        opened: local_day(r.opened_at),
-        closed: r.closed_at.map(local_day).unwrap_or_default(),
+        opened: local_day(&plan, r.opened_at),
+        closed: r.closed_at.map(|t| local_day(&plan, t)).unwrap_or_default(),
     });
     let candidates = users
         .iter()
@@ -529,7 +529,7 @@ async fn certificate_page(
     let Some(item) = recognised(&view, Lang::Vi).into_iter().find(|r| r.record_id == record) else {
         return Err(PageError { error: WebError::NotFound(NotFound::Page), lang });
     };
-    let decided = (item.decided_at + Duration::hours(7)).date_naive();
+    let decided = kehoach_app::present::local_day(&plan, item.decided_at);
     let date_line = format!(
         "{}, ngày {:02} tháng {:02} năm {}",
         plan.document.place,

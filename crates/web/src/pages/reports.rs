@@ -5,7 +5,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use chrono::{DateTime, Duration, Utc};
+
 use kehoach_domain::report::{Change, ReportBody, ReportState, Standing, Step, TaskStatus, diff};
 use kehoach_domain::{Action, Lang, Plan};
 use kehoach_store::Actor;
@@ -41,9 +41,7 @@ pub fn routes(r: Routes) -> Routes {
 }
 
 /// A date and time in Vietnam, as people read it.
-pub fn local(t: DateTime<Utc>) -> String {
-    (t + Duration::hours(7)).format("%H:%M %d/%m/%Y").to_string()
-}
+pub use kehoach_app::present::local_time as local;
 
 pub use kehoach_app::present::{standing_label, timeliness};
 
@@ -109,7 +107,7 @@ async fn periods_page(
                 id: p.id.to_string(),
                 label: period_label(&t, &p.id.to_string()),
                 deadline_day: p.deadline_day.format("%d/%m/%Y").to_string(),
-                deadline: local(p.deadline),
+                deadline: local(&plan, p.deadline),
                 data: format!("{} – {}", p.data_from.format("%d/%m/%Y"), p.data_to.format("%d/%m/%Y")),
                 passed: now >= p.deadline,
             })
@@ -234,7 +232,7 @@ async fn show(
         .await
         .page(lang)?
         .into_iter()
-        .map(|v| VersionLine { number: v.number, at: local(v.at), by: v.by, late: v.late, changes: v.changes })
+        .map(|v| VersionLine { number: v.number, at: local(&ctx.plan, v.at), by: v.by, late: v.late, changes: v.changes })
         .collect();
     let files = evidence::list(state, ctx)
         .await
@@ -258,7 +256,7 @@ async fn show(
         unit: ctx.unit.code.clone(),
         state_label: t.get(&format!("report-state-{}", view.state.key())),
         standing_label: standing_label(&t, view.standing),
-        deadline: local(view.deadline),
+        deadline: local(&ctx.plan, view.deadline),
         tasks,
         figures,
         statuses: TaskStatus::ALL
@@ -321,11 +319,10 @@ fn body_from_form(pairs: &[(String, String)], ctx: &ReportContext, t: &Tr) -> Re
         figure.value = if text.is_empty() {
             None
         } else {
+            // Only the reading of the number is the form's; its bounds are the same rule as the
+            // API's (`kehoach_app::input::report_body`).
             let number: f64 =
                 text.replace(',', ".").parse().map_err(|_| t.with("report-bad-number", "code", &figure.indicator))?;
-            if !number.is_finite() || number < 0.0 {
-                return Err(t.with("report-bad-number", "code", &figure.indicator));
-            }
             Some(number)
         };
         figure.note = get(&format!("figure.{}.note", figure.indicator)).unwrap_or_default();
@@ -333,15 +330,6 @@ fn body_from_form(pairs: &[(String, String)], ctx: &ReportContext, t: &Tr) -> Re
     body.activities = get("activities").unwrap_or_default();
     body.difficulties = get("difficulties").unwrap_or_default();
     body.proposals = get("proposals").unwrap_or_default();
-    let too_long = [&body.activities, &body.difficulties, &body.proposals]
-        .into_iter()
-        .chain(body.tasks.iter().map(|t| &t.note))
-        .chain(body.figures.iter().map(|f| &f.note))
-        .chain(body.answers.iter().map(|a| &a.answer))
-        .any(|s| s.chars().count() > 20_000);
-    if too_long {
-        return Err(t.get("error-too-large"));
-    }
     Ok(body)
 }
 
@@ -527,7 +515,7 @@ async fn board_page(
         plan_id: plan.id.clone(),
         period: period.id.to_string(),
         period_label: period_label(&t, &period.id.to_string()),
-        deadline: local(period.deadline),
+        deadline: local(&plan, period.deadline),
         time_left: time_left(&t, (period.deadline - state.clock.now()).num_seconds()),
         filters: all
             .iter()
@@ -544,7 +532,7 @@ async fn board_page(
                 timeliness: timeliness(&t, r.on_time),
                 standing_key: r.standing.key().to_owned(),
                 completeness: r.completeness,
-                updated: r.updated_at.map(local).unwrap_or_default(),
+                updated: r.updated_at.map(|at| local(&plan, at)).unwrap_or_default(),
                 reason: r.return_reason.clone().unwrap_or_default(),
             })
             .collect(),

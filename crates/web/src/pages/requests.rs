@@ -119,7 +119,7 @@ async fn show(
             period: r.period_id(plan.year).to_string(),
             number: r.number,
             title: r.title.clone(),
-            deadline: local(r.deadline),
+            deadline: local(&plan, r.deadline),
             units: r.units.len(),
         })
         .collect();

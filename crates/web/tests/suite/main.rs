@@ -13,6 +13,7 @@ mod exports_safe;
 mod http;
 mod initiatives;
 mod input;
+mod parity;
 mod registers;
 mod reporting;
 mod sign_in_race;
