@@ -3,11 +3,12 @@
 //!
 //! Routes are added only through [`Routes`], which requires an action; the guard refuses any
 //! request whose route has no rule (fail closed), so a route added around it is refused, not
-//! open.
+//! open. A route of the JSON API also requires its description, which `openapi.json` is made
+//! of.
 
-use std::sync::Arc;
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
-use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::extract::{FromRequestParts, MatchedPath, RawPathParams, Request, State};
 use axum::handler::Handler;
@@ -15,8 +16,11 @@ use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, header};
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::MethodRouter;
+use axum::routing::{MethodFilter, MethodRouter};
+use axum::{Extension, Router};
 use kehoach_domain::{Action, Decision, DenyReason, Scope, authorize};
+use utoipa::openapi::path::{HttpMethod, Paths};
+use utoipa::openapi::{RefOr, Schema};
 
 use crate::AppState;
 use crate::auth::session::Signed;
@@ -31,20 +35,88 @@ pub struct Rule {
     pub action: Action,
 }
 
-/// The router under construction, with its rules.
+/// The router under construction, with its rules and the description of its API operations.
+///
+/// Every route under `/api/v1/` goes in through [`Routes::api`] (or [`Routes::api_upload`]),
+/// which takes the handler together with the description `#[utoipa::path]` generated for it
+/// (its `__path_<handler>` type) and reads the path and the method from that description: a
+/// route of the API cannot be served undescribed, nor described at another path or method.
 pub struct Routes {
     router: Router<AppState>,
     rules: Vec<Rule>,
+    paths: Paths,
+    schemas: Vec<(String, RefOr<Schema>)>,
 }
 
 impl Default for Routes {
     fn default() -> Self {
-        Routes { router: Router::new(), rules: Vec::new() }
+        Routes { router: Router::new(), rules: Vec::new(), paths: Paths::new(), schemas: Vec::new() }
     }
 }
 
+/// Routes under this prefix must come with their description.
+const DESCRIBED: &str = "/api/v1/";
+
+/// The description of a handler, as `#[utoipa::path]` generates it next to the handler: the
+/// path, the methods, the operation, and the schemas its request and responses name (the same
+/// pair of traits utoipa-axum's `routes!` reads).
+pub trait Description: utoipa::Path + utoipa::__dev::SchemaReferences {}
+
+impl<P: utoipa::Path + utoipa::__dev::SchemaReferences> Description for P {}
+
+/// A description's path as the router and the rules keep it: one `&'static str` per distinct
+/// path, however many routers are built (each test builds its own).
+fn interned(path: String) -> &'static str {
+    static PATHS: OnceLock<Mutex<BTreeSet<&'static str>>> = OnceLock::new();
+    let mut paths = PATHS.get_or_init(Mutex::default).lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(known) = paths.get(path.as_str()) {
+        return known;
+    }
+    let leaked: &'static str = Box::leak(path.into_boxed_str());
+    paths.insert(leaked);
+    leaked
+}
+
+fn method_of(method: &HttpMethod) -> Method {
+    match method {
+        HttpMethod::Get => Method::GET,
+        HttpMethod::Post => Method::POST,
+        HttpMethod::Put => Method::PUT,
+        HttpMethod::Delete => Method::DELETE,
+        HttpMethod::Options => Method::OPTIONS,
+        HttpMethod::Head => Method::HEAD,
+        HttpMethod::Patch => Method::PATCH,
+        HttpMethod::Trace => Method::TRACE,
+    }
+}
+
+/// Start-up check that a description and a handler belong together: `__path_x` describes the
+/// function `x` of the same module. (The type names of function items and of the generated
+/// structs are their paths; a pairing mistake in the route list panics at start-up, which every
+/// test that builds the router runs.)
+fn assert_describes<P, H>() {
+    let description = std::any::type_name::<P>();
+    let handler = std::any::type_name::<H>();
+    let expected = description.rsplit_once("::__path_").map(|(module, name)| format!("{module}::{name}"));
+    assert!(
+        expected.as_deref() == Some(handler),
+        "the description {description} is not the one of the handler {handler}"
+    );
+}
+
 impl Routes {
-    fn add(mut self, method: Method, path: &'static str, action: Action, route: MethodRouter<AppState>) -> Self {
+    fn add(
+        mut self,
+        method: Method,
+        path: &'static str,
+        action: Action,
+        route: MethodRouter<AppState>,
+        described: bool,
+    ) -> Self {
+        assert!(
+            described || !path.starts_with(DESCRIBED),
+            "route {method} {path} has no description: register it with Routes::api and its #[utoipa::path]"
+        );
         assert!(!self.rules.iter().any(|r| r.method == method && r.path == path), "route {method} {path} added twice");
         self.rules.push(Rule { method, path, action });
         self.router = self.router.route(path, route);
@@ -52,11 +124,11 @@ impl Routes {
     }
 
     pub fn get<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, action: Action, handler: H) -> Self {
-        self.add(Method::GET, path, action, axum::routing::get(handler))
+        self.add(Method::GET, path, action, axum::routing::get(handler), false)
     }
 
     pub fn post<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, action: Action, handler: H) -> Self {
-        self.add(Method::POST, path, action, axum::routing::post(handler))
+        self.add(Method::POST, path, action, axum::routing::post(handler), false)
     }
 
     /// A POST whose body may be larger than the default 2 MB (file uploads), up to `limit`.
@@ -72,11 +144,62 @@ impl Routes {
             path,
             action,
             axum::routing::post(handler).layer(axum::extract::DefaultBodyLimit::max(limit)),
+            false,
         )
     }
 
     pub fn put<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, action: Action, handler: H) -> Self {
-        self.add(Method::PUT, path, action, axum::routing::put(handler))
+        self.add(Method::PUT, path, action, axum::routing::put(handler), false)
+    }
+
+    /// An operation of the API: `handler` served at the path and for the methods of its
+    /// description `_described` (the `__path_<handler>` value `#[utoipa::path]` made), which
+    /// goes into `openapi.json`.
+    pub fn api<P: Description, H: Handler<T, AppState>, T: 'static>(
+        self,
+        action: Action,
+        _described: P,
+        handler: H,
+    ) -> Self {
+        self.described::<P, H, T>(action, handler, None)
+    }
+
+    /// [`Routes::api`] for an upload: the body may be larger than the default 2 MB, up to
+    /// `limit`.
+    pub fn api_upload<P: Description, H: Handler<T, AppState>, T: 'static>(
+        self,
+        action: Action,
+        _described: P,
+        handler: H,
+        limit: usize,
+    ) -> Self {
+        self.described::<P, H, T>(action, handler, Some(limit))
+    }
+
+    fn described<P: Description, H: Handler<T, AppState>, T: 'static>(
+        mut self,
+        action: Action,
+        handler: H,
+        limit: Option<usize>,
+    ) -> Self {
+        assert_describes::<P, H>();
+        let path = interned(P::path());
+        let methods = P::methods();
+        assert!(!methods.is_empty(), "the description of {path} names no method");
+        let operation = P::operation();
+        for described in methods {
+            let method = method_of(&described);
+            let filter = MethodFilter::try_from(method.clone())
+                .unwrap_or_else(|_| panic!("{method} {path}: a method the router does not route"));
+            let mut route = axum::routing::on(filter, handler.clone());
+            if let Some(limit) = limit {
+                route = route.layer(axum::extract::DefaultBodyLimit::max(limit));
+            }
+            self = self.add(method, path, action, route, true);
+            self.paths.add_path_operation(path, vec![described], operation.clone());
+        }
+        P::schemas(&mut self.schemas);
+        self
     }
 
     /// Adds a route with no rule, as a mistake would. It exists to show, in the tests, that the
@@ -91,12 +214,19 @@ impl Routes {
         &self.rules
     }
 
-    /// The router with the guard on every route. Routes merged after this are not guarded:
-    /// add every route before.
+    /// The description of the API these routes serve: [`crate::ApiDoc`] and every operation
+    /// registered through [`Routes::api`], with the schemas they name.
+    pub fn openapi(&self) -> utoipa::openapi::OpenApi {
+        crate::api::document(self.paths.clone(), self.schemas.clone())
+    }
+
+    /// The router with the guard on every route, and the description served as
+    /// `/api/v1/openapi.json`. Routes merged after this are not guarded: add every route before.
     pub fn into_router(self, state: AppState) -> (Router<AppState>, Arc<Vec<Rule>>) {
+        let description = crate::api::Served::of(&self.openapi());
         let rules = Arc::new(self.rules);
         let guard = Guard { state, rules: rules.clone() };
-        (self.router.route_layer(from_fn_with_state(guard, check)), rules)
+        (self.router.route_layer(from_fn_with_state(guard, check)).layer(Extension(description)), rules)
     }
 }
 

@@ -14,7 +14,7 @@ use crate::params::QueryParams;
 use crate::policy::Routes;
 
 pub fn routes(r: Routes) -> Routes {
-    r.get("/api/v1/audit", Action::ReadAudit, audit)
+    r.api(Action::ReadAudit, __path_audit, audit)
 }
 
 const AUDIT: &str = "audit";
@@ -22,7 +22,15 @@ const AUDIT: &str = "audit";
 /// Changes to records of the caller's commune (or province), newest first, a page at a time:
 /// at most `limit` (100 by default, 500 at most); when more follow, the `Next-Cursor` header
 /// gives the `cursor` of the next page.
-#[utoipa::path(get, path = "/api/v1/audit", params(AuditQuery, PageQuery), responses(
+// The filters are listed one by one: `AuditQuery` (the page's too) derives its parameters
+// without a place, which utoipa would describe as path parameters.
+#[utoipa::path(get, path = "/api/v1/audit", params(
+    ("kind" = Option<String>, Query, description = "Kind of record: `plan`, `unit`, `user`, `register_record` …"),
+    ("key" = Option<String>, Query, description = "The record's key, e.g. `muong-la/ban-a`."),
+    ("actor" = Option<String>, Query, description = "Who made the change."),
+    ("from" = Option<String>, Query, description = "From this day (inclusive), `YYYY-MM-DD`."),
+    ("to" = Option<String>, Query, description = "To this day (inclusive), `YYYY-MM-DD`."),
+    PageQuery), responses(
     (status = 200, body = [AuditEntry], headers(("Next-Cursor" = String,
         description = "the `cursor` of the next page; absent on the last page"))),
     (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),

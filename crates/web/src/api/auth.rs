@@ -17,10 +17,10 @@ use crate::i18n::{RequestLang, Tr};
 use crate::policy::Routes;
 
 pub fn routes(r: Routes) -> Routes {
-    r.post("/api/v1/auth/login", Action::SignIn, login)
-        .post("/api/v1/auth/logout", Action::OwnAccount, logout)
-        .get("/api/v1/me", Action::OwnAccount, me)
-        .post("/api/v1/me/password", Action::OwnAccount, change_password)
+    r.api(Action::SignIn, __path_login, login)
+        .api(Action::OwnAccount, __path_logout, logout)
+        .api(Action::OwnAccount, __path_me, me)
+        .api(Action::OwnAccount, __path_change_password, change_password)
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -18,10 +18,10 @@ use crate::policy::Routes;
 use crate::reporting::{self, CommuneReportView};
 
 pub fn routes(r: Routes) -> Routes {
-    r.get("/api/v1/plans/{plan}/periods/{period}/consolidation", Action::ReadConsolidation, get_consolidation)
-        .put("/api/v1/plans/{plan}/periods/{period}/consolidation", Action::EditConsolidation, put_narrative)
-        .post("/api/v1/plans/{plan}/periods/{period}/consolidation/approve", Action::ApproveConsolidation, approve)
-        .get("/api/v1/plans/{plan}/periods/{period}/commune-report", Action::ReadCommuneReport, approved_report)
+    r.api(Action::ReadConsolidation, __path_get_consolidation, get_consolidation)
+        .api(Action::EditConsolidation, __path_put_narrative, put_narrative)
+        .api(Action::ApproveConsolidation, __path_approve, approve)
+        .api(Action::ReadCommuneReport, __path_approved_report, approved_report)
 }
 
 /// The consolidation of the period's accepted unit reports and the commune report's narrative.

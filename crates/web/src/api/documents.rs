@@ -16,9 +16,9 @@ use crate::params::Params;
 use crate::policy::Routes;
 
 pub fn routes(r: Routes) -> Routes {
-    r.get("/api/v1/plans/{plan}/plan.docx", Action::ReadPublic, plan_docx).get(
-        "/api/v1/plans/{plan}/periods/{period}/report.docx",
+    r.api(Action::ReadPublic, __path_plan_docx, plan_docx).api(
         Action::ReadCommuneReport,
+        __path_report_docx,
         report_docx,
     )
 }

@@ -24,7 +24,10 @@ const WRITES: &[(&str, &str)] = &[
     ("409", "the change contradicts what is stored (e.g. a stale version); the message says what"),
     ("413", "the body is larger than this operation accepts"),
     // The SQLite write lock still held by others after the 30 s wait: nothing was written.
-    ("503", "the database stayed busy with other writes past the wait; nothing was written: try again after Retry-After"),
+    (
+        "503",
+        "the database stayed busy with other writes past the wait; nothing was written: try again after Retry-After",
+    ),
 ];
 
 fn add(operation: &mut Operation, answers: &[(&str, &str)]) {
@@ -65,13 +68,9 @@ impl utoipa::Modify for ErrorResponses {
 
 #[cfg(test)]
 mod tests {
-    use utoipa::OpenApi;
-
-    use super::super::ApiDoc;
-
     #[test]
     fn every_operation_lists_the_errors_in_front_of_it() {
-        let doc = ApiDoc::openapi();
+        let doc = crate::routes().openapi();
         let mut seen = 0;
         for (path, item) in &doc.paths.paths {
             for (write, operation) in [

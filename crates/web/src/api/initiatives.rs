@@ -21,12 +21,12 @@ use crate::params::Params;
 use crate::policy::Routes;
 
 pub fn routes(r: Routes) -> Routes {
-    r.get("/api/v1/plans/{plan}/initiatives", Action::ReadInitiatives, list)
-        .post("/api/v1/plans/{plan}/initiatives/rounds", Action::ManageInitiativeRounds, open_round)
-        .post("/api/v1/plans/{plan}/initiatives/close", Action::DecideInitiatives, close_round)
-        .put("/api/v1/plans/{plan}/initiatives/{record}/score", Action::ScoreInitiatives, score)
-        .post("/api/v1/plans/{plan}/initiatives/{record}/decision", Action::DecideInitiatives, decide)
-        .get("/api/v1/plans/{plan}/initiatives/recognised", Action::ReadInitiatives, recognised)
+    r.api(Action::ReadInitiatives, __path_list, list)
+        .api(Action::ManageInitiativeRounds, __path_open_round, open_round)
+        .api(Action::DecideInitiatives, __path_close_round, close_round)
+        .api(Action::ScoreInitiatives, __path_score, score)
+        .api(Action::DecideInitiatives, __path_decide, decide)
+        .api(Action::ReadInitiatives, __path_recognised, recognised)
 }
 
 /// The council of a new round: user names of the commune's leaders, focal officers or unit

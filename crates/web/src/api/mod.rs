@@ -18,66 +18,56 @@ mod requests;
 mod tables;
 mod units;
 
-use axum::Json;
+use axum::body::Bytes;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
 use kehoach_domain::Action;
-use utoipa::OpenApi;
+use utoipa::openapi::path::Paths;
+use utoipa::openapi::{RefOr, Schema};
+use utoipa::{Modify, OpenApi, ToSchema};
 
 use crate::error::{ApiError, ErrorBody, ErrorDetail, NotFound, WebError};
 use crate::i18n::RequestLang;
 use crate::policy::Routes;
 use error_responses::ErrorResponses;
 
+/// What the description holds besides its operations. The operations are not listed here: each
+/// comes with its route ([`Routes::api`]), and [`document`] puts them together.
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "kehoach API",
         description = "Kế hoạch KH, CN & ĐMST của xã: the plan as data. All text is Unicode NFC. Errors are `{\"error\": {\"code\", \"message\"}}`, messages in Vietnamese unless `?lang=en`."
     ),
-    paths(
-        plans::healthz,
-        plans::list_plans,
-        plans::get_plan,
-        openapi_json,
-        initiatives::list,
-        initiatives::open_round,
-        initiatives::close_round,
-        initiatives::score,
-        initiatives::decide,
-        initiatives::recognised,
-        auth::login,
-        auth::logout,
-        auth::me,
-        auth::change_password,
-        audit::audit,
-        units::get_contact,
-        units::put_contact,
-        units::add_unit,
-        registers::list_registers,
-        registers::list_records,
-        registers::add_record,
-        registers::get_record,
-        registers::put_record,
-        registers::delete_record,
-        registers::export_csv,
-        registers::import_csv,
-        registers::list_files,
-        registers::add_file,
-        registers::get_file,
-        progress::indicators,
-        progress::evidence,
-        documents::plan_docx,
-        documents::report_docx,
-        tables::appendix_1_xlsx,
-        tables::appendix_1_csv,
-        tables::appendix_2_xlsx,
-        tables::appendix_2_csv,
-        tables::board_xlsx,
-        tables::register_xlsx
-    ),
-    components(schemas(ErrorBody, ErrorDetail)),
-    modifiers(&ErrorResponses)
+    components(schemas(ErrorBody, ErrorDetail))
 )]
 pub struct ApiDoc;
+
+/// The whole description: [`ApiDoc`], the operations the routes registered with the schemas
+/// they name, and the error answers every operation can give.
+pub(crate) fn document(paths: Paths, schemas: Vec<(String, RefOr<Schema>)>) -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    doc.paths.merge(paths);
+    let components = doc.components.get_or_insert_with(Default::default);
+    for (name, schema) in schemas {
+        components.schemas.entry(name).or_insert(schema);
+    }
+    ErrorResponses.modify(&mut doc);
+    doc
+}
+
+/// The description as served, written out once when the router is built.
+#[derive(Clone)]
+pub(crate) struct Served(Bytes);
+
+impl Served {
+    pub(crate) fn of(doc: &utoipa::openapi::OpenApi) -> Served {
+        // Serialising these plain maps and strings cannot fail; if it ever did, the server must
+        // not start with a description it cannot serve.
+        Served(Bytes::from(serde_json::to_vec(doc).expect("the OpenAPI description serialises")))
+    }
+}
 
 pub fn routes(r: Routes) -> Routes {
     let r = plans::routes(r);
@@ -92,16 +82,28 @@ pub fn routes(r: Routes) -> Routes {
     let r = progress::routes(r);
     let r = documents::routes(r);
     let r = tables::routes(r);
-    r.get("/api/v1/openapi.json", Action::ReadPublic, openapi_json)
+    r.api(Action::ReadPublic, __path_openapi_json, openapi_json)
+        // Not described: whatever is asked under /api/ that no operation serves is a JSON 404.
         .get("/api/{*rest}", Action::ReadPublic, api_not_found)
         .post("/api/{*rest}", Action::ReadPublic, api_not_found)
         .put("/api/{*rest}", Action::ReadPublic, api_not_found)
 }
 
-/// This description.
-#[utoipa::path(get, path = "/api/v1/openapi.json", responses((status = 200, description = "OpenAPI 3.1 document")))]
-async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+/// This description (OpenAPI 3.1).
+#[utoipa::path(get, path = "/api/v1/openapi.json", responses(
+    (status = 200, description = "OpenAPI 3.1 document", body = Object, content_type = "application/json")))]
+async fn openapi_json(Extension(Served(json)): Extension<Served>) -> Response {
+    ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], json).into_response()
+}
+
+/// An evidence file as sent: a `multipart/form-data` body with one field, `file`.
+#[derive(ToSchema)]
+#[allow(dead_code)] // Described, never built: the handlers read the multipart stream.
+pub struct FileUpload {
+    /// The file, with its name: a photo (JPEG, PNG, WebP, HEIC) or a PDF, at most 10 MB; its
+    /// type is read from its content.
+    #[schema(value_type = String, format = Binary, content_media_type = "application/octet-stream")]
+    file: Vec<u8>,
 }
 
 /// A JSON body, or why it could not be read.

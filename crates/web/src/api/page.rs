@@ -21,6 +21,7 @@ pub const NEXT_CURSOR: &str = "next-cursor";
 
 /// Which page of a list.
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// How many items at most: 1 to 500, 100 when not given.
     pub limit: Option<u64>,

@@ -19,10 +19,10 @@ use crate::plan_upload::{self, FileProblem, UploadError};
 use crate::policy::Routes;
 
 pub fn routes(r: Routes) -> Routes {
-    r.get("/healthz", Action::ReadPublic, healthz)
-        .get("/api/v1/plans", Action::ReadPublic, list_plans)
-        .get("/api/v1/plans/{plan}", Action::ReadPublic, get_plan)
-        .post("/api/v1/plans", Action::ManagePlans, upload_plan)
+    r.api(Action::ReadPublic, __path_healthz, healthz)
+        .api(Action::ReadPublic, __path_list_plans, list_plans)
+        .api(Action::ReadPublic, __path_get_plan, get_plan)
+        .api(Action::ManagePlans, __path_upload_plan, upload_plan)
 }
 
 /// What an upload did.

@@ -18,14 +18,11 @@ use crate::policy::Routes;
 use crate::registers::may_read;
 
 pub fn routes(r: Routes) -> Routes {
-    r.get("/api/v1/plans/{plan}/indicators", Action::ReadProgress, indicators).get(
-        "/api/v1/plans/{plan}/indicators/{code}/evidence",
-        Action::ReadProgress,
-        evidence,
-    )
+    r.api(Action::ReadProgress, __path_indicators, indicators).api(Action::ReadProgress, __path_evidence, evidence)
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AtQuery {
     /// The date (YYYY-MM-DD); today in the plan's time zone by default.
     pub at: Option<NaiveDate>,

@@ -28,27 +28,17 @@ use crate::policy::Routes;
 use crate::registers::{self, as_rows, def, may_write, own_unit, refused};
 
 pub fn routes(r: Routes) -> Routes {
-    r.get("/api/v1/plans/{plan}/registers", Action::ReadRegister, list_registers)
-        .get("/api/v1/plans/{plan}/registers/{register}/records", Action::ReadRegister, list_records)
-        .post("/api/v1/plans/{plan}/registers/{register}/records", Action::EditRegister, add_record)
-        .get("/api/v1/plans/{plan}/registers/{register}/records/{id}", Action::ReadRegister, get_record)
-        .put("/api/v1/plans/{plan}/registers/{register}/records/{id}", Action::EditRegister, put_record)
-        .post("/api/v1/plans/{plan}/registers/{register}/records/{id}/delete", Action::EditRegister, delete_record)
-        .get("/api/v1/plans/{plan}/registers/{register}/records.csv", Action::ReadRegister, export_csv)
-        .post_upload(
-            "/api/v1/plans/{plan}/registers/{register}/import",
-            Action::EditRegister,
-            import_csv,
-            crate::evidence::MAX_UPLOAD,
-        )
-        .get("/api/v1/plans/{plan}/registers/{register}/records/{id}/files", Action::ReadRegister, list_files)
-        .post_upload(
-            "/api/v1/plans/{plan}/registers/{register}/records/{id}/files",
-            Action::EditRegister,
-            add_file,
-            crate::evidence::MAX_UPLOAD,
-        )
-        .get("/api/v1/plans/{plan}/registers/{register}/records/{id}/files/{file}", Action::ReadRegister, get_file)
+    r.api(Action::ReadRegister, __path_list_registers, list_registers)
+        .api(Action::ReadRegister, __path_list_records, list_records)
+        .api(Action::EditRegister, __path_add_record, add_record)
+        .api(Action::ReadRegister, __path_get_record, get_record)
+        .api(Action::EditRegister, __path_put_record, put_record)
+        .api(Action::EditRegister, __path_delete_record, delete_record)
+        .api(Action::ReadRegister, __path_export_csv, export_csv)
+        .api_upload(Action::EditRegister, __path_import_csv, import_csv, crate::evidence::MAX_UPLOAD)
+        .api(Action::ReadRegister, __path_list_files, list_files)
+        .api_upload(Action::EditRegister, __path_add_file, add_file, crate::evidence::MAX_UPLOAD)
+        .api(Action::ReadRegister, __path_get_file, get_file)
 }
 
 /// A field of a register, for clients that build their own forms.
@@ -130,6 +120,7 @@ pub(super) async fn list_registers(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RecordQuery {
     /// Only this unit's records.
     pub unit: Option<String>,
@@ -395,6 +386,7 @@ pub(super) async fn list_files(
 /// Keeps an evidence file with a record: multipart field `file`; a photo (JPEG, PNG, WebP,
 /// HEIC) or a PDF, its type read from its content, at most 10 MB and 10 files a record.
 #[utoipa::path(post, path = "/api/v1/plans/{plan}/registers/{register}/records/{id}/files",
+    request_body(content = super::FileUpload, content_type = "multipart/form-data"),
     params(("plan" = String, Path), ("register" = String, Path), ("id" = i32, Path)),
     responses((status = 201, body = FileInfo), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub(super) async fn add_file(
@@ -416,7 +408,9 @@ pub(super) async fn add_file(
 /// One evidence file, as it was sent.
 #[utoipa::path(get, path = "/api/v1/plans/{plan}/registers/{register}/records/{id}/files/{file}",
     params(("plan" = String, Path), ("register" = String, Path), ("id" = i32, Path), ("file" = i32, Path)),
-    responses((status = 200, description = "the file"), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "the file, of the type read from its content when it was sent",
+        content(("image/jpeg"), ("image/png"), ("image/webp"), ("image/heic"), ("application/pdf"))),
+        (status = 404, body = ErrorBody)))]
 pub(super) async fn get_file(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,

@@ -22,23 +22,18 @@ use crate::policy::Routes;
 use crate::reporting::{self, BoardRow, ReportView, StepError};
 
 pub fn routes(r: Routes) -> Routes {
-    r.get("/api/v1/plans/{plan}/periods", Action::ReadPublic, periods)
-        .get("/api/v1/plans/{plan}/periods/{period}/reports/{unit}", Action::ReadReport, get_report)
-        .put("/api/v1/plans/{plan}/periods/{period}/reports/{unit}", Action::EditReport, put_report)
-        .post("/api/v1/plans/{plan}/periods/{period}/reports/{unit}/submit", Action::EditReport, submit)
-        .post("/api/v1/plans/{plan}/periods/{period}/reports/{unit}/accept", Action::ReviewReport, accept)
-        .post("/api/v1/plans/{plan}/periods/{period}/reports/{unit}/return", Action::ReviewReport, return_report)
-        .post("/api/v1/plans/{plan}/periods/{period}/reports/{unit}/reopen", Action::ReviewReport, reopen)
-        .get("/api/v1/plans/{plan}/periods/{period}/reports/{unit}/versions", Action::ReadReport, versions)
-        .get("/api/v1/plans/{plan}/periods/{period}/reports/{unit}/files", Action::ReadReport, files)
-        .post_upload(
-            "/api/v1/plans/{plan}/periods/{period}/reports/{unit}/files",
-            Action::EditReport,
-            upload,
-            crate::evidence::MAX_UPLOAD,
-        )
-        .get("/api/v1/plans/{plan}/periods/{period}/reports/{unit}/files/{file}", Action::ReadReport, download_file)
-        .get("/api/v1/plans/{plan}/periods/{period}/board", Action::ReadBoard, board)
+    r.api(Action::ReadPublic, __path_periods, periods)
+        .api(Action::ReadReport, __path_get_report, get_report)
+        .api(Action::EditReport, __path_put_report, put_report)
+        .api(Action::EditReport, __path_submit, submit)
+        .api(Action::ReviewReport, __path_accept, accept)
+        .api(Action::ReviewReport, __path_return_report, return_report)
+        .api(Action::ReviewReport, __path_reopen, reopen)
+        .api(Action::ReadReport, __path_versions, versions)
+        .api(Action::ReadReport, __path_files, files)
+        .api_upload(Action::EditReport, __path_upload, upload, crate::evidence::MAX_UPLOAD)
+        .api(Action::ReadReport, __path_download_file, download_file)
+        .api(Action::ReadBoard, __path_board, board)
 }
 
 /// A reporting period of the plan.
@@ -133,6 +128,12 @@ pub(super) async fn files(
 
 /// One evidence file of the report, as it was uploaded. Errors are JSON, as everywhere under
 /// `/api/` (the page's twin answers them as a page).
+#[utoipa::path(get, path = "/api/v1/plans/{plan}/periods/{period}/reports/{unit}/files/{file}",
+    params(("plan" = String, Path), ("period" = String, Path), ("unit" = String, Path),
+        ("file" = i32, Path, description = "the `id` of one of the report's files")),
+    responses((status = 200, description = "the file, of the type read from its content when it was uploaded",
+        content(("image/jpeg"), ("image/png"), ("image/webp"), ("image/heic"), ("application/pdf"))),
+        (status = 404, body = ErrorBody)))]
 pub(super) async fn download_file(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
@@ -146,6 +147,7 @@ pub(super) async fn download_file(
 /// Adds an evidence file (multipart field `file`): a JPEG, PNG, WebP or HEIC photo or a PDF, at
 /// most 10 MB, at most 10 a report; its type is read from its content.
 #[utoipa::path(post, path = "/api/v1/plans/{plan}/periods/{period}/reports/{unit}/files",
+    request_body(content = super::FileUpload, content_type = "multipart/form-data"),
     params(("plan" = String, Path), ("period" = String, Path), ("unit" = String, Path)),
     responses((status = 201, body = kehoach_store::FileInfo), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub(super) async fn upload(
@@ -327,6 +329,7 @@ pub(super) async fn reopen(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct BoardQuery {
     /// `csv` for a spreadsheet (UTF-8 with BOM).
     format: Option<String>,
@@ -335,7 +338,8 @@ pub struct BoardQuery {
 /// Every reporting unit's standing for the period.
 #[utoipa::path(get, path = "/api/v1/plans/{plan}/periods/{period}/board",
     params(("plan" = String, Path), ("period" = String, Path), BoardQuery),
-    responses((status = 200, body = [BoardRow]), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "the rows, or with `format=csv` the same rows as CSV (UTF-8 with BOM)",
+        content((Vec<BoardRow> = "application/json"), ("text/csv"))), (status = 404, body = ErrorBody)))]
 pub(super) async fn board(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,

@@ -17,11 +17,7 @@ use crate::pages::requests::{make, visible};
 use crate::policy::Routes;
 
 pub fn routes(r: Routes) -> Routes {
-    r.get("/api/v1/plans/{plan}/requests", Action::ReadReport, list).post(
-        "/api/v1/plans/{plan}/requests",
-        Action::ManageRequests,
-        create,
-    )
+    r.api(Action::ReadReport, __path_list, list).api(Action::ManageRequests, __path_create, create)
 }
 
 /// The plan's ad hoc requests the caller may see (a unit's reporter: those addressed to it).

@@ -16,12 +16,12 @@ use crate::registers::own_unit;
 use crate::tables::{Download, Format, Which, export};
 
 pub fn routes(r: Routes) -> Routes {
-    r.get("/api/v1/plans/{plan}/appendix-1.xlsx", Action::ReadProgress, appendix_1_xlsx)
-        .get("/api/v1/plans/{plan}/appendix-1.csv", Action::ReadProgress, appendix_1_csv)
-        .get("/api/v1/plans/{plan}/periods/{period}/appendix-2.xlsx", Action::ReadConsolidation, appendix_2_xlsx)
-        .get("/api/v1/plans/{plan}/periods/{period}/appendix-2.csv", Action::ReadConsolidation, appendix_2_csv)
-        .get("/api/v1/plans/{plan}/periods/{period}/board.xlsx", Action::ReadBoard, board_xlsx)
-        .get("/api/v1/plans/{plan}/registers/{register}/records.xlsx", Action::ReadRegister, register_xlsx)
+    r.api(Action::ReadProgress, __path_appendix_1_xlsx, appendix_1_xlsx)
+        .api(Action::ReadProgress, __path_appendix_1_csv, appendix_1_csv)
+        .api(Action::ReadConsolidation, __path_appendix_2_xlsx, appendix_2_xlsx)
+        .api(Action::ReadConsolidation, __path_appendix_2_csv, appendix_2_csv)
+        .api(Action::ReadBoard, __path_board_xlsx, board_xlsx)
+        .api(Action::ReadRegister, __path_register_xlsx, register_xlsx)
 }
 
 async fn appendix_1(

@@ -18,9 +18,9 @@ use crate::pages::contact::ContactForm;
 use crate::policy::Routes;
 
 pub fn routes(r: Routes) -> Routes {
-    r.post("/api/v1/plans/{plan}/units", Action::ManageUnits, add_unit)
-        .get("/api/v1/plans/{plan}/units/{unit}/contact", Action::ReadUnitContact, get_contact)
-        .put("/api/v1/plans/{plan}/units/{unit}/contact", Action::EditUnitContact, put_contact)
+    r.api(Action::ManageUnits, __path_add_unit, add_unit)
+        .api(Action::ReadUnitContact, __path_get_contact, get_contact)
+        .api(Action::EditUnitContact, __path_put_contact, put_contact)
 }
 
 /// Adds a unit (village, quarter, department …) to the plan's commune.

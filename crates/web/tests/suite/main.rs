@@ -13,6 +13,7 @@ mod exports_safe;
 mod http;
 mod initiatives;
 mod input;
+mod openapi;
 mod parity;
 mod registers;
 mod reporting;
