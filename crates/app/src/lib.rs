@@ -6,6 +6,7 @@
 //! command line, which only translate between people and these functions. Words for people
 //! are made in one place, [`present`].
 
+pub mod accounts;
 pub mod documents;
 pub mod error;
 pub mod evidence;
@@ -17,6 +18,7 @@ pub mod progress;
 pub mod registers;
 pub mod reporting;
 pub mod tables;
+pub mod units;
 
 use std::sync::Arc;
 

@@ -189,7 +189,7 @@ pub enum Decision {
 }
 
 /// Which roles may ever do an action, wherever.
-fn role_may(role: Role, action: Action) -> bool {
+pub(crate) fn role_may(role: Role, action: Action) -> bool {
     use Action::*;
     use Role::*;
     match action {

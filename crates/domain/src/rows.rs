@@ -2,7 +2,7 @@
 //! because they depend on the record, the register or the report at hand. Every surface (the
 //! pages, the API, the command line) asks these, and nothing else decides them.
 
-use crate::access::{Action, Decision, Principal, Role, Scope, authorize};
+use crate::access::{Action, Decision, Principal, Role, Scope, authorize, role_may};
 use crate::register::Writers;
 
 /// The unit whose rows alone the user sees: a unit's reporter sees its own; everyone else
@@ -36,6 +36,12 @@ pub fn may_write_register(p: &Principal, writers: Writers, unit: &str) -> bool {
 /// the commune approved.
 pub fn may_see_draft_commune_report(p: Option<&Principal>, commune: &Scope) -> bool {
     authorize(p, Action::ReadConsolidation, commune) == Decision::Allow
+}
+
+/// May an account of this role sit on an initiative council (and so score)? Those whose role
+/// may score initiatives; the council itself is chosen per round.
+pub fn may_sit_on_council(role: Role) -> bool {
+    role_may(role, Action::ScoreInitiatives)
 }
 
 #[cfg(test)]
@@ -81,6 +87,16 @@ mod tests {
         assert!(!may_write_register(&leader, Writers::FocalOnly, "ubnd"));
         assert!(!may_write_register(&user(Role::Admin, None), Writers::Units, "ubnd"));
         assert!(!may_write_register(&user(Role::CapTren, None), Writers::Everyone, "ubnd"));
+    }
+
+    #[test]
+    fn councils_are_made_of_the_communes_officials() {
+        for role in [Role::LanhDao, Role::DauMoi, Role::DonVi] {
+            assert!(may_sit_on_council(role), "{role:?}");
+        }
+        for role in [Role::Admin, Role::CapTren] {
+            assert!(!may_sit_on_council(role), "{role:?}");
+        }
     }
 
     #[test]

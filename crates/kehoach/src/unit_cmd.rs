@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use kehoach_domain::{Lang, Unit, UnitKind};
+use kehoach_domain::{Lang, UnitKind};
 use kehoach_store::{Actor, Store};
 
 use crate::cli::UnitCommand;
@@ -24,22 +24,18 @@ pub async fn commune(store: &Store, named: Option<String>) -> anyhow::Result<Str
 pub async fn run(command: UnitCommand) -> anyhow::Result<ExitCode> {
     match command {
         UnitCommand::Add { commune: named, code, name, kind, sample, database } => {
-            let Some(kind) = UnitKind::from_key(&kind) else {
+            let unit = kehoach_app::units::parse(&code, &name, &kind, sample).map_err(|e| {
+                // At the console the kinds are typed by their keys: name them.
                 let allowed = UnitKind::ALL.map(|k| k.key()).join(", ");
-                bail!("loại đơn vị `{kind}` không hợp lệ; dùng một trong: {allowed}");
-            };
-            if !kehoach_plan::is_slug(&code) {
-                bail!("mã `{code}` không hợp lệ: chỉ dùng chữ thường không dấu, chữ số và dấu gạch ngang");
-            }
-            let name = kehoach_domain::text::line(&name)
-                .map_err(|problem| anyhow::anyhow!("tên đơn vị {}", problem.message(kehoach_domain::Lang::Vi)))?;
-            if name.is_empty() {
-                bail!("tên đơn vị không được để trống");
-            }
+                anyhow::anyhow!("{} (`{kind}`; --kind: {allowed})", e.words(Lang::Vi))
+            })?;
             let store = Store::connect(&database.url).await.context("database")?;
             let commune = commune(&store, named).await?;
-            store.add_units(&commune, &[Unit { code: code.clone(), name, kind, sample }], Actor::CLI).await?;
-            println!("{commune}: đã thêm đơn vị `{code}`");
+            let app = kehoach_app::App::at_system_time(store);
+            kehoach_app::units::add(&app, &commune, std::slice::from_ref(&unit), Actor::CLI)
+                .await
+                .map_err(crate::cli::app_error)?;
+            println!("{commune}: đã thêm đơn vị `{}`", unit.code);
             Ok(ExitCode::SUCCESS)
         }
         UnitCommand::List { commune: named, database } => {

@@ -71,14 +71,7 @@ pub async fn run(command: UserCommand) -> anyhow::Result<ExitCode> {
                 let allowed = Role::ALL.map(|r| r.key()).join(", ");
                 bail!("vai trò `{role}` không hợp lệ; dùng một trong: {allowed}");
             };
-            let username = username.trim().to_owned();
-            if !(3..=32).contains(&username.len())
-                || !username.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
-            {
-                bail!(
-                    "tên đăng nhập gồm 3–32 ký tự: chữ thường không dấu, chữ số, dấu chấm, gạch dưới hoặc gạch ngang"
-                );
-            }
+            let username = kehoach_app::accounts::username(&username).map_err(crate::cli::app_error)?;
             let given = read_password()?;
             if let Some(p) = &given
                 && password::weakness(p, &username).is_some()

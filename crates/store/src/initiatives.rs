@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashSet};
 use chrono::{DateTime, NaiveDate, Utc};
 use kehoach_domain::initiative::{CouncilResult, InitiativeProblem, InitiativeRules, RoundState, ScoreSheet};
 use kehoach_domain::register::Record;
-use kehoach_domain::{Action, Role};
+use kehoach_domain::Role;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
@@ -343,7 +343,7 @@ impl Store {
             .all(&txn)
             .await?
             .into_iter()
-            .filter(|u| Role::from_key(&u.role).is_some_and(|r| can_score(r)))
+            .filter(|u| Role::from_key(&u.role).is_some_and(kehoach_domain::rows::may_sit_on_council))
             .map(|u| u.username)
             .collect();
         if let Some(stranger) = members.iter().find(|m| !known.contains(*m)) {
@@ -610,17 +610,4 @@ impl Store {
     }
 }
 
-/// Whether a role may sit on a council (score initiatives).
-fn can_score(role: Role) -> bool {
-    let probe = kehoach_domain::Principal {
-        user_id: 0,
-        username: String::new(),
-        full_name: String::new(),
-        role,
-        province: String::new(),
-        commune: Some(String::new()),
-        unit: None,
-    };
-    let scope = kehoach_domain::Scope { province: Some(String::new()), commune: Some(String::new()), unit: None };
-    kehoach_domain::authorize(Some(&probe), Action::ScoreInitiatives, &scope) == kehoach_domain::Decision::Allow
-}
+

@@ -166,7 +166,7 @@ fn user_add_refuses_weak_passwords_unknown_roles_and_bad_bindings() {
     let commune = refused(&add("ban-b", "lanh_dao", &["--commune", "khong-co"], None));
     assert!(commune.contains("không tìm thấy xã"), "{commune}");
     let name = refused(&add("Ban B", "lanh_dao", &[], None));
-    assert!(name.contains("tên đăng nhập gồm 3–32 ký tự"), "{name}");
+    assert!(name.contains("Tên đăng nhập gồm 3–32 ký tự"), "{name}");
     for output in [&short, &has_name] {
         assert!(
             !output.contains("ngan-qua") && !output.contains("ban-b-mat-khau-2026"),

@@ -9,8 +9,8 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use kehoach_domain::access::{AccountPlace, may_create, may_manage_user};
-use kehoach_domain::{Action, Decision, DenyReason, Lang, Role, Unit, UnitKind};
-use kehoach_store::{Actor, NewUser, StoreError, UserProblem, UserRecord};
+use kehoach_domain::{Action, Decision, DenyReason, Lang, Role, Unit};
+use kehoach_store::{Actor, NewUser, UserProblem, UserRecord};
 use serde::Deserialize;
 
 use super::plan::load_plan;
@@ -181,15 +181,9 @@ struct NewUserForm {
     password: String,
 }
 
-/// A user name: 3–32 lower-case ASCII letters, digits, `.`, `_` or `-`.
-fn valid_username(name: &str) -> bool {
-    (3..=32).contains(&name.len())
-        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
-}
-
 /// Checks the form; the reason it is refused, as a message key.
 fn check_new_user(form: &NewUserForm) -> Result<Role, &'static str> {
-    if !valid_username(form.username.trim()) {
+    if kehoach_app::accounts::username(&form.username).is_err() {
         return Err("user-bad-username");
     }
     if form.full_name.trim().is_empty() {
@@ -372,14 +366,7 @@ async fn add_units(
 ) -> Result<(), PageError> {
     let plan = load_plan(state, plan_id, lang).await?;
     let commune = format!("{}/{}", plan.commune.province_code, plan.commune.code);
-    match state.store.add_units(&commune, units, actor).await {
-        Ok(_) => Ok(()),
-        Err(StoreError::Conflict(_)) => {
-            let codes = units.iter().map(|u| u.code.as_str()).collect::<Vec<_>>().join(", ");
-            Err(PageError { error: WebError::Conflict(Tr::new(lang).with("unit-code-taken", "codes", codes)), lang })
-        }
-        Err(e) => Err(PageError { error: e.into(), lang }),
-    }
+    kehoach_app::units::add(state, &commune, units, actor).await.page(lang)
 }
 
 async fn add_unit(
@@ -391,18 +378,7 @@ async fn add_unit(
     Form(form): Form<NewUnitForm>,
 ) -> Result<Response, PageError> {
     let me = signed(&viewer, lang)?;
-    let t = Tr::new(lang);
-    let code = form.code.trim().to_owned();
-    let name = crate::input::line(lang, "field-unit-name", &form.name).page(lang)?;
-    let invalid = |key: &str| PageError { error: WebError::Invalid(t.get(key)), lang };
-    if !kehoach_plan::is_slug(&code) {
-        return Err(invalid("unit-bad-code"));
-    }
-    if name.is_empty() {
-        return Err(invalid("unit-no-name"));
-    }
-    let kind = UnitKind::from_key(form.kind.trim()).ok_or_else(|| invalid("unit-bad-kind"))?;
-    let unit = Unit { code, name, kind, sample: form.sample.is_some() };
+    let unit = kehoach_app::units::parse(&form.code, &form.name, &form.kind, form.sample.is_some()).page(lang)?;
     let actor = Actor { name: &me.principal.username, address: address.as_deref() };
     add_units(&state, &plan_id, &[unit], actor, lang).await?;
     Ok(Redirect::to(&format!("/plans/{plan_id}/units")).into_response())
@@ -445,17 +421,4 @@ async fn import_units(
     let actor = Actor { name: &me.principal.username, address: address.as_deref() };
     add_units(&state, &plan_id, &units, actor, lang).await?;
     Ok(Redirect::to(&format!("/plans/{plan_id}/units")).into_response())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::valid_username;
-
-    #[test]
-    fn usernames_are_plain_ascii() {
-        assert!(valid_username("ban.na-hang_1"));
-        assert!(!valid_username("Bản"));
-        assert!(!valid_username("ab"));
-        assert!(!valid_username("has space"));
-    }
 }

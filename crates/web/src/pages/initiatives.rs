@@ -347,7 +347,7 @@ async fn show(
     });
     let candidates = users
         .iter()
-        .filter(|u| !u.disabled && matches!(u.role, Role::LanhDao | Role::DauMoi | Role::DonVi))
+        .filter(|u| !u.disabled && kehoach_domain::rows::may_sit_on_council(u.role))
         .map(|u| (u.username.clone(), format!("{} ({})", u.full_name, super::role_label(&Tr::new(lang), u.role))))
         .collect();
     let page = InitiativesPage {
