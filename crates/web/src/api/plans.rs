@@ -42,7 +42,8 @@ pub struct UploadProblems {
 
 /// Checks a plan file (the TOML text as the body) and imports it: 201 for a new plan, 200 for an
 /// update (or no change); 422 with every problem and its line and column.
-#[utoipa::path(post, path = "/api/v1/plans", request_body(content = String, content_type = "application/toml"), responses(
+#[utoipa::path(post, path = "/api/v1/plans", request_body(description = "the plan file (TOML, UTF-8); sent as `application/toml` or `text/plain`",
+    content((String = "application/toml"), (String = "text/plain"))), responses(
     (status = 201, body = UploadResult), (status = 200, body = UploadResult),
     (status = 422, body = UploadProblems), (status = 403, body = ErrorBody)))]
 pub(super) async fn upload_plan(
