@@ -17,6 +17,7 @@ pub mod present;
 pub mod progress;
 pub mod registers;
 pub mod reporting;
+pub mod requests;
 pub mod tables;
 pub mod units;
 

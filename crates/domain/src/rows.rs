@@ -38,6 +38,12 @@ pub fn may_see_draft_commune_report(p: Option<&Principal>, commune: &Scope) -> b
     authorize(p, Action::ReadConsolidation, commune) == Decision::Allow
 }
 
+/// May the user see an ad hoc request addressed to these units? The commune's staff see all;
+/// a unit's reporter those addressed to its unit.
+pub fn may_see_request(p: &Principal, units: &[String]) -> bool {
+    own_unit(p).is_none_or(|own| units.iter().any(|u| u == own))
+}
+
 /// May an account of this role sit on an initiative council (and so score)? Those whose role
 /// may score initiatives; the council itself is chosen per round.
 pub fn may_sit_on_council(role: Role) -> bool {
@@ -87,6 +93,15 @@ mod tests {
         assert!(!may_write_register(&leader, Writers::FocalOnly, "ubnd"));
         assert!(!may_write_register(&user(Role::Admin, None), Writers::Units, "ubnd"));
         assert!(!may_write_register(&user(Role::CapTren, None), Writers::Everyone, "ubnd"));
+    }
+
+    #[test]
+    fn a_unit_sees_the_requests_addressed_to_it() {
+        let asked = ["ban-a".to_owned(), "ban-c".to_owned()];
+        assert!(may_see_request(&user(Role::DonVi, Some("ban-a")), &asked));
+        assert!(!may_see_request(&user(Role::DonVi, Some("ban-b")), &asked));
+        assert!(may_see_request(&user(Role::DauMoi, None), &asked));
+        assert!(may_see_request(&user(Role::LanhDao, None), &[]));
     }
 
     #[test]

@@ -5,7 +5,6 @@ use axum::response::Response;
 use kehoach_domain::Action;
 use kehoach_store::Actor;
 
-use super::viewer_may;
 use crate::AppState;
 use crate::auth::session::Viewer;
 use crate::client::ClientAddress;
@@ -43,7 +42,10 @@ pub async fn report_docx(
     Params((plan_id, period)): Params<(String, String)>,
 ) -> Result<Response, PageError> {
     let plan = super::plan::load_plan(&state, &plan_id, lang).await?;
-    let drafts = viewer_may(&viewer, Action::ReadConsolidation, &plan, None);
+    let drafts = kehoach_domain::rows::may_see_draft_commune_report(
+        viewer.0.as_ref().map(|s| &s.principal),
+        &super::plan_scope(&plan),
+    );
     let name = viewer.0.as_ref().map_or("", |s| s.principal.username.as_str());
     let actor = Actor { name, address: address.as_deref() };
     let (file, bytes) = documents::commune_report(&state, &plan.id, &period, drafts, actor).await.page(lang)?;

@@ -5,9 +5,9 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{NaiveDate, NaiveTime, TimeZone};
-use kehoach_domain::request::{AdHocRequest, NewRequest, RequestProblem};
-use kehoach_domain::{Action, Lang, Plan, Role};
-use kehoach_store::{Actor, RequestDraft};
+use kehoach_domain::request::{AdHocRequest, NewRequest};
+use kehoach_domain::{Action, Lang, Plan};
+use kehoach_store::Actor;
 
 use super::plan::load_plan;
 use super::reports::local;
@@ -27,58 +27,20 @@ pub fn routes(r: Routes) -> Routes {
     )
 }
 
-/// The requests a user may see: all for the commune's staff, those addressed to their unit for
-/// a unit's reporter.
+/// The requests the user may see ([`kehoach_app::requests::visible`]).
 pub fn visible(requests: Vec<AdHocRequest>, signed: &Signed) -> Vec<AdHocRequest> {
-    match (signed.principal.role, &signed.principal.unit) {
-        (Role::DonVi, Some(unit)) => requests.into_iter().filter(|r| r.units.contains(unit)).collect(),
-        _ => requests,
-    }
+    kehoach_app::requests::visible(requests, &signed.principal)
 }
 
-pub fn problem_message(t: &Tr, p: &RequestProblem) -> String {
-    match p {
-        RequestProblem::NoTitle => t.get("request-no-title"),
-        RequestProblem::NoUnits => t.get("request-no-units"),
-        RequestProblem::UnknownUnit(c) => t.with("request-unknown-unit", "code", c),
-        RequestProblem::UnknownTask(c) => t.with("request-unknown-task", "code", c),
-        RequestProblem::UnknownIndicator(c) => t.with("request-unknown-indicator", "code", c),
-        RequestProblem::NothingAsked => t.get("request-nothing-asked"),
-        RequestProblem::DeadlinePassed => t.get("request-deadline-passed"),
-        RequestProblem::TooLong => t.get("error-too-large"),
-    }
-}
-
-/// Checks and stores a request; shared with the API.
+/// Checks and stores a request ([`kehoach_app::requests::make`]).
 pub async fn make(
     state: &AppState,
     plan: &Plan,
     new: &NewRequest,
     actor: Actor<'_>,
-    lang: Lang,
+    _lang: Lang,
 ) -> Result<AdHocRequest, WebError> {
-    let t = Tr::new(lang);
-    let units = new.check(plan, state.clock.now()).map_err(|p| WebError::Invalid(problem_message(&t, &p)))?;
-    let title = crate::input::line(lang, "field-title", &new.title)?;
-    let details = crate::input::long(lang, "field-details", &new.details)?;
-    let mut questions = Vec::new();
-    for q in &new.questions {
-        let q = crate::input::line(lang, "field-question", q)?;
-        if !q.is_empty() {
-            questions.push(q);
-        }
-    }
-    let draft = RequestDraft {
-        title: &title,
-        details: &details,
-        tasks: &new.tasks,
-        indicators: &new.indicators,
-        questions: &questions,
-        units: &units,
-        deadline: new.deadline,
-        now: state.clock.now(),
-    };
-    Ok(state.store.create_request(&plan.id, &draft, actor).await?)
+    Ok(kehoach_app::requests::make(state, plan, new, actor).await?)
 }
 
 pub struct RequestLine {
