@@ -2,35 +2,19 @@
 
 use kehoach_docs::docx::report::{self, ReportInput};
 use kehoach_docs::docx::{Layout, plan::plan_docx};
-use kehoach_domain::period::Period;
-use kehoach_domain::{Lang, Plan};
-use kehoach_store::{Actor, IssuedNumber};
+use kehoach_domain::Lang;
+use kehoach_store::Actor;
 
 use crate::App;
 use crate::error::{AppError, NotFound};
 use crate::present::{Tr, status_label, task_status_label};
-use crate::reporting::{self, CommuneReportView};
+use crate::reporting;
 
 /// The plan as its document.
 pub async fn plan(state: &App, plan_id: &str) -> Result<(String, Vec<u8>), AppError> {
     let plan = state.store.plan(plan_id).await?.ok_or(AppError::NotFound(NotFound::Plan))?;
     let bytes = plan_docx(&plan, &Layout::default())?;
     Ok((format!("ke-hoach-{}.docx", plan.id), bytes))
-}
-
-/// Gives an approved commune report its number, on the day it was approved: once; asking
-/// again gives the same.
-pub async fn number_report(
-    state: &App,
-    plan: &Plan,
-    period: &Period,
-    view: &CommuneReportView,
-    actor: Actor<'_>,
-) -> Result<Option<IssuedNumber>, AppError> {
-    let Some(approved_at) = view.approved_at.filter(|_| view.approved) else { return Ok(None) };
-    let day = crate::present::local_day(plan, approved_at);
-    let subject = report::subject(&plan.id, period.id);
-    Ok(Some(state.store.issue_number(&plan.id, report::TYPE, &subject, day, actor, state.clock.now()).await?))
 }
 
 /// The commune report of a period as its document: numbered once approved, a draft before.
@@ -47,7 +31,7 @@ pub async fn commune_report(
     if !view.approved && !drafts {
         return Err(AppError::NotFound(NotFound::Page));
     }
-    let number = number_report(state, &plan, &period, &view, actor).await?;
+    let number = reporting::number_report(state, &plan, &period, &view, actor).await?;
     let progress_date = period.data_to.min(crate::progress::today(state, &plan));
     let progress = crate::progress::of_plan(state, &plan, progress_date).await?;
     // The document is in Vietnamese whatever the reader's interface language.

@@ -126,14 +126,6 @@ pub fn csv_header(def: &RegisterDef) -> Vec<&'static str> {
     ["id", "unit", "date"].into_iter().chain(def.fields.iter().map(|f| f.key)).collect()
 }
 
-/// A register as CSV (UTF-8 with a BOM so that Excel reads Vietnamese), values as people write
-/// them: dates dd/mm/yyyy, yes/no as "có"/"không", options by name; a text a spreadsheet would
-/// run as a formula carries the text mark (`'=1+1`). Importing it back reads the same values.
-pub fn to_csv(def: &RegisterDef, records: &[StoredRecord], lang: Lang) -> Result<Vec<u8>, AppError> {
-    let table = crate::tables::register(def, records, lang, None);
-    kehoach_docs::tables::to_csv_with_header(&table, csv_header(def)).map_err(|e| AppError::Internal(e.to_string()))
-}
-
 /// Reads a CSV file of records: every row checked, and every bad row reported with its line
 /// number in the file. The `id` column is ignored (an import adds records); a system column
 /// (an initiative's recognition) is ignored too.

@@ -7,7 +7,7 @@ use kehoach_domain::period::{Period, PeriodId};
 use kehoach_domain::report::{self, Refusal, ReportBody, ReportState, Standing, Step};
 use kehoach_domain::request::AdHocRequest;
 use kehoach_domain::{Plan, Unit};
-use kehoach_store::{Actor, ReportWrite, StoredReport, WriteOutcome};
+use kehoach_store::{Actor, IssuedNumber, ReportWrite, StoredReport, WriteOutcome};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -303,7 +303,7 @@ pub async fn change_commune_report(
         kehoach_store::CommuneWrite::Written(_) => {
             let view = commune_report(state, plan, period).await?;
             // Approval issues the report's number, on the day it was approved.
-            crate::documents::number_report(state, plan, period, &view, actor).await?;
+            number_report(state, plan, period, &view, actor).await?;
             Ok(view)
         }
         kehoach_store::CommuneWrite::Refused(current) => {
@@ -345,4 +345,19 @@ pub async fn versions(state: &App, ctx: &ReportContext) -> Result<Vec<VersionVie
         previous = body;
     }
     Ok(out)
+}
+
+/// Gives an approved commune report its number, on the day it was approved: once; asking
+/// again gives the same.
+pub async fn number_report(
+    state: &App,
+    plan: &Plan,
+    period: &Period,
+    view: &CommuneReportView,
+    actor: Actor<'_>,
+) -> Result<Option<IssuedNumber>, AppError> {
+    let Some(approved_at) = view.approved_at.filter(|_| view.approved) else { return Ok(None) };
+    let day = crate::present::local_day(plan, approved_at);
+    let subject = kehoach_docs::docx::report::subject(&plan.id, period.id);
+    Ok(Some(state.store.issue_number(&plan.id, kehoach_docs::docx::report::TYPE, &subject, day, actor, state.clock.now()).await?))
 }

@@ -113,7 +113,7 @@ pub async fn export(
                     let title = format!("{} — {}", def.name(lang), commune(&plan));
                     write(&register(def, &records, lang, Some(title)), format)?
                 }
-                Format::Csv => crate::registers::to_csv(def, &records, lang)?,
+                Format::Csv => register_csv(def, &records, lang)?,
             };
             (format!("so-{}", def.key.replace('_', "-")), bytes)
         }
@@ -340,4 +340,12 @@ pub fn register(def: &RegisterDef, records: &[StoredRecord], lang: Lang, title: 
         })
         .collect();
     Table { sheet: def.name(lang).to_owned(), title, columns, rows }
+}
+
+/// A register as CSV (UTF-8 with a BOM so that Excel reads Vietnamese), values as people write
+/// them: dates dd/mm/yyyy, yes/no as "có"/"không", options by name; a text a spreadsheet would
+/// run as a formula carries the text mark (`'=1+1`). Importing it back reads the same values.
+pub fn register_csv(def: &RegisterDef, records: &[StoredRecord], lang: Lang) -> Result<Vec<u8>, AppError> {
+    let table = register(def, records, lang, None);
+    tables::to_csv_with_header(&table, crate::registers::csv_header(def)).map_err(|e| AppError::Internal(e.to_string()))
 }

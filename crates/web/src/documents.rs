@@ -2,7 +2,7 @@
 
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-pub use kehoach_app::documents::{commune_report, number_report, plan};
+pub use kehoach_app::documents::{commune_report, plan};
 
 pub const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 

@@ -7,7 +7,8 @@ use kehoach_domain::register::RegisterDef;
 use kehoach_domain::{Lang, Plan};
 use kehoach_store::{Actor, StoredRecord};
 
-pub use kehoach_app::registers::{as_rows, def, input, to_csv};
+pub use kehoach_app::registers::{as_rows, def, input};
+pub use kehoach_app::tables::register_csv as to_csv;
 
 use crate::AppState;
 use crate::auth::session::Signed;
