@@ -23,8 +23,8 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use kehoach_domain::Action;
-use utoipa::openapi::path::Paths;
-use utoipa::openapi::{RefOr, Schema};
+use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn, Paths};
+use utoipa::openapi::{ObjectBuilder, RefOr, Required, Schema, Type};
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use crate::error::{ApiError, ErrorBody, ErrorDetail, NotFound, WebError};
@@ -54,7 +54,30 @@ pub(crate) fn document(paths: Paths, schemas: Vec<(String, RefOr<Schema>)>) -> u
         components.schemas.entry(name).or_insert(schema);
     }
     ErrorResponses.modify(&mut doc);
+    for item in doc.paths.paths.values_mut() {
+        for operation in [&mut item.get, &mut item.post, &mut item.put, &mut item.delete, &mut item.patch] {
+            if let Some(operation) = operation.as_mut() {
+                operation.parameters.get_or_insert_with(Vec::new).push(language());
+            }
+        }
+    }
     doc
+}
+
+/// `?lang=`, which every operation reads (the messages of its errors, the labels it gives).
+fn language() -> RefOr<Parameter> {
+    let values = ObjectBuilder::new().schema_type(Type::String).enum_values(Some(["vi", "en"]));
+    RefOr::T(
+        ParameterBuilder::new()
+            .name("lang")
+            .parameter_in(ParameterIn::Query)
+            .required(Required::False)
+            .description(Some(
+                "The language of messages and labels: `vi` (by default, or the `lang` cookie's) or `en`.",
+            ))
+            .schema(Some(values))
+            .build(),
+    )
 }
 
 /// The description as served, written out once when the router is built.
