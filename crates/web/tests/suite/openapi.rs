@@ -43,9 +43,9 @@ fn operations(doc: &Value) -> BTreeSet<(String, String)> {
     all
 }
 
-#[tokio::test]
 /// SQLite only: the description is made from the routes, not from the database, and this test
 /// writes nothing.
+#[tokio::test]
 async fn every_api_route_is_described_and_every_description_is_served() {
     let db = TestDb::new(Backend::Sqlite).await;
     let server = TestServer::new(kehoach_web::router(db.store.clone()));
@@ -101,9 +101,6 @@ async fn every_api_route_is_described_and_every_description_is_served() {
     assert!(doc["components"]["schemas"].get("PlanDto").is_some());
     // Every schema an operation names is in the components.
     let text = doc.to_string();
-    for name in doc["components"]["schemas"].as_object().expect("schemas").keys() {
-        assert!(!name.is_empty());
-    }
     let mut rest = text.as_str();
     while let Some(at) = rest.find("#/components/schemas/") {
         rest = &rest[at + "#/components/schemas/".len()..];
