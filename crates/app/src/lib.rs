@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod documents;
 pub mod error;
 pub mod evidence;
+pub mod initiatives;
 pub mod input;
 pub mod password;
 pub mod plans;

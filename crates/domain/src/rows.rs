@@ -44,6 +44,12 @@ pub fn may_see_request(p: &Principal, units: &[String]) -> bool {
     own_unit(p).is_none_or(|own| units.iter().any(|u| u == own))
 }
 
+/// May the user see a proposed initiative of `unit`? Everyone of the commune and the province;
+/// a unit's reporter not on the round's council only its own unit's (as in the register).
+pub fn may_see_initiative(p: &Principal, on_council: bool, unit: &str) -> bool {
+    on_council || may_read_unit_row(p, unit)
+}
+
 /// May an account of this role sit on an initiative council (and so score)? Those whose role
 /// may score initiatives; the council itself is chosen per round.
 pub fn may_sit_on_council(role: Role) -> bool {
@@ -102,6 +108,15 @@ mod tests {
         assert!(!may_see_request(&user(Role::DonVi, Some("ban-b")), &asked));
         assert!(may_see_request(&user(Role::DauMoi, None), &asked));
         assert!(may_see_request(&user(Role::LanhDao, None), &[]));
+    }
+
+    #[test]
+    fn a_council_member_sees_every_initiative_of_the_round() {
+        let village = user(Role::DonVi, Some("ban-a"));
+        assert!(may_see_initiative(&village, false, "ban-a"));
+        assert!(!may_see_initiative(&village, false, "ban-b"));
+        assert!(may_see_initiative(&village, true, "ban-b"));
+        assert!(may_see_initiative(&user(Role::LanhDao, None), false, "ban-b"));
     }
 
     #[test]

@@ -14,13 +14,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Datelike, Utc};
 use kehoach_domain::initiative::{InitiativeProblem, ScoreSheet, SheetProblem, points};
-use kehoach_domain::register::register;
-use kehoach_domain::{Action, Lang, Plan, Role};
+use kehoach_domain::{Action, Lang, Plan};
 use kehoach_store::{
-    Actor, InitiativeDecision, InitiativeEntry, InitiativeRound, InitiativesView, StoredSheet, UserRecord,
+    Actor, InitiativeDecision, InitiativeRound, InitiativesView, StoredSheet, UserRecord,
 };
-use serde::Serialize;
-use serde_json::Value;
 
 use super::plan::load_plan;
 use super::{Frame, render, viewer_may};
@@ -42,45 +39,23 @@ pub fn routes(r: Routes) -> Routes {
         .get("/plans/{plan}/initiatives/{record}/certificate", Action::ReadInitiatives, certificate_page)
 }
 
-/// The longest note a decision may carry.
-const NOTE_MAX: usize = 2000;
-
 // ---------------------------------------------------------------------------------------------
-// Shared with the API.
+// The use cases are kehoach_app::initiatives'; these carry the API's older arguments.
 
-/// A refusal of the cycle as the web's error: a non-member's scoring is forbidden (403), a
-/// record outside the round is not found, a wrong input is 422, the rest contradict the
-/// round's state (409). Messages in the user's language.
-pub fn refusal(p: &InitiativeProblem, lang: Lang) -> WebError {
-    match p {
-        InitiativeProblem::NotMember => WebError::Forbidden("initiative-not-member"),
-        InitiativeProblem::NotInRound => WebError::NotFound(NotFound::Page),
-        InitiativeProblem::Sheet { .. } | InitiativeProblem::NoCouncil | InitiativeProblem::UnknownMember { .. } => {
-            WebError::Invalid(p.message(lang))
-        }
-        _ => WebError::Conflict(p.message(lang)),
-    }
-}
+pub use kehoach_app::initiatives::{RecognisedInitiative, field_label, recognised, text_field};
 
 fn actor<'a>(signed: &'a Signed, address: &'a Option<String>) -> Actor<'a> {
     Actor { name: &signed.principal.username, address: address.as_deref() }
 }
 
-/// Opens the plan year's round with the plan's rules.
 pub async fn open(
     state: &AppState,
     plan: &Plan,
     council: &[String],
     actor: Actor<'_>,
-    lang: Lang,
+    _lang: Lang,
 ) -> Result<InitiativeRound, WebError> {
-    let council: Vec<String> =
-        council.iter().map(|c| crate::input::line(lang, "login-username", c)).collect::<Result<_, _>>()?;
-    state
-        .store
-        .open_initiative_round(&plan.id, &council, &plan.initiatives, actor, state.clock.now())
-        .await?
-        .map_err(|p| refusal(&p, lang))
+    Ok(kehoach_app::initiatives::open(state, plan, council, actor).await?)
 }
 
 pub async fn score(
@@ -89,9 +64,9 @@ pub async fn score(
     record: i32,
     sheet: &ScoreSheet,
     actor: Actor<'_>,
-    lang: Lang,
+    _lang: Lang,
 ) -> Result<StoredSheet, WebError> {
-    state.store.score_initiative(plan_id, record, sheet, actor, state.clock.now()).await?.map_err(|p| refusal(&p, lang))
+    Ok(kehoach_app::initiatives::score(state, plan_id, record, sheet, actor).await?)
 }
 
 pub async fn decide(
@@ -101,84 +76,22 @@ pub async fn decide(
     recognised: bool,
     note: &str,
     actor: Actor<'_>,
-    lang: Lang,
+    _lang: Lang,
 ) -> Result<InitiativeDecision, WebError> {
-    let note = crate::input::long(lang, "field-note", note)?;
-    if note.chars().count() > NOTE_MAX {
-        return Err(WebError::Invalid(Tr::new(lang).get("error-too-large")));
-    }
-    state
-        .store
-        .decide_initiative(plan_id, record, recognised, &note, actor, state.clock.now())
-        .await?
-        .map_err(|p| refusal(&p, lang))
+    Ok(kehoach_app::initiatives::decide(state, plan_id, record, recognised, note, actor).await?)
 }
 
-pub async fn close(state: &AppState, plan_id: &str, actor: Actor<'_>, lang: Lang) -> Result<InitiativeRound, WebError> {
-    state.store.close_initiative_round(plan_id, actor, state.clock.now()).await?.map_err(|p| refusal(&p, lang))
+pub async fn close(state: &AppState, plan_id: &str, actor: Actor<'_>, _lang: Lang) -> Result<InitiativeRound, WebError> {
+    Ok(kehoach_app::initiatives::close(state, plan_id, actor).await?)
 }
 
-/// The year's round and initiatives as the user may see them: a unit's reporter who is not on
-/// the council sees their own unit's proposals only.
 pub async fn view_for(state: &AppState, plan_id: &str, signed: &Signed) -> Result<InitiativesView, WebError> {
-    let mut view = state.store.initiatives(plan_id).await?;
-    let member = view.round.as_ref().is_some_and(|r| r.council.contains(&signed.principal.username));
-    if signed.principal.role == Role::DonVi && !member {
-        let unit = signed.principal.unit.clone();
-        view.initiatives.retain(|e| Some(&e.record.record.unit) == unit.as_ref());
-    }
-    Ok(view)
+    Ok(kehoach_app::initiatives::view_for(state, plan_id, &signed.principal).await?)
 }
 
-fn text_field(e: &InitiativeEntry, key: &str) -> String {
-    e.record.record.fields.get(key).and_then(Value::as_str).unwrap_or_default().to_owned()
-}
-
-fn field_label(e: &InitiativeEntry, lang: Lang) -> String {
-    let key = text_field(e, "linh_vuc");
-    register("sang_kien")
-        .and_then(|r| r.field("linh_vuc"))
-        .and_then(|f| f.option_label(&key, lang))
-        .map_or(key, str::to_owned)
-}
-
-/// A recognised initiative, as listed and certified.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct RecognisedInitiative {
-    pub record_id: i32,
-    pub title: String,
-    pub authors: String,
-    /// The field's option key (`nong_nghiep`) and its label.
-    pub field: String,
-    pub field_label: String,
-    pub unit: String,
-    pub proposed_on: chrono::NaiveDate,
-    /// The council's total (sum of the criterion averages).
-    pub total: f64,
-    pub decided_by: String,
-    pub decided_at: DateTime<Utc>,
-}
-
-/// The recognised initiatives of the year, oldest proposal first.
-pub fn recognised(view: &InitiativesView, lang: Lang) -> Vec<RecognisedInitiative> {
-    view.initiatives
-        .iter()
-        .filter_map(|e| {
-            let d = e.decision.as_ref().filter(|d| d.recognised)?;
-            Some(RecognisedInitiative {
-                record_id: e.record.record.id,
-                title: text_field(e, "ten"),
-                authors: text_field(e, "tac_gia"),
-                field: text_field(e, "linh_vuc"),
-                field_label: field_label(e, lang),
-                unit: e.record.record.unit.clone(),
-                proposed_on: e.record.record.date,
-                total: e.result.as_ref().map_or(0.0, |r| r.total),
-                decided_by: d.decided_by.clone(),
-                decided_at: d.decided_at,
-            })
-        })
-        .collect()
+/// A refusal of the cycle as the web's error.
+pub fn refusal(p: &InitiativeProblem, _lang: Lang) -> WebError {
+    kehoach_app::initiatives::refusal(p).into()
 }
 
 /// Reads a member's sheet from a form (`s_<criterion>` fields); "12,5" is read as 12.5.
