@@ -36,6 +36,11 @@ pub fn long(label_key: &'static str, s: &str) -> Result<String, AppError> {
     text::long(s).map_err(|p| refused(label_key, &p))
 }
 
+/// A text of several lines of at most `max` characters.
+pub fn long_max(label_key: &'static str, s: &str, max: usize) -> Result<String, AppError> {
+    text::long_max(s, max).map_err(|p| refused(label_key, &p))
+}
+
 /// A report's content, checked in place: the form and the API send the same body and meet
 /// the same rules here — texts as above, figures within [`kehoach_domain::report`]'s bounds.
 pub fn report_body(mut body: ReportBody) -> Result<ReportBody, AppError> {

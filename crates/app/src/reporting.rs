@@ -79,6 +79,11 @@ pub async fn context(state: &App, plan_id: &str, period: &str, unit: &str) -> Re
     Ok(ReportContext { plan, period, unit, request })
 }
 
+/// May the reader see this plan's commune reports before they are approved?
+pub fn may_see_drafts(who: Option<&kehoach_domain::Principal>, plan: &Plan) -> bool {
+    kehoach_domain::rows::may_see_draft_commune_report(who, &kehoach_domain::rows::commune_scope(plan))
+}
+
 /// The interface text that says why the workflow refuses.
 pub fn refusal_key(r: Refusal) -> &'static str {
     match r {

@@ -31,6 +31,11 @@ pub fn may_write_register(p: &Principal, writers: Writers, unit: &str) -> bool {
     }
 }
 
+/// The plan's commune as a scope.
+pub fn commune_scope(plan: &crate::Plan) -> Scope {
+    Scope { province: Some(plan.commune.province_code.clone()), commune: Some(plan.commune.code.clone()), unit: None }
+}
+
 /// May the reader (or an anonymous visitor) see a commune report before it is approved? Only
 /// those who work on the consolidation in that commune; the province and the public see what
 /// the commune approved.

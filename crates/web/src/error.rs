@@ -115,6 +115,24 @@ impl WebError {
         }
     }
 
+    /// The words of a refusal of the input (422), for a form to show above what was typed.
+    pub fn invalid_words(&self, lang: Lang) -> Option<String> {
+        match self {
+            WebError::Invalid(m) => Some(m.clone()),
+            WebError::App(AppError::Invalid(m)) => Some(m.words(lang)),
+            _ => None,
+        }
+    }
+
+    /// The words of a conflict with what is stored (409), for a form to show.
+    pub fn conflict_words(&self, lang: Lang) -> Option<String> {
+        match self {
+            WebError::Conflict(m) => Some(m.clone()),
+            WebError::App(AppError::Conflict(m)) => Some(m.words(lang)),
+            _ => None,
+        }
+    }
+
     fn retry_after(&self) -> Option<HeaderValue> {
         match self {
             WebError::Locked(until) => {

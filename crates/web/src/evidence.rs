@@ -5,14 +5,12 @@ use axum::extract::Multipart;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use kehoach_domain::Lang;
-use kehoach_store::{Actor, FileInfo};
+use kehoach_store::FileInfo;
 
 pub use kehoach_app::evidence::{MAX_UPLOAD, clean_name, fetch, list};
 
-use crate::AppState;
 use crate::error::WebError;
 use crate::i18n::Tr;
-use crate::reporting::ReportContext;
 
 /// Reads the `file` field of a multipart form.
 pub async fn read_file(multipart: &mut Multipart, lang: Lang) -> Result<(String, Vec<u8>), WebError> {
@@ -50,25 +48,3 @@ fn encode_rfc5987(s: &str) -> String {
         .collect()
 }
 
-/// [`kehoach_app::evidence::attach`].
-pub async fn attach(
-    state: &AppState,
-    ctx: &ReportContext,
-    name: &str,
-    bytes: &[u8],
-    actor: Actor<'_>,
-    _lang: Lang,
-) -> Result<FileInfo, WebError> {
-    Ok(kehoach_app::evidence::attach(state, ctx, name, bytes, actor).await?)
-}
-
-/// [`kehoach_app::evidence::detach`].
-pub async fn detach(
-    state: &AppState,
-    ctx: &ReportContext,
-    file_id: i32,
-    actor: Actor<'_>,
-    _lang: Lang,
-) -> Result<(), WebError> {
-    Ok(kehoach_app::evidence::detach(state, ctx, file_id, actor).await?)
-}

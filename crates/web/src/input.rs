@@ -5,7 +5,6 @@
 use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use kehoach_domain::Lang;
-use kehoach_domain::report::ReportBody;
 use kehoach_domain::text::TextProblem;
 
 use crate::error::WebError;
@@ -14,26 +13,6 @@ use crate::i18n::Tr;
 /// The problem in words; `label` is the field's name as the user reads it.
 pub fn problem_message(t: &Tr, label: &str, problem: &TextProblem) -> String {
     kehoach_app::input::problem_msg(kehoach_app::Msg::composed(|_| label.to_owned()), problem).words(t.lang)
-}
-
-/// A one-line text (a name, a title); `label_key` names the field in the interface texts.
-pub fn line(_lang: Lang, label_key: &'static str, s: &str) -> Result<String, WebError> {
-    Ok(kehoach_app::input::line(label_key, s)?)
-}
-
-/// A one-line text of at most `max` characters.
-pub fn line_max(_lang: Lang, label_key: &'static str, s: &str, max: usize) -> Result<String, WebError> {
-    Ok(kehoach_app::input::line_max(label_key, s, max)?)
-}
-
-/// A text of several lines (a narrative, a note, a reason).
-pub fn long(_lang: Lang, label_key: &'static str, s: &str) -> Result<String, WebError> {
-    Ok(kehoach_app::input::long(label_key, s)?)
-}
-
-/// A report's content, checked by [`kehoach_app::input::report_body`].
-pub fn report_body(body: ReportBody, _lang: Lang) -> Result<ReportBody, WebError> {
-    Ok(kehoach_app::input::report_body(body)?)
 }
 
 /// A multipart body that could not be read: too large is a 413; anything else is said with

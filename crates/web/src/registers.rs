@@ -4,8 +4,8 @@
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use kehoach_domain::register::RegisterDef;
-use kehoach_domain::{Lang, Plan};
-use kehoach_store::{Actor, StoredRecord};
+use kehoach_domain::Plan;
+use kehoach_store::StoredRecord;
 
 pub use kehoach_app::registers::{as_rows, def, input};
 pub use kehoach_app::tables::register_csv as to_csv;
@@ -52,24 +52,6 @@ pub fn csv_response(def: &RegisterDef, csv: Vec<u8>) -> Response {
         .into_response()
 }
 
-/// Deletes a record, or says which records point at it.
-pub async fn delete(state: &AppState, plan_id: &str, id: i32, actor: Actor<'_>, _lang: Lang) -> Result<(), WebError> {
-    Ok(kehoach_app::registers::delete(state, plan_id, id, actor).await?)
-}
-
-/// Imports a CSV file into a register: all rows or none.
-pub async fn import(
-    state: &AppState,
-    signed: &Signed,
-    plan_id: &str,
-    def: &RegisterDef,
-    bytes: &[u8],
-    actor: Actor<'_>,
-    _lang: Lang,
-) -> Result<usize, WebError> {
-    Ok(kehoach_app::registers::import(state, &signed.principal, plan_id, def, bytes, actor).await?)
-}
-
 /// A record the user may see, of this register; otherwise not found.
 pub async fn readable(
     state: &AppState,
@@ -79,22 +61,6 @@ pub async fn readable(
     id: i32,
 ) -> Result<StoredRecord, WebError> {
     Ok(kehoach_app::registers::readable(state, &signed.principal, plan_id, def, id).await?)
-}
-
-/// Keeps an evidence file with a record the user may write.
-#[allow(clippy::too_many_arguments)]
-pub async fn attach(
-    state: &AppState,
-    signed: &Signed,
-    plan_id: &str,
-    def: &RegisterDef,
-    id: i32,
-    name: &str,
-    bytes: &[u8],
-    actor: Actor<'_>,
-    _lang: Lang,
-) -> Result<kehoach_store::FileInfo, WebError> {
-    Ok(kehoach_app::registers::attach(state, &signed.principal, plan_id, def, id, name, bytes, actor).await?)
 }
 
 /// An evidence file of a record the user may see, as a download.

@@ -2,9 +2,8 @@
 //! language, and the use cases of [`kehoach_app::reporting`] with their refusals worded.
 
 use chrono::{DateTime, Utc};
-use kehoach_domain::period::Period;
 use kehoach_domain::report::{self, Refusal, ReportBody, ReportState, Standing, Step};
-use kehoach_domain::{Lang, Plan};
+use kehoach_domain::Lang;
 use kehoach_store::{Actor, StoredReport};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -128,15 +127,3 @@ pub async fn apply(
     }
 }
 
-/// Saves the narrative or approves, at the version seen.
-pub async fn change_commune_report(
-    state: &AppState,
-    plan: &Plan,
-    period: &Period,
-    version: i32,
-    narrative: Option<&str>,
-    actor: Actor<'_>,
-    _lang: Lang,
-) -> Result<CommuneReportView, WebError> {
-    Ok(kehoach_app::reporting::change_commune_report(state, plan, period, version, narrative, actor).await?)
-}

@@ -50,7 +50,7 @@ pub(super) async fn login(
     body: JsonBody<LoginBody>,
 ) -> Result<Response, ApiError> {
     let body = read_json(body, lang)?;
-    crate::input::line(lang, "login-username", &body.username).api(lang)?;
+    kehoach_app::input::line("login-username", &body.username).api(lang)?;
     match sign_in(&state, &body.username, &body.password, address.as_deref()).await {
         Ok(signed) => {
             let info = SessionInfo {

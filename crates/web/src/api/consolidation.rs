@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use kehoach_domain::{Action, Role};
+use kehoach_domain::Action;
 use kehoach_store::Actor;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -63,10 +63,10 @@ pub(super) async fn put_narrative(
     let signed = viewer.0.as_ref().ok_or(ApiError { error: WebError::NotSignedIn, lang })?;
     let edit = read_json(edit, lang)?;
     let (plan, period) = reporting::plan_period(&state, &plan, &period).await.api(lang)?;
-    let text = crate::input::long(lang, "consolidation-narrative", &edit.narrative).api(lang)?;
+    let text = kehoach_app::input::long("consolidation-narrative", &edit.narrative).api(lang)?;
     let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
     Ok(Json(
-        reporting::change_commune_report(&state, &plan, &period, edit.version, Some(&text), actor, lang)
+        kehoach_app::reporting::change_commune_report(&state, &plan, &period, edit.version, Some(&text), actor)
             .await
             .api(lang)?,
     ))
@@ -89,7 +89,7 @@ pub(super) async fn approve(
     let (plan, period) = reporting::plan_period(&state, &plan, &period).await.api(lang)?;
     let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
     Ok(Json(
-        reporting::change_commune_report(&state, &plan, &period, approval.version, None, actor, lang)
+        kehoach_app::reporting::change_commune_report(&state, &plan, &period, approval.version, None, actor)
             .await
             .api(lang)?,
     ))
@@ -108,8 +108,7 @@ pub(super) async fn approved_report(
     let (plan, period) = reporting::plan_period(&state, &plan, &period).await.api(lang)?;
     let report = reporting::commune_report(&state, &plan, &period).await.api(lang)?;
     // The province sees what the commune approved, never its drafts.
-    let province = viewer.0.as_ref().is_some_and(|s| s.principal.role == Role::CapTren);
-    if !report.approved && province {
+    if !report.approved && !kehoach_app::reporting::may_see_drafts(viewer.0.as_ref().map(|s| &s.principal), &plan) {
         return Err(ApiError { error: WebError::NotFound(NotFound::Page), lang });
     }
     Ok(Json(report))

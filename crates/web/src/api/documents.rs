@@ -11,7 +11,6 @@ use crate::client::ClientAddress;
 use crate::documents;
 use crate::error::{ApiError, ErrorBody, InLang, NotFound, WebError};
 use crate::i18n::RequestLang;
-use crate::pages::viewer_may;
 use crate::params::Params;
 use crate::policy::Routes;
 
@@ -54,7 +53,7 @@ pub(super) async fn report_docx(
         .await
         .api(lang)?
         .ok_or(ApiError { error: WebError::NotFound(NotFound::Plan), lang })?;
-    let drafts = viewer_may(&viewer, Action::ReadConsolidation, &plan, None);
+    let drafts = kehoach_app::reporting::may_see_drafts(viewer.0.as_ref().map(|s| &s.principal), &plan);
     let name = viewer.0.as_ref().map_or("", |s| s.principal.username.as_str());
     let actor = Actor { name, address: address.as_deref() };
     let (file, bytes) = documents::commune_report(&state, &plan.id, &period, drafts, actor).await.api(lang)?;

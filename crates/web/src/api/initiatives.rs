@@ -16,7 +16,7 @@ use crate::auth::session::{Signed, Viewer};
 use crate::client::ClientAddress;
 use crate::error::{ApiError, ErrorBody, InLang, NotFound, WebError};
 use crate::i18n::RequestLang;
-use crate::pages::initiatives::{self as cycle, RecognisedInitiative};
+use kehoach_app::initiatives::{self as cycle, RecognisedInitiative};
 use crate::params::Params;
 use crate::policy::Routes;
 
@@ -71,7 +71,7 @@ pub(super) async fn list(
     Path(plan_id): Path<String>,
 ) -> Result<Json<InitiativesView>, ApiError> {
     let s = signed(&viewer, lang)?;
-    Ok(Json(cycle::view_for(&state, &plan_id, s).await.api(lang)?))
+    Ok(Json(cycle::view_for(&state, &plan_id, &s.principal).await.api(lang)?))
 }
 
 /// Opens the plan year's round of recognition with its council; the plan's rules are kept with
@@ -94,7 +94,7 @@ pub(super) async fn open_round(
         .await
         .api(lang)?
         .ok_or(ApiError { error: WebError::NotFound(NotFound::Plan), lang })?;
-    let round = cycle::open(&state, &plan, &body.council, actor(s, &address), lang).await.api(lang)?;
+    let round = cycle::open(&state, &plan, &body.council, actor(s, &address)).await.api(lang)?;
     Ok((StatusCode::CREATED, Json(round)))
 }
 
@@ -109,7 +109,7 @@ pub(super) async fn close_round(
     Path(plan_id): Path<String>,
 ) -> Result<Json<InitiativeRound>, ApiError> {
     let s = signed(&viewer, lang)?;
-    Ok(Json(cycle::close(&state, &plan_id, actor(s, &address), lang).await.api(lang)?))
+    Ok(Json(cycle::close(&state, &plan_id, actor(s, &address)).await.api(lang)?))
 }
 
 /// The caller's score sheet for an initiative: only a member of the round's council (else
@@ -128,7 +128,7 @@ pub(super) async fn score(
 ) -> Result<Json<StoredSheet>, ApiError> {
     let s = signed(&viewer, lang)?;
     let body = read_json(body, lang)?;
-    Ok(Json(cycle::score(&state, &plan_id, record, &body.scores, actor(s, &address), lang).await.api(lang)?))
+    Ok(Json(cycle::score(&state, &plan_id, record, &body.scores, actor(s, &address)).await.api(lang)?))
 }
 
 /// Recognises (only an eligible initiative: 409 otherwise) or declines an initiative; the
@@ -146,7 +146,7 @@ pub(super) async fn decide(
 ) -> Result<Json<InitiativeDecision>, ApiError> {
     let s = signed(&viewer, lang)?;
     let body = read_json(body, lang)?;
-    let decision = cycle::decide(&state, &plan_id, record, body.recognised, &body.note, actor(s, &address), lang)
+    let decision = cycle::decide(&state, &plan_id, record, body.recognised, &body.note, actor(s, &address))
         .await
         .api(lang)?;
     Ok(Json(decision))

@@ -321,7 +321,7 @@ pub(super) async fn delete_record(
     let current = readable(&state, signed, &plan_id, def.key, id).await.api(lang)?;
     may_write(signed, def, &current.record.unit).api(lang)?;
     let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
-    crate::registers::delete(&state, &plan_id, id, actor, lang).await.api(lang)?;
+    kehoach_app::registers::delete(&state, &plan_id, id, actor).await.api(lang)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -359,7 +359,7 @@ pub(super) async fn import_csv(
     let def = def(&register).api(lang)?;
     let signed = signed(&viewer, lang)?;
     let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
-    let added = registers::import(&state, signed, &plan_id, def, &body, actor, lang).await.api(lang)?;
+    let added = kehoach_app::registers::import(&state, &signed.principal, &plan_id, def, &body, actor).await.api(lang)?;
     Ok((StatusCode::CREATED, Json(ImportResult { added })))
 }
 
@@ -401,7 +401,7 @@ pub(super) async fn add_file(
     let signed = signed(&viewer, lang)?;
     let (name, bytes) = crate::evidence::read_file(&mut multipart, lang).await.api(lang)?;
     let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
-    let info = registers::attach(&state, signed, &plan_id, def, id, &name, &bytes, actor, lang).await.api(lang)?;
+    let info = kehoach_app::registers::attach(&state, &signed.principal, &plan_id, def, id, &name, &bytes, actor).await.api(lang)?;
     Ok((StatusCode::CREATED, Json(info)))
 }
 

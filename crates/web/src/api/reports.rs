@@ -162,7 +162,7 @@ pub(super) async fn upload(
     let ctx = reporting::context(&state, &plan, &period, &unit).await.api(lang)?;
     let (name, bytes) = crate::evidence::read_file(&mut multipart, lang).await.api(lang)?;
     let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
-    Ok((StatusCode::CREATED, Json(crate::evidence::attach(&state, &ctx, &name, &bytes, actor, lang).await.api(lang)?)))
+    Ok((StatusCode::CREATED, Json(kehoach_app::evidence::attach(&state, &ctx, &name, &bytes, actor).await.api(lang)?)))
 }
 
 /// A save or a submission: the content and the version it was made from.
@@ -235,7 +235,7 @@ pub(super) async fn put_report(
     let edit = read_json(edit, lang)?;
     let body =
         edit.body.ok_or_else(|| ApiError { error: WebError::Invalid(Tr::new(lang).get("report-no-body")), lang })?;
-    let body = crate::input::report_body(body, lang).api(lang)?;
+    let body = kehoach_app::input::report_body(body).api(lang)?;
     run(&state, &viewer, address, path, Asked { step: Step::Save, version: edit.version, body: Some(body) }, lang).await
 }
 
@@ -252,7 +252,7 @@ pub(super) async fn submit(
     edit: JsonBody<ReportEdit>,
 ) -> Result<Response, ApiError> {
     let edit = read_json(edit, lang)?;
-    let body = edit.body.map(|b| crate::input::report_body(b, lang)).transpose().api(lang)?;
+    let body = edit.body.map(|b| kehoach_app::input::report_body(b)).transpose().api(lang)?;
     run(&state, &viewer, address, path, Asked { step: Step::Submit, version: edit.version, body }, lang).await
 }
 
@@ -291,7 +291,7 @@ pub(super) async fn return_report(
         address,
         path,
         Asked {
-            step: Step::Return { reason: crate::input::long(lang, "field-reason", &step.reason).api(lang)? },
+            step: Step::Return { reason: kehoach_app::input::long("field-reason", &step.reason).api(lang)? },
             version: step.version,
             body: None,
         },
@@ -319,7 +319,7 @@ pub(super) async fn reopen(
         address,
         path,
         Asked {
-            step: Step::Reopen { reason: crate::input::long(lang, "field-reason", &step.reason).api(lang)? },
+            step: Step::Reopen { reason: kehoach_app::input::long("field-reason", &step.reason).api(lang)? },
             version: step.version,
             body: None,
         },

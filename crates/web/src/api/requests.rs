@@ -13,7 +13,7 @@ use crate::auth::session::Viewer;
 use crate::client::ClientAddress;
 use crate::error::{ApiError, ErrorBody, InLang, NotFound, WebError};
 use crate::i18n::RequestLang;
-use crate::pages::requests::{make, visible};
+use crate::pages::requests::visible;
 use crate::policy::Routes;
 
 pub fn routes(r: Routes) -> Routes {
@@ -54,5 +54,5 @@ pub(super) async fn create(
         .api(lang)?
         .ok_or(ApiError { error: WebError::NotFound(NotFound::Plan), lang })?;
     let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
-    Ok((StatusCode::CREATED, Json(make(&state, &plan, &new, actor, lang).await.api(lang)?)))
+    Ok((StatusCode::CREATED, Json(kehoach_app::requests::make(&state, &plan, &new, actor).await.api(lang)?)))
 }

@@ -38,7 +38,7 @@ pub(super) async fn add_unit(
     let t = Tr::new(lang);
     let signed = viewer.0.as_ref().ok_or(ApiError { error: WebError::NotSignedIn, lang })?;
     let mut unit = read_json(unit, lang)?;
-    unit.name = crate::input::line(lang, "field-unit-name", &unit.name).api(lang)?;
+    unit.name = kehoach_app::input::line("field-unit-name", &unit.name).api(lang)?;
     if !kehoach_plan::is_slug(&unit.code) {
         return Err(ApiError { error: WebError::Invalid(t.get("unit-bad-code")), lang });
     }
@@ -108,7 +108,7 @@ pub(super) async fn put_contact(
         phone: b.phone.unwrap_or_default(),
         note: b.note.unwrap_or_default(),
     };
-    let contact = form.checked(lang).api(lang)?;
+    let contact = form.checked().api(lang)?;
     let (province, commune) = state
         .store
         .plan_scope(&plan_id)

@@ -70,7 +70,7 @@ async fn login(
     Https(https): Https,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, PageError> {
-    crate::input::line(lang, "login-username", &form.username).page(lang)?;
+    kehoach_app::input::line("login-username", &form.username).page(lang)?;
     let next = safe_next(form.next.as_deref());
     let frame = Frame::new(lang, "/login", &viewer);
     let (status, error) = match sign_in(&state, &form.username, &form.password, address.as_deref()).await {

@@ -238,13 +238,13 @@ async fn add_user(
     if let Some(key) = bad {
         return users_page_with(&state, &viewer, lang, None, refuse(StatusCode::UNPROCESSABLE_ENTITY, key)).await;
     }
-    let full_name = match crate::input::line(lang, "field-full-name", &form.full_name) {
+    let full_name = match kehoach_app::input::line("field-full-name", &form.full_name) {
         Ok(name) => name,
-        Err(WebError::Invalid(message)) => {
-            let error = Some((StatusCode::UNPROCESSABLE_ENTITY, message));
+        Err(kehoach_app::AppError::Invalid(message)) => {
+            let error = Some((StatusCode::UNPROCESSABLE_ENTITY, message.words(lang)));
             return users_page_with(&state, &viewer, lang, None, error).await;
         }
-        Err(error) => return Err(PageError { error, lang }),
+        Err(error) => return Err(PageError { error: error.into(), lang }),
     };
     let p = &me.principal;
     // cap_tren accounts are the province's, whatever the form says.

@@ -148,9 +148,9 @@ async fn save(
 ) -> Result<Response, PageError> {
     let signed = viewer.0.as_ref().ok_or(PageError { error: WebError::NotSignedIn, lang })?;
     let (plan, period) = reporting::plan_period(&state, &plan_id, &period_id).await.page(lang)?;
-    let text = crate::input::long(lang, "consolidation-narrative", &form.narrative).page(lang)?;
+    let text = kehoach_app::input::long("consolidation-narrative", &form.narrative).page(lang)?;
     let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
-    reporting::change_commune_report(&state, &plan, &period, form.version, Some(&text), actor, lang)
+    kehoach_app::reporting::change_commune_report(&state, &plan, &period, form.version, Some(&text), actor)
         .await
         .page(lang)?;
     Ok(Redirect::to(&format!("/plans/{plan_id}/periods/{period_id}/consolidation")).into_response())
@@ -167,6 +167,6 @@ async fn approve(
     let signed = viewer.0.as_ref().ok_or(PageError { error: WebError::NotSignedIn, lang })?;
     let (plan, period) = reporting::plan_period(&state, &plan_id, &period_id).await.page(lang)?;
     let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
-    reporting::change_commune_report(&state, &plan, &period, form.version, None, actor, lang).await.page(lang)?;
+    kehoach_app::reporting::change_commune_report(&state, &plan, &period, form.version, None, actor).await.page(lang)?;
     Ok(Redirect::to(&format!("/plans/{plan_id}/periods/{period_id}/consolidation")).into_response())
 }

@@ -65,9 +65,6 @@ async fn contact_page(
     render(&page, lang)
 }
 
-/// The longest name or note of a contact.
-const CONTACT_MAX: usize = 500;
-
 #[derive(Deserialize)]
 pub struct ContactForm {
     #[serde(default)]
@@ -79,22 +76,9 @@ pub struct ContactForm {
 }
 
 impl ContactForm {
-    /// The contact as stored: NFC, trimmed, blanks as none; or why not, in the user's language.
-    pub fn checked(&self, lang: kehoach_domain::Lang) -> Result<UnitContact, crate::error::WebError> {
-        let some = |s: String| Some(s).filter(|s| !s.is_empty());
-        let phone = some(kehoach_domain::text::nfc(self.phone.trim()));
-        if let Some(p) = &phone
-            && !(p.chars().all(|c| c.is_ascii_digit() || " +.-()".contains(c))
-                && p.chars().filter(char::is_ascii_digit).count() >= 8)
-        {
-            return Err(crate::error::WebError::Invalid(crate::i18n::Tr::new(lang).get("contact-bad-phone")));
-        }
-        let name = crate::input::line_max(lang, "contact-name", &self.name, CONTACT_MAX)?;
-        let note = kehoach_domain::text::long_max(&self.note, CONTACT_MAX).map_err(|p| {
-            let t = crate::i18n::Tr::new(lang);
-            crate::error::WebError::Invalid(crate::input::problem_message(&t, &t.get("contact-note"), &p))
-        })?;
-        Ok(UnitContact { name: some(name), phone, note: some(note) })
+    /// The contact as stored ([`kehoach_app::contacts::parse`]).
+    pub fn checked(&self) -> Result<UnitContact, kehoach_app::AppError> {
+        kehoach_app::contacts::parse(&self.name, &self.phone, &self.note)
     }
 }
 
@@ -107,7 +91,7 @@ async fn save_contact(
     Form(form): Form<ContactForm>,
 ) -> Result<Response, PageError> {
     let signed = viewer.0.as_ref().ok_or(PageError { error: WebError::NotSignedIn, lang })?;
-    let contact = form.checked(lang).page(lang)?;
+    let contact = form.checked().page(lang)?;
     let plan = load_plan(&state, &plan_id, lang).await?;
     let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
     state

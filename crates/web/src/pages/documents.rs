@@ -42,10 +42,7 @@ pub async fn report_docx(
     Params((plan_id, period)): Params<(String, String)>,
 ) -> Result<Response, PageError> {
     let plan = super::plan::load_plan(&state, &plan_id, lang).await?;
-    let drafts = kehoach_domain::rows::may_see_draft_commune_report(
-        viewer.0.as_ref().map(|s| &s.principal),
-        &super::plan_scope(&plan),
-    );
+    let drafts = kehoach_app::reporting::may_see_drafts(viewer.0.as_ref().map(|s| &s.principal), &plan);
     let name = viewer.0.as_ref().map_or("", |s| s.principal.username.as_str());
     let actor = Actor { name, address: address.as_deref() };
     let (file, bytes) = documents::commune_report(&state, &plan.id, &period, drafts, actor).await.page(lang)?;

@@ -16,7 +16,7 @@ use chrono::{DateTime, Datelike, Utc};
 use kehoach_domain::initiative::{InitiativeProblem, ScoreSheet, SheetProblem, points};
 use kehoach_domain::{Action, Lang, Plan};
 use kehoach_store::{
-    Actor, InitiativeDecision, InitiativeRound, InitiativesView, StoredSheet, UserRecord,
+    Actor, UserRecord,
 };
 
 use super::plan::load_plan;
@@ -40,59 +40,15 @@ pub fn routes(r: Routes) -> Routes {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The use cases are kehoach_app::initiatives'; these carry the API's older arguments.
+// The use cases are kehoach_app::initiatives'.
 
 pub use kehoach_app::initiatives::{RecognisedInitiative, field_label, recognised, text_field};
+use kehoach_app::initiatives::{close, decide, open, refusal, score, view_for};
 
 fn actor<'a>(signed: &'a Signed, address: &'a Option<String>) -> Actor<'a> {
     Actor { name: &signed.principal.username, address: address.as_deref() }
 }
 
-pub async fn open(
-    state: &AppState,
-    plan: &Plan,
-    council: &[String],
-    actor: Actor<'_>,
-    _lang: Lang,
-) -> Result<InitiativeRound, WebError> {
-    Ok(kehoach_app::initiatives::open(state, plan, council, actor).await?)
-}
-
-pub async fn score(
-    state: &AppState,
-    plan_id: &str,
-    record: i32,
-    sheet: &ScoreSheet,
-    actor: Actor<'_>,
-    _lang: Lang,
-) -> Result<StoredSheet, WebError> {
-    Ok(kehoach_app::initiatives::score(state, plan_id, record, sheet, actor).await?)
-}
-
-pub async fn decide(
-    state: &AppState,
-    plan_id: &str,
-    record: i32,
-    recognised: bool,
-    note: &str,
-    actor: Actor<'_>,
-    _lang: Lang,
-) -> Result<InitiativeDecision, WebError> {
-    Ok(kehoach_app::initiatives::decide(state, plan_id, record, recognised, note, actor).await?)
-}
-
-pub async fn close(state: &AppState, plan_id: &str, actor: Actor<'_>, _lang: Lang) -> Result<InitiativeRound, WebError> {
-    Ok(kehoach_app::initiatives::close(state, plan_id, actor).await?)
-}
-
-pub async fn view_for(state: &AppState, plan_id: &str, signed: &Signed) -> Result<InitiativesView, WebError> {
-    Ok(kehoach_app::initiatives::view_for(state, plan_id, &signed.principal).await?)
-}
-
-/// A refusal of the cycle as the web's error.
-pub fn refusal(p: &InitiativeProblem, _lang: Lang) -> WebError {
-    kehoach_app::initiatives::refusal(p).into()
-}
 
 /// Reads a member's sheet from a form (`s_<criterion>` fields); "12,5" is read as 12.5.
 fn sheet_from_form(plan: &Plan, pairs: &[(String, String)]) -> Result<ScoreSheet, InitiativeProblem> {
@@ -198,7 +154,7 @@ async fn show(
 ) -> Result<Response, PageError> {
     let signed = viewer.0.as_ref().ok_or(PageError { error: WebError::NotSignedIn, lang })?;
     let me = signed.principal.username.as_str();
-    let view = view_for(state, &plan.id, signed).await.page(lang)?;
+    let view = view_for(state, &plan.id, &signed.principal).await.page(lang)?;
     let users: Vec<UserRecord> =
         state.store.users(Some(&plan.commune.province_code), Some(&plan.commune.code)).await.page(lang)?;
     let full_name = |u: &str| users.iter().find(|x| x.username == u).map_or(u.to_owned(), |x| x.full_name.clone());
@@ -303,9 +259,14 @@ async fn after(
 ) -> Result<Response, PageError> {
     match outcome {
         Ok(()) => Ok(Redirect::to(&format!("/plans/{}/initiatives{anchor}", plan.id)).into_response()),
-        Err(WebError::Invalid(m)) => show(state, viewer, plan, lang, Some((StatusCode::UNPROCESSABLE_ENTITY, m))).await,
-        Err(WebError::Conflict(m)) => show(state, viewer, plan, lang, Some((StatusCode::CONFLICT, m))).await,
-        Err(error) => Err(PageError { error, lang }),
+        Err(error) => {
+            let shown = match (error.invalid_words(lang), error.conflict_words(lang)) {
+                (Some(m), _) => (StatusCode::UNPROCESSABLE_ENTITY, m),
+                (_, Some(m)) => (StatusCode::CONFLICT, m),
+                _ => return Err(PageError { error, lang }),
+            };
+            show(state, viewer, plan, lang, Some(shown)).await
+        }
     }
 }
 
@@ -324,7 +285,7 @@ async fn open_form(
     let signed = signed_of(&viewer, lang)?;
     let plan = load_plan(&state, &plan_id, lang).await?;
     let council: Vec<String> = pairs.iter().filter(|(k, _)| k == "council").map(|(_, v)| v.clone()).collect();
-    let outcome = open(&state, &plan, &council, actor(signed, &address), lang).await.map(|_| ());
+    let outcome = open(&state, &plan, &council, actor(signed, &address)).await.map(|_| ()).map_err(WebError::from);
     after(&state, &viewer, plan, lang, "", outcome).await
 }
 
@@ -337,7 +298,7 @@ async fn close_form(
 ) -> Result<Response, PageError> {
     let signed = signed_of(&viewer, lang)?;
     let plan = load_plan(&state, &plan_id, lang).await?;
-    let outcome = close(&state, &plan.id, actor(signed, &address), lang).await.map(|_| ());
+    let outcome = close(&state, &plan.id, actor(signed, &address)).await.map(|_| ()).map_err(WebError::from);
     after(&state, &viewer, plan, lang, "", outcome).await
 }
 
@@ -352,8 +313,8 @@ async fn score_form(
     let signed = signed_of(&viewer, lang)?;
     let plan = load_plan(&state, &plan_id, lang).await?;
     let outcome = match sheet_from_form(&plan, &pairs) {
-        Ok(sheet) => score(&state, &plan.id, record, &sheet, actor(signed, &address), lang).await.map(|_| ()),
-        Err(p) => Err(refusal(&p, lang)),
+        Ok(sheet) => score(&state, &plan.id, record, &sheet, actor(signed, &address)).await.map(|_| ()).map_err(WebError::from),
+        Err(p) => Err(refusal(&p).into()),
     };
     after(&state, &viewer, plan, lang, &format!("#sk-{record}"), outcome).await
 }
@@ -371,9 +332,10 @@ async fn decision_form(
     let value = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
     let outcome = match value("recognised") {
         Some(r @ ("1" | "0")) => {
-            decide(&state, &plan.id, record, r == "1", value("note").unwrap_or(""), actor(signed, &address), lang)
+            decide(&state, &plan.id, record, r == "1", value("note").unwrap_or(""), actor(signed, &address))
                 .await
                 .map(|_| ())
+                .map_err(WebError::from)
         }
         _ => Err(WebError::Invalid(Tr::new(lang).get("initiative-choose-decision"))),
     };

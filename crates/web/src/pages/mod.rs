@@ -71,13 +71,8 @@ fn may(p: &Principal, action: Action) -> bool {
 
 /// Whether the viewer may do `action` on the plan's commune (and unit).
 pub fn viewer_may(viewer: &Viewer, action: Action, plan: &kehoach_domain::Plan, unit: Option<&str>) -> bool {
-    let scope = Scope { unit: unit.map(str::to_owned), ..plan_scope(plan) };
+    let scope = Scope { unit: unit.map(str::to_owned), ..kehoach_domain::rows::commune_scope(plan) };
     authorize(viewer.0.as_ref().map(|s| &s.principal), action, &scope) == kehoach_domain::Decision::Allow
-}
-
-/// The plan's commune as a scope.
-pub fn plan_scope(plan: &kehoach_domain::Plan) -> Scope {
-    Scope { province: Some(plan.commune.province_code.clone()), commune: Some(plan.commune.code.clone()), unit: None }
 }
 
 pub fn role_label(t: &Tr, role: Role) -> String {

@@ -531,14 +531,14 @@ async fn remove(
     let current = readable(&state, signed, &plan, def, id, lang).await?;
     may_write(signed, def, &current.record.unit).page(lang)?;
     let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
-    match registers::delete(&state, &plan.id, id, actor, lang).await {
+    match kehoach_app::registers::delete(&state, &plan.id, id, actor).await.map_err(WebError::from) {
         Ok(()) => Ok(Redirect::to(&format!("/plans/{}/registers/{}", plan.id, def.key)).into_response()),
-        Err(WebError::Conflict(message)) => {
+        Err(error) => {
+            let Some(message) = error.conflict_words(lang) else { return Err(PageError { error, lang }) };
             let mut shown = shown_of(&current, def);
             shown.message = Some(message);
             record_page(&state, &viewer, plan, def, Some(&current), shown, lang, StatusCode::CONFLICT).await
         }
-        Err(error) => Err(PageError { error, lang }),
     }
 }
 
@@ -569,10 +569,15 @@ async fn import(
     let plan = load_plan(&state, &plan_id, lang).await?;
     let (_, bytes) = crate::evidence::read_file(&mut multipart, lang).await.page(lang)?;
     let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
-    match registers::import(&state, signed, &plan.id, def, &bytes, actor, lang).await {
+    match kehoach_app::registers::import(&state, &signed.principal, &plan.id, def, &bytes, actor)
+        .await
+        .map_err(WebError::from)
+    {
         Ok(n) => Ok(Redirect::to(&format!("/plans/{}/registers/{}?done={n}", plan.id, def.key)).into_response()),
-        Err(WebError::Invalid(message)) => list_page(&state, &viewer, plan, def, None, lang, Some(message), None).await,
-        Err(error) => Err(PageError { error, lang }),
+        Err(error) => match error.invalid_words(lang) {
+            Some(message) => list_page(&state, &viewer, plan, def, None, lang, Some(message), None).await,
+            None => Err(PageError { error, lang }),
+        },
     }
 }
 
@@ -588,7 +593,7 @@ async fn upload(
     let signed = signed(&viewer, lang)?;
     let (name, bytes) = crate::evidence::read_file(&mut multipart, lang).await.page(lang)?;
     let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
-    registers::attach(&state, signed, &plan_id, def, id, &name, &bytes, actor, lang).await.page(lang)?;
+    kehoach_app::registers::attach(&state, &signed.principal, &plan_id, def, id, &name, &bytes, actor).await.page(lang)?;
     Ok(Redirect::to(&format!("/plans/{plan_id}/registers/{}/{id}", def.key)).into_response())
 }
 

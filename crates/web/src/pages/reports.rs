@@ -348,7 +348,7 @@ async fn save_report(
     let version: i32 = value("version").and_then(|v| v.parse().ok()).unwrap_or(-1);
     let (step, done) = if value("intent") == Some("submit") { (Step::Submit, "submit") } else { (Step::Save, "save") };
     let body = body_from_form(&pairs, &ctx, &t).map_err(|m| PageError { error: WebError::Invalid(m), lang })?;
-    let body = crate::input::report_body(body, lang).page(lang)?;
+    let body = kehoach_app::input::report_body(body).page(lang)?;
     let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
     match reporting::apply(&state, &ctx, step, version, Some(&body), actor, lang).await {
         Ok(_) => {
@@ -391,7 +391,7 @@ async fn review_report(
     let signed = viewer.0.as_ref().ok_or(PageError { error: WebError::NotSignedIn, lang })?;
     let t = Tr::new(lang);
     let ctx = reporting::context(&state, &plan, &period, &unit).await.page(lang)?;
-    let reason = crate::input::long(lang, "field-reason", &form.reason).page(lang)?;
+    let reason = kehoach_app::input::long("field-reason", &form.reason).page(lang)?;
     let (step, done) = match form.intent.as_str() {
         "accept" => (Step::Accept, "accept"),
         "return" => (Step::Return { reason }, "return"),
@@ -427,7 +427,7 @@ async fn upload_file(
     let ctx = reporting::context(&state, &plan, &period, &unit).await.page(lang)?;
     let (name, bytes) = evidence::read_file(&mut multipart, lang).await.page(lang)?;
     let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
-    evidence::attach(&state, &ctx, &name, &bytes, actor, lang).await.page(lang)?;
+    kehoach_app::evidence::attach(&state, &ctx, &name, &bytes, actor).await.page(lang)?;
     Ok(Redirect::to(&format!("/plans/{plan}/periods/{period}/reports/{unit}?done=file")).into_response())
 }
 
@@ -441,7 +441,7 @@ async fn remove_file(
     let signed = viewer.0.as_ref().ok_or(PageError { error: WebError::NotSignedIn, lang })?;
     let ctx = reporting::context(&state, &plan, &period, &unit).await.page(lang)?;
     let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
-    evidence::detach(&state, &ctx, file, actor, lang).await.page(lang)?;
+    kehoach_app::evidence::detach(&state, &ctx, file, actor).await.page(lang)?;
     Ok(Redirect::to(&format!("/plans/{plan}/periods/{period}/reports/{unit}")).into_response())
 }
 

@@ -32,17 +32,6 @@ pub fn visible(requests: Vec<AdHocRequest>, signed: &Signed) -> Vec<AdHocRequest
     kehoach_app::requests::visible(requests, &signed.principal)
 }
 
-/// Checks and stores a request ([`kehoach_app::requests::make`]).
-pub async fn make(
-    state: &AppState,
-    plan: &Plan,
-    new: &NewRequest,
-    actor: Actor<'_>,
-    _lang: Lang,
-) -> Result<AdHocRequest, WebError> {
-    Ok(kehoach_app::requests::make(state, plan, new, actor).await?)
-}
-
 pub struct RequestLine {
     pub period: String,
     pub number: u32,
@@ -156,11 +145,13 @@ async fn create(
         deadline: deadline.with_timezone(&chrono::Utc),
     };
     let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
-    match make(&state, &plan, &new, actor, lang).await {
+    match kehoach_app::requests::make(&state, &plan, &new, actor).await.map_err(WebError::from) {
         Ok(r) => {
             Ok(Redirect::to(&format!("/plans/{}/periods/{}/board", plan.id, r.period_id(plan.year))).into_response())
         }
-        Err(WebError::Invalid(message)) => show(&state, &viewer, plan, lang, Some(message)).await,
-        Err(error) => Err(PageError { error, lang }),
+        Err(error) => match error.invalid_words(lang) {
+            Some(message) => show(&state, &viewer, plan, lang, Some(message)).await,
+            None => Err(PageError { error, lang }),
+        },
     }
 }
