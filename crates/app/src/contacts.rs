@@ -1,9 +1,10 @@
 //! A unit's contact person for the plan's work (đầu mối liên hệ), as typed on the page or sent
 //! to the API: one check.
 
-use kehoach_store::UnitContact;
+use kehoach_store::{Actor, StoreError, UnitContact};
 
-use crate::error::AppError;
+use crate::App;
+use crate::error::{AppError, NotFound};
 
 /// The longest name or note of a contact.
 pub const CONTACT_MAX: usize = 500;
@@ -22,6 +23,32 @@ pub fn parse(name: &str, phone: &str, note: &str) -> Result<UnitContact, AppErro
     let name = crate::input::line_max("contact-name", name, CONTACT_MAX)?;
     let note = crate::input::long_max("contact-note", note, CONTACT_MAX)?;
     Ok(UnitContact { name: some(name), phone, note: some(note) })
+}
+
+/// The plan's commune (province, commune), or not found.
+async fn commune_of(state: &App, plan_id: &str) -> Result<(String, String), AppError> {
+    state.store.plan_scope(plan_id).await?.ok_or(AppError::NotFound(NotFound::Plan))
+}
+
+/// A unit's contact; none yet is an empty one.
+pub async fn get(state: &App, plan_id: &str, unit: &str) -> Result<Option<UnitContact>, AppError> {
+    let (province, commune) = commune_of(state, plan_id).await?;
+    Ok(state.store.unit_contact(&province, &commune, unit).await?)
+}
+
+/// Replaces a unit's contact.
+pub async fn set(
+    state: &App,
+    plan_id: &str,
+    unit: &str,
+    contact: &UnitContact,
+    actor: Actor<'_>,
+) -> Result<(), AppError> {
+    let (province, commune) = commune_of(state, plan_id).await?;
+    match state.store.set_unit_contact(&province, &commune, unit, contact, actor).await {
+        Err(StoreError::NotFound(_)) => Err(AppError::NotFound(NotFound::Unit)),
+        other => Ok(other?),
+    }
 }
 
 #[cfg(test)]

@@ -22,6 +22,13 @@ pub fn parse(code: &str, name: &str, kind: &str, sample: bool) -> Result<Unit, A
     Ok(Unit { code: code.to_owned(), name, kind, sample })
 }
 
+/// Adds a unit to the plan's commune.
+pub async fn add_to_plan(state: &App, plan_id: &str, unit: &Unit, actor: Actor<'_>) -> Result<(), AppError> {
+    let (province, commune) =
+        state.store.plan_scope(plan_id).await?.ok_or(AppError::NotFound(crate::error::NotFound::Plan))?;
+    add(state, &format!("{province}/{commune}"), std::slice::from_ref(unit), actor).await
+}
+
 /// Adds the units to the commune (`province/commune`): all or none; a code already used by a
 /// unit or a group of the plan is a conflict naming the codes.
 pub async fn add(state: &App, commune: &str, units: &[Unit], actor: Actor<'_>) -> Result<(), AppError> {

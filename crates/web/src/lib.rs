@@ -4,6 +4,7 @@
 //! template or to JSON. Every route is registered with the action it performs and goes through
 //! one guard ([`policy`]). Errors are one enum ([`WebError`]) mapped once to responses.
 
+mod acting;
 mod api;
 mod assets;
 pub mod auth;

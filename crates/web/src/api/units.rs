@@ -3,18 +3,17 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use kehoach_app::{contacts, units};
 use kehoach_domain::{Action, Unit};
-use kehoach_store::{Actor, StoreError, UnitContact};
+use kehoach_store::UnitContact;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::{JsonBody, read_json};
 use crate::AppState;
-use crate::auth::session::Viewer;
-use crate::client::ClientAddress;
+use crate::acting::Acting;
 use crate::error::{ApiError, ErrorBody, InLang, NotFound, WebError};
-use crate::i18n::{RequestLang, Tr};
-use crate::pages::contact::ContactForm;
+use crate::i18n::RequestLang;
 use crate::policy::Routes;
 
 pub fn routes(r: Routes) -> Routes {
@@ -30,35 +29,14 @@ pub fn routes(r: Routes) -> Routes {
 pub(super) async fn add_unit(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    viewer: Viewer,
-    ClientAddress(address): ClientAddress,
+    acting: Acting,
     Path(plan_id): Path<String>,
     unit: JsonBody<Unit>,
 ) -> Result<(StatusCode, Json<Unit>), ApiError> {
-    let t = Tr::new(lang);
-    let signed = viewer.0.as_ref().ok_or(ApiError { error: WebError::NotSignedIn, lang })?;
-    let mut unit = read_json(unit, lang)?;
-    unit.name = kehoach_app::input::line("field-unit-name", &unit.name).api(lang)?;
-    if !kehoach_plan::is_slug(&unit.code) {
-        return Err(ApiError { error: WebError::Invalid(t.get("unit-bad-code")), lang });
-    }
-    if unit.name.is_empty() {
-        return Err(ApiError { error: WebError::Invalid(t.get("unit-no-name")), lang });
-    }
-    let (province, commune) = state
-        .store
-        .plan_scope(&plan_id)
-        .await
-        .api(lang)?
-        .ok_or(ApiError { error: WebError::NotFound(NotFound::Plan), lang })?;
-    let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
-    match state.store.add_units(&format!("{province}/{commune}"), std::slice::from_ref(&unit), actor).await {
-        Ok(_) => Ok((StatusCode::CREATED, Json(unit))),
-        Err(StoreError::Conflict(_)) => {
-            Err(ApiError { error: WebError::Conflict(t.with("unit-code-taken", "codes", &unit.code)), lang })
-        }
-        Err(e) => Err(ApiError { error: e.into(), lang }),
-    }
+    let sent = read_json(unit, lang)?;
+    let unit = units::parse(&sent.code, &sent.name, sent.kind.key(), sent.sample).api(lang)?;
+    units::add_to_plan(&state, &plan_id, &unit, acting.actor()).await.api(lang)?;
+    Ok((StatusCode::CREATED, Json(unit)))
 }
 
 /// A unit's contact person for the plan's work (đầu mối liên hệ).
@@ -69,13 +47,7 @@ pub(super) async fn get_contact(
     RequestLang(lang): RequestLang,
     Path((plan_id, unit_code)): Path<(String, String)>,
 ) -> Result<Json<UnitContact>, ApiError> {
-    let (province, commune) = state
-        .store
-        .plan_scope(&plan_id)
-        .await
-        .api(lang)?
-        .ok_or(ApiError { error: WebError::NotFound(NotFound::Plan), lang })?;
-    let contact = state.store.unit_contact(&province, &commune, &unit_code).await.api(lang)?;
+    let contact = contacts::get(&state, &plan_id, &unit_code).await.api(lang)?;
     contact.map(Json).ok_or(ApiError { error: WebError::NotFound(NotFound::Unit), lang })
 }
 
@@ -96,29 +68,13 @@ pub struct ContactBody {
 pub(super) async fn put_contact(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    viewer: Viewer,
-    ClientAddress(address): ClientAddress,
+    acting: Acting,
     Path((plan_id, unit_code)): Path<(String, String)>,
     contact: JsonBody<ContactBody>,
 ) -> Result<Json<UnitContact>, ApiError> {
-    let signed = viewer.0.as_ref().ok_or(ApiError { error: WebError::NotSignedIn, lang })?;
     let b = read_json(contact, lang)?;
-    let form = ContactForm {
-        name: b.name.unwrap_or_default(),
-        phone: b.phone.unwrap_or_default(),
-        note: b.note.unwrap_or_default(),
-    };
-    let contact = form.checked().api(lang)?;
-    let (province, commune) = state
-        .store
-        .plan_scope(&plan_id)
-        .await
-        .api(lang)?
-        .ok_or(ApiError { error: WebError::NotFound(NotFound::Plan), lang })?;
-    let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
-    match state.store.set_unit_contact(&province, &commune, &unit_code, &contact, actor).await {
-        Ok(()) => Ok(Json(contact)),
-        Err(StoreError::NotFound(_)) => Err(ApiError { error: WebError::NotFound(NotFound::Unit), lang }),
-        Err(e) => Err(ApiError { error: e.into(), lang }),
-    }
+    let (name, phone, note) = (b.name.unwrap_or_default(), b.phone.unwrap_or_default(), b.note.unwrap_or_default());
+    let contact = contacts::parse(&name, &phone, &note).api(lang)?;
+    contacts::set(&state, &plan_id, &unit_code, &contact, acting.actor()).await.api(lang)?;
+    Ok(Json(contact))
 }

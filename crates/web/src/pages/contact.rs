@@ -5,14 +5,15 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use kehoach_domain::Action;
-use kehoach_store::{Actor, UnitContact};
+use kehoach_app::contacts;
+use kehoach_store::UnitContact;
 use serde::Deserialize;
 
 use super::plan::load_plan;
 use super::{Frame, render, viewer_may};
 use crate::AppState;
+use crate::acting::Acting;
 use crate::auth::session::Viewer;
-use crate::client::ClientAddress;
 use crate::error::{InLang, NotFound, PageError, WebError};
 use crate::i18n::RequestLang;
 use crate::policy::Routes;
@@ -48,12 +49,7 @@ async fn contact_page(
         .iter()
         .find(|u| u.code == unit_code)
         .ok_or(PageError { error: WebError::NotFound(NotFound::Unit), lang })?;
-    let contact = state
-        .store
-        .unit_contact(&plan.commune.province_code, &plan.commune.code, &unit_code)
-        .await
-        .page(lang)?
-        .unwrap_or_default();
+    let contact = contacts::get(&state, &plan.id, &unit_code).await.page(lang)?.unwrap_or_default();
     let page = ContactPage {
         frame: Frame::new(lang, format!("/plans/{plan_id}/units/{unit_code}/contact"), &viewer),
         can_edit: viewer_may(&viewer, Action::EditUnitContact, &plan, Some(&unit_code)),
@@ -75,29 +71,14 @@ pub struct ContactForm {
     pub note: String,
 }
 
-impl ContactForm {
-    /// The contact as stored ([`kehoach_app::contacts::parse`]).
-    pub fn checked(&self) -> Result<UnitContact, kehoach_app::AppError> {
-        kehoach_app::contacts::parse(&self.name, &self.phone, &self.note)
-    }
-}
-
 async fn save_contact(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    viewer: Viewer,
-    ClientAddress(address): ClientAddress,
+    acting: Acting,
     Path((plan_id, unit_code)): Path<(String, String)>,
     Form(form): Form<ContactForm>,
 ) -> Result<Response, PageError> {
-    let signed = viewer.0.as_ref().ok_or(PageError { error: WebError::NotSignedIn, lang })?;
-    let contact = form.checked().page(lang)?;
-    let plan = load_plan(&state, &plan_id, lang).await?;
-    let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
-    state
-        .store
-        .set_unit_contact(&plan.commune.province_code, &plan.commune.code, &unit_code, &contact, actor)
-        .await
-        .page(lang)?;
+    let contact = contacts::parse(&form.name, &form.phone, &form.note).page(lang)?;
+    contacts::set(&state, &plan_id, &unit_code, &contact, acting.actor()).await.page(lang)?;
     Ok(Redirect::to(&format!("/plans/{plan_id}/units/{unit_code}/contact")).into_response())
 }
