@@ -59,7 +59,7 @@ pub enum Command {
         /// separated by commas (e.g. 127.0.0.1,10.0.0.0/8). From any other peer the header is
         /// ignored, so that no one chooses the address their failed sign-ins count under.
         #[arg(long = "trusted-proxy", env = "KEHOACH_TRUSTED_PROXIES", value_parser = trusted_proxies)]
-        trusted_proxy: Option<kehoach_web::TrustedProxies>,
+        trusted_proxy: Option<serve::TrustedProxies>,
         #[command(flatten)]
         database: DatabaseArg,
     },
@@ -208,14 +208,14 @@ pub enum UnitCommand {
     },
 }
 
-fn trusted_proxies(list: &str) -> Result<kehoach_web::TrustedProxies, String> {
-    kehoach_web::TrustedProxies::parse(list).map_err(|entry| format!("not an IP address or network: {entry}"))
+fn trusted_proxies(list: &str) -> Result<serve::TrustedProxies, String> {
+    serve::trusted_proxies(list)
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Serve { addr, demo, frozen_now, hsts, trusted_proxy, database } => {
-            let settings = kehoach_web::Settings { hsts, trusted_proxies: trusted_proxy.unwrap_or_default() };
+            let settings = serve::Settings { hsts, trusted_proxies: trusted_proxy.unwrap_or_default() };
             serve::run(&addr, &database.url, demo, frozen_now, settings).await
         }
         Command::Demo { database } => {

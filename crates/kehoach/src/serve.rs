@@ -1,4 +1,4 @@
-//! `kehoach serve`.
+//! `kehoach serve`: the one command that reaches the web crate.
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -7,6 +7,13 @@ use anyhow::Context;
 use kehoach_domain::clock::{Clock, FixedClock};
 use kehoach_store::{Actor, Store};
 use tracing::info;
+
+pub use kehoach_web::{Settings, TrustedProxies};
+
+/// The proxies of `--trusted-proxy`, or why not.
+pub fn trusted_proxies(list: &str) -> Result<TrustedProxies, String> {
+    TrustedProxies::parse(list).map_err(|entry| format!("not an IP address or network: {entry}"))
+}
 
 /// An empty database gets the embedded plan and a first admin.
 pub async fn prepare(store: &Store) -> anyhow::Result<()> {
@@ -24,7 +31,7 @@ pub async fn run(
     url: &str,
     demo: bool,
     frozen_now: Option<chrono::DateTime<chrono::FixedOffset>>,
-    settings: kehoach_web::Settings,
+    settings: Settings,
 ) -> anyhow::Result<ExitCode> {
     let store = Store::connect(url).await.context("database")?;
     prepare(&store).await?;
@@ -38,7 +45,7 @@ pub async fn run(
             tracing::warn!(%at, "the clock is frozen: for demonstrations and tests only");
             Arc::new(FixedClock::new(at.with_timezone(&chrono::Utc)))
         }
-        None => Arc::new(kehoach_web::SystemClock),
+        None => Arc::new(kehoach_app::SystemClock),
     };
     kehoach_web::serve_with(listener, store, clock, settings).await?;
     Ok(ExitCode::SUCCESS)
