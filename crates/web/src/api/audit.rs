@@ -6,7 +6,7 @@ use kehoach_store::AuditEntry;
 
 use super::page::{PageQuery, Paged};
 use crate::AppState;
-use crate::auth::session::Viewer;
+use crate::acting::Acting;
 use crate::error::{ApiError, ErrorBody, InLang, WebError};
 use crate::i18n::{RequestLang, Tr};
 use crate::pages::audit::{AuditQuery, audit_filter};
@@ -38,11 +38,11 @@ const AUDIT: &str = "audit";
 pub(super) async fn audit(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    viewer: Viewer,
+    acting: Acting,
     QueryParams(query): QueryParams<AuditQuery>,
     QueryParams(page): QueryParams<PageQuery>,
 ) -> Result<Paged<AuditEntry>, ApiError> {
-    let signed = viewer.0.as_ref().ok_or(ApiError { error: WebError::NotSignedIn, lang })?;
+    let signed = &acting.signed;
     let t = Tr::new(lang);
     let mut filter =
         audit_filter(&query, signed).map_err(|key| ApiError { error: WebError::Invalid(t.get(key)), lang })?;

@@ -4,14 +4,13 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use kehoach_domain::Action;
-use kehoach_store::Actor;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::{JsonBody, read_json};
 use crate::AppState;
+use crate::acting::Acting;
 use crate::auth::session::Viewer;
-use crate::client::ClientAddress;
 use crate::error::{ApiError, ErrorBody, InLang, NotFound, WebError};
 use crate::i18n::RequestLang;
 use crate::policy::Routes;
@@ -55,16 +54,14 @@ pub struct Approval {
 pub(super) async fn put_narrative(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    viewer: Viewer,
-    ClientAddress(address): ClientAddress,
+    acting: Acting,
     Path((plan, period)): Path<(String, String)>,
     edit: JsonBody<NarrativeEdit>,
 ) -> Result<Json<CommuneReportView>, ApiError> {
-    let signed = viewer.0.as_ref().ok_or(ApiError { error: WebError::NotSignedIn, lang })?;
     let edit = read_json(edit, lang)?;
     let (plan, period) = reporting::plan_period(&state, &plan, &period).await.api(lang)?;
     let text = kehoach_app::input::long("consolidation-narrative", &edit.narrative).api(lang)?;
-    let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
+    let actor = acting.actor();
     Ok(Json(
         kehoach_app::reporting::change_commune_report(&state, &plan, &period, edit.version, Some(&text), actor)
             .await
@@ -79,15 +76,13 @@ pub(super) async fn put_narrative(
 pub(super) async fn approve(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    viewer: Viewer,
-    ClientAddress(address): ClientAddress,
+    acting: Acting,
     Path((plan, period)): Path<(String, String)>,
     approval: JsonBody<Approval>,
 ) -> Result<Json<CommuneReportView>, ApiError> {
-    let signed = viewer.0.as_ref().ok_or(ApiError { error: WebError::NotSignedIn, lang })?;
     let approval = read_json(approval, lang)?;
     let (plan, period) = reporting::plan_period(&state, &plan, &period).await.api(lang)?;
-    let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
+    let actor = acting.actor();
     Ok(Json(
         kehoach_app::reporting::change_commune_report(&state, &plan, &period, approval.version, None, actor)
             .await

@@ -12,8 +12,7 @@ use utoipa::ToSchema;
 
 use super::{JsonBody, read_json};
 use crate::AppState;
-use crate::auth::session::{Signed, Viewer};
-use crate::client::ClientAddress;
+use crate::acting::Acting;
 use crate::error::{ApiError, ErrorBody, InLang, NotFound, WebError};
 use crate::i18n::RequestLang;
 use kehoach_app::initiatives::{self as cycle, RecognisedInitiative};
@@ -51,14 +50,6 @@ pub struct DecisionBody {
     pub note: String,
 }
 
-fn signed(viewer: &Viewer, lang: kehoach_domain::Lang) -> Result<&Signed, ApiError> {
-    viewer.0.as_ref().ok_or(ApiError { error: WebError::NotSignedIn, lang })
-}
-
-fn actor<'a>(s: &'a Signed, address: &'a Option<String>) -> kehoach_store::Actor<'a> {
-    kehoach_store::Actor { name: &s.principal.username, address: address.as_deref() }
-}
-
 /// The plan year's round (if opened), its initiatives with each member's sheet, the council's
 /// averages per criterion and total, and the decisions. A unit's reporter who is not on the
 /// council sees their own unit's initiatives only.
@@ -67,11 +58,10 @@ fn actor<'a>(s: &'a Signed, address: &'a Option<String>) -> kehoach_store::Actor
 pub(super) async fn list(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    viewer: Viewer,
+    acting: Acting,
     Path(plan_id): Path<String>,
 ) -> Result<Json<InitiativesView>, ApiError> {
-    let s = signed(&viewer, lang)?;
-    Ok(Json(cycle::view_for(&state, &plan_id, &s.principal).await.api(lang)?))
+    Ok(Json(cycle::view_for(&state, &plan_id, acting.principal()).await.api(lang)?))
 }
 
 /// Opens the plan year's round of recognition with its council; the plan's rules are kept with
@@ -81,12 +71,10 @@ pub(super) async fn list(
 pub(super) async fn open_round(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    viewer: Viewer,
-    ClientAddress(address): ClientAddress,
+    acting: Acting,
     Path(plan_id): Path<String>,
     body: JsonBody<RoundBody>,
 ) -> Result<(StatusCode, Json<InitiativeRound>), ApiError> {
-    let s = signed(&viewer, lang)?;
     let body = read_json(body, lang)?;
     let plan = state
         .store
@@ -94,7 +82,7 @@ pub(super) async fn open_round(
         .await
         .api(lang)?
         .ok_or(ApiError { error: WebError::NotFound(NotFound::Plan), lang })?;
-    let round = cycle::open(&state, &plan, &body.council, actor(s, &address)).await.api(lang)?;
+    let round = cycle::open(&state, &plan, &body.council, acting.actor()).await.api(lang)?;
     Ok((StatusCode::CREATED, Json(round)))
 }
 
@@ -104,12 +92,10 @@ pub(super) async fn open_round(
 pub(super) async fn close_round(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    viewer: Viewer,
-    ClientAddress(address): ClientAddress,
+    acting: Acting,
     Path(plan_id): Path<String>,
 ) -> Result<Json<InitiativeRound>, ApiError> {
-    let s = signed(&viewer, lang)?;
-    Ok(Json(cycle::close(&state, &plan_id, actor(s, &address)).await.api(lang)?))
+    Ok(Json(cycle::close(&state, &plan_id, acting.actor()).await.api(lang)?))
 }
 
 /// The caller's score sheet for an initiative: only a member of the round's council (else
@@ -121,14 +107,12 @@ pub(super) async fn close_round(
 pub(super) async fn score(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    viewer: Viewer,
-    ClientAddress(address): ClientAddress,
+    acting: Acting,
     Params((plan_id, record)): Params<(String, i32)>,
     body: JsonBody<ScoreBody>,
 ) -> Result<Json<StoredSheet>, ApiError> {
-    let s = signed(&viewer, lang)?;
     let body = read_json(body, lang)?;
-    Ok(Json(cycle::score(&state, &plan_id, record, &body.scores, actor(s, &address)).await.api(lang)?))
+    Ok(Json(cycle::score(&state, &plan_id, record, &body.scores, acting.actor()).await.api(lang)?))
 }
 
 /// Recognises (only an eligible initiative: 409 otherwise) or declines an initiative; the
@@ -139,14 +123,12 @@ pub(super) async fn score(
 pub(super) async fn decide(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    viewer: Viewer,
-    ClientAddress(address): ClientAddress,
+    acting: Acting,
     Params((plan_id, record)): Params<(String, i32)>,
     body: JsonBody<DecisionBody>,
 ) -> Result<Json<InitiativeDecision>, ApiError> {
-    let s = signed(&viewer, lang)?;
     let body = read_json(body, lang)?;
-    let decision = cycle::decide(&state, &plan_id, record, body.recognised, &body.note, actor(s, &address))
+    let decision = cycle::decide(&state, &plan_id, record, body.recognised, &body.note, acting.actor())
         .await
         .api(lang)?;
     Ok(Json(decision))

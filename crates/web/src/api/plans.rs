@@ -11,7 +11,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::AppState;
-use crate::auth::session::Viewer;
+use crate::acting::Acting;
 use crate::client::ClientAddress;
 use crate::error::{ApiError, ErrorBody, InLang, NotFound, WebError};
 use crate::i18n::RequestLang;
@@ -49,13 +49,13 @@ pub struct UploadProblems {
 pub(super) async fn upload_plan(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    viewer: Viewer,
+    acting: Acting,
     ClientAddress(address): ClientAddress,
     body: axum::body::Bytes,
 ) -> Result<axum::response::Response, ApiError> {
     use axum::response::IntoResponse;
     let t = crate::i18n::Tr::new(lang);
-    let signed = viewer.0.as_ref().ok_or(ApiError { error: WebError::NotSignedIn, lang })?;
+    let signed = &acting.signed;
     if body.len() > plan_upload::PLAN_LIMIT {
         return Err(ApiError { error: WebError::Invalid(t.get("error-too-large")), lang });
     }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
-use crate::auth::session::Viewer;
+use crate::acting::Acting;
 use crate::error::{ApiError, ErrorBody, InLang, NotFound, WebError};
 use crate::i18n::RequestLang;
 use crate::params::QueryParams;
@@ -86,11 +86,11 @@ pub struct EvidenceBody {
 pub(super) async fn evidence(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    viewer: Viewer,
+    acting: Acting,
     Path((plan_id, code)): Path<(String, String)>,
     QueryParams(q): QueryParams<AtQuery>,
 ) -> Result<Json<EvidenceBody>, ApiError> {
-    let signed = viewer.0.as_ref().ok_or(ApiError { error: WebError::NotSignedIn, lang })?;
+    let signed = &acting.signed;
     let plan = state
         .store
         .plan(&plan_id)

@@ -13,6 +13,7 @@ use utoipa::ToSchema;
 
 use super::{JsonBody, read_json};
 use crate::AppState;
+use crate::acting::Acting;
 use crate::auth::session::Viewer;
 use crate::client::ClientAddress;
 use crate::error::{ApiError, ErrorBody, ErrorDetail, InLang, NotFound, WebError};
@@ -153,15 +154,13 @@ pub(super) async fn download_file(
 pub(super) async fn upload(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    viewer: Viewer,
-    ClientAddress(address): ClientAddress,
+    acting: Acting,
     Path((plan, period, unit)): ReportPath,
     mut multipart: axum::extract::Multipart,
 ) -> Result<(StatusCode, Json<kehoach_store::FileInfo>), ApiError> {
-    let signed = viewer.0.as_ref().ok_or(ApiError { error: WebError::NotSignedIn, lang })?;
     let ctx = reporting::context(&state, &plan, &period, &unit).await.api(lang)?;
     let (name, bytes) = crate::evidence::read_file(&mut multipart, lang).await.api(lang)?;
-    let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
+    let actor = acting.actor();
     Ok((StatusCode::CREATED, Json(kehoach_app::evidence::attach(&state, &ctx, &name, &bytes, actor).await.api(lang)?)))
 }
 

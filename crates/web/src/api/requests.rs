@@ -5,12 +5,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use kehoach_domain::Action;
 use kehoach_domain::request::{AdHocRequest, NewRequest};
-use kehoach_store::Actor;
 
 use super::{JsonBody, read_json};
 use crate::AppState;
-use crate::auth::session::Viewer;
-use crate::client::ClientAddress;
+use crate::acting::Acting;
 use crate::error::{ApiError, ErrorBody, InLang, NotFound, WebError};
 use crate::i18n::RequestLang;
 use crate::pages::requests::visible;
@@ -27,10 +25,10 @@ pub fn routes(r: Routes) -> Routes {
 pub(super) async fn list(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    viewer: Viewer,
+    acting: Acting,
     Path(plan_id): Path<String>,
 ) -> Result<Json<Vec<AdHocRequest>>, ApiError> {
-    let signed = viewer.0.as_ref().ok_or(ApiError { error: WebError::NotSignedIn, lang })?;
+    let signed = &acting.signed;
     Ok(Json(visible(state.store.requests(&plan_id).await.api(lang)?, signed)))
 }
 
@@ -40,12 +38,10 @@ pub(super) async fn list(
 pub(super) async fn create(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    viewer: Viewer,
-    ClientAddress(address): ClientAddress,
+    acting: Acting,
     Path(plan_id): Path<String>,
     body: JsonBody<NewRequest>,
 ) -> Result<(StatusCode, Json<AdHocRequest>), ApiError> {
-    let signed = viewer.0.as_ref().ok_or(ApiError { error: WebError::NotSignedIn, lang })?;
     let new = read_json(body, lang)?;
     let plan = state
         .store
@@ -53,6 +49,6 @@ pub(super) async fn create(
         .await
         .api(lang)?
         .ok_or(ApiError { error: WebError::NotFound(NotFound::Plan), lang })?;
-    let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
+    let actor = acting.actor();
     Ok((StatusCode::CREATED, Json(kehoach_app::requests::make(&state, &plan, &new, actor).await.api(lang)?)))
 }

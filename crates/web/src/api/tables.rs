@@ -7,8 +7,8 @@ use kehoach_domain::Action;
 use super::progress::AtQuery;
 use super::registers::RecordQuery;
 use crate::AppState;
-use crate::auth::session::Viewer;
-use crate::error::{ApiError, ErrorBody, InLang, WebError};
+use crate::acting::Acting;
+use crate::error::{ApiError, ErrorBody, InLang};
 use crate::i18n::RequestLang;
 use crate::params::QueryParams;
 use crate::policy::Routes;
@@ -108,11 +108,11 @@ pub(super) async fn board_xlsx(
 pub(super) async fn register_xlsx(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    viewer: Viewer,
+    acting: Acting,
     Path((plan, register)): Path<(String, String)>,
     QueryParams(q): QueryParams<RecordQuery>,
 ) -> Result<Download, ApiError> {
-    let signed = viewer.0.as_ref().ok_or(ApiError { error: WebError::NotSignedIn, lang })?;
+    let signed = &acting.signed;
     let unit = own_unit(signed).map(str::to_owned).or(q.unit);
     let which = Which::Register { key: register, unit, from: q.from, to: q.to };
     export(&state, &plan, &which, Format::Xlsx, lang).await.api(lang)

@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use super::{Frame, render};
 use crate::AppState;
+use crate::acting::Acting;
 use crate::auth::session::Viewer;
 use crate::error::{InLang, PageError, WebError};
 use crate::i18n::RequestLang;
@@ -102,9 +103,10 @@ async fn audit_page(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
     viewer: Viewer,
+    acting: Acting,
     QueryParams(query): QueryParams<AuditQuery>,
 ) -> Result<Html<String>, PageError> {
-    let signed = viewer.0.as_ref().ok_or(PageError { error: WebError::NotSignedIn, lang })?;
+    let signed = &acting.signed;
     let t = crate::i18n::Tr::new(lang);
     let filter =
         audit_filter(&query, signed).map_err(|key| PageError { error: WebError::Invalid(t.get(key)), lang })?;

@@ -20,14 +20,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Duration;
 use icalendar::{Alarm, Calendar, Component, Event, EventLike, Property};
 use kehoach_domain::{Action, Lang, Plan, Unit};
-use kehoach_store::Actor;
 use serde::Deserialize;
 
 use super::plan::load_plan;
 use super::reports::period_label;
 use crate::AppState;
+use crate::acting::Acting;
 use crate::auth::session::Viewer;
-use crate::client::{BaseUrl, ClientAddress};
+use crate::client::BaseUrl;
 use crate::error::{InLang, NotFound, PageError, WebError};
 use crate::i18n::{RequestLang, Tr};
 use crate::policy::Routes;
@@ -90,15 +90,13 @@ struct RenewForm {}
 async fn renew_secret(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    viewer: Viewer,
-    ClientAddress(address): ClientAddress,
+    acting: Acting,
     Path((plan_id, unit_code)): Path<(String, String)>,
     Form(_): Form<RenewForm>,
 ) -> Result<Response, PageError> {
-    let signed = viewer.0.as_ref().ok_or(PageError { error: WebError::NotSignedIn, lang })?;
     let plan = load_plan(&state, &plan_id, lang).await?;
     let unit = unit_of(&plan, &unit_code, lang)?;
-    let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
+    let actor = acting.actor();
     let secret = crate::auth::session::new_token();
     state
         .store

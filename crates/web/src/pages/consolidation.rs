@@ -5,15 +5,14 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use kehoach_domain::Action;
-use kehoach_store::Actor;
 use serde::Deserialize;
 
 use super::reports::{local, period_label};
 use super::{Frame, render, viewer_may};
 use crate::AppState;
+use crate::acting::Acting;
 use crate::auth::session::Viewer;
-use crate::client::ClientAddress;
-use crate::error::{InLang, PageError, WebError};
+use crate::error::{InLang, PageError};
 use crate::i18n::{RequestLang, Tr};
 use crate::policy::Routes;
 use crate::reporting::{self, CommuneReportView};
@@ -141,15 +140,13 @@ struct NarrativeForm {
 async fn save(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    viewer: Viewer,
-    ClientAddress(address): ClientAddress,
+    acting: Acting,
     Path((plan_id, period_id)): Path<(String, String)>,
     Form(form): Form<NarrativeForm>,
 ) -> Result<Response, PageError> {
-    let signed = viewer.0.as_ref().ok_or(PageError { error: WebError::NotSignedIn, lang })?;
     let (plan, period) = reporting::plan_period(&state, &plan_id, &period_id).await.page(lang)?;
     let text = kehoach_app::input::long("consolidation-narrative", &form.narrative).page(lang)?;
-    let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
+    let actor = acting.actor();
     kehoach_app::reporting::change_commune_report(&state, &plan, &period, form.version, Some(&text), actor)
         .await
         .page(lang)?;
@@ -159,14 +156,12 @@ async fn save(
 async fn approve(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    viewer: Viewer,
-    ClientAddress(address): ClientAddress,
+    acting: Acting,
     Path((plan_id, period_id)): Path<(String, String)>,
     Form(form): Form<NarrativeForm>,
 ) -> Result<Response, PageError> {
-    let signed = viewer.0.as_ref().ok_or(PageError { error: WebError::NotSignedIn, lang })?;
     let (plan, period) = reporting::plan_period(&state, &plan_id, &period_id).await.page(lang)?;
-    let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
+    let actor = acting.actor();
     kehoach_app::reporting::change_commune_report(&state, &plan, &period, form.version, None, actor).await.page(lang)?;
     Ok(Redirect::to(&format!("/plans/{plan_id}/periods/{period_id}/consolidation")).into_response())
 }

@@ -15,15 +15,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Datelike, Utc};
 use kehoach_domain::initiative::{InitiativeProblem, ScoreSheet, SheetProblem, points};
 use kehoach_domain::{Action, Lang, Plan};
-use kehoach_store::{
-    Actor, UserRecord,
-};
+use kehoach_store::UserRecord;
 
 use super::plan::load_plan;
 use super::{Frame, render, viewer_may};
 use crate::AppState;
-use crate::auth::session::{Signed, Viewer};
-use crate::client::ClientAddress;
+use crate::acting::Acting;
+use crate::auth::session::Viewer;
 use crate::error::{InLang, NotFound, PageError, WebError};
 use crate::i18n::{RequestLang, Tr};
 use crate::params::Params;
@@ -44,11 +42,6 @@ pub fn routes(r: Routes) -> Routes {
 
 pub use kehoach_app::initiatives::{RecognisedInitiative, field_label, recognised, text_field};
 use kehoach_app::initiatives::{close, decide, open, refusal, score, view_for};
-
-fn actor<'a>(signed: &'a Signed, address: &'a Option<String>) -> Actor<'a> {
-    Actor { name: &signed.principal.username, address: address.as_deref() }
-}
-
 
 /// Reads a member's sheet from a form (`s_<criterion>` fields); "12,5" is read as 12.5.
 fn sheet_from_form(plan: &Plan, pairs: &[(String, String)]) -> Result<ScoreSheet, InitiativeProblem> {
@@ -270,22 +263,17 @@ async fn after(
     }
 }
 
-fn signed_of(viewer: &Viewer, lang: Lang) -> Result<&Signed, PageError> {
-    viewer.0.as_ref().ok_or(PageError { error: WebError::NotSignedIn, lang })
-}
-
 async fn open_form(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
     viewer: Viewer,
-    ClientAddress(address): ClientAddress,
+    acting: Acting,
     Path(plan_id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let signed = signed_of(&viewer, lang)?;
     let plan = load_plan(&state, &plan_id, lang).await?;
     let council: Vec<String> = pairs.iter().filter(|(k, _)| k == "council").map(|(_, v)| v.clone()).collect();
-    let outcome = open(&state, &plan, &council, actor(signed, &address)).await.map(|_| ()).map_err(WebError::from);
+    let outcome = open(&state, &plan, &council, acting.actor()).await.map(|_| ()).map_err(WebError::from);
     after(&state, &viewer, plan, lang, "", outcome).await
 }
 
@@ -293,12 +281,11 @@ async fn close_form(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
     viewer: Viewer,
-    ClientAddress(address): ClientAddress,
+    acting: Acting,
     Path(plan_id): Path<String>,
 ) -> Result<Response, PageError> {
-    let signed = signed_of(&viewer, lang)?;
     let plan = load_plan(&state, &plan_id, lang).await?;
-    let outcome = close(&state, &plan.id, actor(signed, &address)).await.map(|_| ()).map_err(WebError::from);
+    let outcome = close(&state, &plan.id, acting.actor()).await.map(|_| ()).map_err(WebError::from);
     after(&state, &viewer, plan, lang, "", outcome).await
 }
 
@@ -306,14 +293,13 @@ async fn score_form(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
     viewer: Viewer,
-    ClientAddress(address): ClientAddress,
+    acting: Acting,
     Params((plan_id, record)): Params<(String, i32)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let signed = signed_of(&viewer, lang)?;
     let plan = load_plan(&state, &plan_id, lang).await?;
     let outcome = match sheet_from_form(&plan, &pairs) {
-        Ok(sheet) => score(&state, &plan.id, record, &sheet, actor(signed, &address)).await.map(|_| ()).map_err(WebError::from),
+        Ok(sheet) => score(&state, &plan.id, record, &sheet, acting.actor()).await.map(|_| ()).map_err(WebError::from),
         Err(p) => Err(refusal(&p).into()),
     };
     after(&state, &viewer, plan, lang, &format!("#sk-{record}"), outcome).await
@@ -323,16 +309,15 @@ async fn decision_form(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
     viewer: Viewer,
-    ClientAddress(address): ClientAddress,
+    acting: Acting,
     Params((plan_id, record)): Params<(String, i32)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let signed = signed_of(&viewer, lang)?;
     let plan = load_plan(&state, &plan_id, lang).await?;
     let value = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
     let outcome = match value("recognised") {
         Some(r @ ("1" | "0")) => {
-            decide(&state, &plan.id, record, r == "1", value("note").unwrap_or(""), actor(signed, &address))
+            decide(&state, &plan.id, record, r == "1", value("note").unwrap_or(""), acting.actor())
                 .await
                 .map(|_| ())
                 .map_err(WebError::from)

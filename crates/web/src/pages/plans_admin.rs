@@ -9,6 +9,7 @@ use kehoach_store::PlanSummary;
 
 use super::{Frame, render};
 use crate::AppState;
+use crate::acting::Acting;
 use crate::auth::session::Viewer;
 use crate::client::ClientAddress;
 use crate::error::{InLang, PageError, WebError};
@@ -65,10 +66,11 @@ async fn upload(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
     viewer: Viewer,
+    acting: Acting,
     ClientAddress(address): ClientAddress,
     mut multipart: Multipart,
 ) -> Result<Response, PageError> {
-    let signed = viewer.0.as_ref().ok_or(PageError { error: WebError::NotSignedIn, lang })?;
+    let signed = &acting.signed;
     let t = Tr::new(lang);
     let invalid = |key: &str| PageError { error: WebError::Invalid(t.get(key)), lang };
     let mut file = None;

@@ -17,6 +17,7 @@ use serde::Deserialize;
 use super::plan::load_plan;
 use super::{Frame, render, viewer_may};
 use crate::AppState;
+use crate::acting::Acting;
 use crate::api::progress::evidence_of;
 use crate::auth::session::Viewer;
 use crate::error::{InLang, NotFound, PageError, WebError};
@@ -198,10 +199,11 @@ async fn evidence_page(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
     viewer: Viewer,
+    acting: Acting,
     Path((plan_id, code)): Path<(String, String)>,
     QueryParams(q): QueryParams<AtQuery>,
 ) -> Result<Response, PageError> {
-    let signed = viewer.0.as_ref().ok_or(PageError { error: WebError::NotSignedIn, lang })?;
+    let signed = &acting.signed;
     let plan = load_plan(&state, &plan_id, lang).await?;
     let indicator =
         plan.indicator(&code).cloned().ok_or(PageError { error: WebError::NotFound(NotFound::Indicator), lang })?;

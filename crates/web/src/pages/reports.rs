@@ -8,14 +8,13 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 
 use kehoach_domain::report::{Change, ReportBody, ReportState, Standing, Step, TaskStatus, diff};
 use kehoach_domain::{Action, Lang, Plan};
-use kehoach_store::Actor;
 use serde::Deserialize;
 
 use super::plan::load_plan;
 use super::{Frame, render, viewer_may};
 use crate::AppState;
+use crate::acting::Acting;
 use crate::auth::session::Viewer;
-use crate::client::ClientAddress;
 use crate::error::{InLang, PageError, WebError};
 use crate::evidence;
 use crate::i18n::{RequestLang, Tr};
@@ -337,11 +336,10 @@ async fn save_report(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
     viewer: Viewer,
-    ClientAddress(address): ClientAddress,
+    acting: Acting,
     Path((plan, period, unit)): Path<(String, String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let signed = viewer.0.as_ref().ok_or(PageError { error: WebError::NotSignedIn, lang })?;
     let t = Tr::new(lang);
     let ctx = reporting::context(&state, &plan, &period, &unit).await.page(lang)?;
     let value = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
@@ -349,7 +347,7 @@ async fn save_report(
     let (step, done) = if value("intent") == Some("submit") { (Step::Submit, "submit") } else { (Step::Save, "save") };
     let body = body_from_form(&pairs, &ctx, &t).map_err(|m| PageError { error: WebError::Invalid(m), lang })?;
     let body = kehoach_app::input::report_body(body).page(lang)?;
-    let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
+    let actor = acting.actor();
     match reporting::apply(&state, &ctx, step, version, Some(&body), actor, lang).await {
         Ok(_) => {
             Ok(Redirect::to(&format!("/plans/{plan}/periods/{period}/reports/{unit}?done={done}")).into_response())
@@ -384,11 +382,10 @@ async fn review_report(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
     viewer: Viewer,
-    ClientAddress(address): ClientAddress,
+    acting: Acting,
     Path((plan, period, unit)): Path<(String, String, String)>,
     Form(form): Form<ReviewForm>,
 ) -> Result<Response, PageError> {
-    let signed = viewer.0.as_ref().ok_or(PageError { error: WebError::NotSignedIn, lang })?;
     let t = Tr::new(lang);
     let ctx = reporting::context(&state, &plan, &period, &unit).await.page(lang)?;
     let reason = kehoach_app::input::long("field-reason", &form.reason).page(lang)?;
@@ -398,7 +395,7 @@ async fn review_report(
         "reopen" => (Step::Reopen { reason }, "reopen"),
         _ => return Err(PageError { error: WebError::Invalid(t.get("report-bad-intent")), lang }),
     };
-    let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
+    let actor = acting.actor();
     match reporting::apply(&state, &ctx, step, form.version, None, actor, lang).await {
         Ok(_) => {
             Ok(Redirect::to(&format!("/plans/{plan}/periods/{period}/reports/{unit}?done={done}")).into_response())
@@ -418,15 +415,13 @@ async fn review_report(
 async fn upload_file(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    viewer: Viewer,
-    ClientAddress(address): ClientAddress,
+    acting: Acting,
     Path((plan, period, unit)): Path<(String, String, String)>,
     mut multipart: axum::extract::Multipart,
 ) -> Result<Response, PageError> {
-    let signed = viewer.0.as_ref().ok_or(PageError { error: WebError::NotSignedIn, lang })?;
     let ctx = reporting::context(&state, &plan, &period, &unit).await.page(lang)?;
     let (name, bytes) = evidence::read_file(&mut multipart, lang).await.page(lang)?;
-    let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
+    let actor = acting.actor();
     kehoach_app::evidence::attach(&state, &ctx, &name, &bytes, actor).await.page(lang)?;
     Ok(Redirect::to(&format!("/plans/{plan}/periods/{period}/reports/{unit}?done=file")).into_response())
 }
@@ -434,13 +429,11 @@ async fn upload_file(
 async fn remove_file(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    viewer: Viewer,
-    ClientAddress(address): ClientAddress,
+    acting: Acting,
     Params((plan, period, unit, file)): Params<(String, String, String, i32)>,
 ) -> Result<Response, PageError> {
-    let signed = viewer.0.as_ref().ok_or(PageError { error: WebError::NotSignedIn, lang })?;
     let ctx = reporting::context(&state, &plan, &period, &unit).await.page(lang)?;
-    let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
+    let actor = acting.actor();
     kehoach_app::evidence::detach(&state, &ctx, file, actor).await.page(lang)?;
     Ok(Redirect::to(&format!("/plans/{plan}/periods/{period}/reports/{unit}")).into_response())
 }

@@ -7,14 +7,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{NaiveDate, NaiveTime, TimeZone};
 use kehoach_domain::request::{AdHocRequest, NewRequest};
 use kehoach_domain::{Action, Lang, Plan};
-use kehoach_store::Actor;
 
 use super::plan::load_plan;
 use super::reports::local;
 use super::{Frame, render, viewer_may};
 use crate::AppState;
+use crate::acting::Acting;
 use crate::auth::session::{Signed, Viewer};
-use crate::client::ClientAddress;
 use crate::error::{InLang, PageError, WebError};
 use crate::i18n::{RequestLang, Tr};
 use crate::policy::Routes;
@@ -112,11 +111,10 @@ async fn create(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
     viewer: Viewer,
-    ClientAddress(address): ClientAddress,
+    acting: Acting,
     Path(plan_id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let signed = viewer.0.as_ref().ok_or(PageError { error: WebError::NotSignedIn, lang })?;
     let t = Tr::new(lang);
     let plan = load_plan(&state, &plan_id, lang).await?;
     let one = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_owned()).unwrap_or_default();
@@ -144,7 +142,7 @@ async fn create(
         units: many("units"),
         deadline: deadline.with_timezone(&chrono::Utc),
     };
-    let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
+    let actor = acting.actor();
     match kehoach_app::requests::make(&state, &plan, &new, actor).await.map_err(WebError::from) {
         Ok(r) => {
             Ok(Redirect::to(&format!("/plans/{}/periods/{}/board", plan.id, r.period_id(plan.year))).into_response())

@@ -7,8 +7,8 @@ use kehoach_domain::{Action, Lang};
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::auth::session::Viewer;
-use crate::error::{InLang, PageError, WebError};
+use crate::acting::Acting;
+use crate::error::{InLang, PageError};
 use crate::i18n::RequestLang;
 use crate::params::QueryParams;
 use crate::policy::Routes;
@@ -83,10 +83,10 @@ async fn board_xlsx(
 async fn register_xlsx(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    viewer: Viewer,
+    acting: Acting,
     Path((plan, register)): Path<(String, String)>,
 ) -> Result<Download, PageError> {
-    let signed = viewer.0.as_ref().ok_or(PageError { error: WebError::NotSignedIn, lang })?;
+    let signed = &acting.signed;
     let which = Which::Register { key: register, unit: own_unit(signed).map(str::to_owned), from: None, to: None };
     file(&state, &plan, which, Format::Xlsx, lang).await
 }
