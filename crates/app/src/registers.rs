@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use kehoach_domain::register::{self, FieldError, FieldProblem, RegisterDef, check_fields};
 use kehoach_domain::rows;
 use kehoach_domain::{Lang, Plan, Principal};
-use kehoach_store::{Actor, RecordInput, RowError, StoredRecord};
+use kehoach_store::{Actor, RecordInput, RecordOutcome, RowError, StoreError, StoredRecord};
 
 use crate::App;
 use crate::error::{AppError, Msg, NotFound};
@@ -193,6 +193,133 @@ pub fn from_csv(def: &RegisterDef, year: i32, bytes: &[u8]) -> Result<Vec<(usize
     if errors.is_empty() { Ok(rows) } else { Err(refused(def, &errors, true)) }
 }
 
+/// A record as typed, the same on every surface: a form's fields, or an API body's values
+/// written as text (dates `31/12/2026` or `2026-12-31`, "có"/"không", option keys or names).
+#[derive(Debug, Clone, Default)]
+pub struct Typed {
+    /// The owning unit's code; none for the default (see [`add`] and [`update`]).
+    pub unit: Option<String>,
+    pub date: String,
+    pub fields: BTreeMap<String, String>,
+}
+
+/// Why a record was not written. As an [`AppError`] (`?` converts it): a refusal listing every
+/// problem ([`AppError::Invalid`]), a conflict, or the error itself.
+#[derive(Debug)]
+pub enum NotWritten {
+    /// The record breaks the register's rules, as typed or against what is stored (a unit or a
+    /// record pointed at that does not exist): every problem, by field, for a form to show
+    /// beside each field.
+    Refused { def: &'static RegisterDef, errors: Vec<FieldError> },
+    /// Someone else changed the record first: here it is now, for a form to show what was typed
+    /// again at the version now stored.
+    Stale(Box<StoredRecord>),
+    /// Anything else: not found, not allowed, the store failing.
+    Failed(AppError),
+}
+
+impl NotWritten {
+    /// The problems of each field; none unless the record was refused.
+    pub fn field_errors(&self) -> &[FieldError] {
+        match self {
+            NotWritten::Refused { errors, .. } => errors,
+            _ => &[],
+        }
+    }
+
+    /// The record as it is stored now, when someone else changed it first.
+    pub fn stored_now(&self) -> Option<&StoredRecord> {
+        match self {
+            NotWritten::Stale(now) => Some(now),
+            _ => None,
+        }
+    }
+}
+
+impl From<NotWritten> for AppError {
+    fn from(e: NotWritten) -> AppError {
+        match e {
+            NotWritten::Refused { def, errors } => refused(def, &as_rows(1, errors), false),
+            NotWritten::Stale(_) => AppError::conflict("register-conflict"),
+            NotWritten::Failed(e) => e,
+        }
+    }
+}
+
+impl From<AppError> for NotWritten {
+    fn from(e: AppError) -> NotWritten {
+        NotWritten::Failed(e)
+    }
+}
+
+impl From<StoreError> for NotWritten {
+    fn from(e: StoreError) -> NotWritten {
+        NotWritten::Failed(e.into())
+    }
+}
+
+/// The record from what was typed, or every problem with it.
+fn checked(
+    def: &'static RegisterDef,
+    plan: &Plan,
+    unit: &str,
+    typed: &Typed,
+    sample: bool,
+) -> Result<RecordInput, NotWritten> {
+    input(def, plan.year, unit, &typed.date, &typed.fields, sample)
+        .map_err(|errors| NotWritten::Refused { def, errors })
+}
+
+/// What the store answered, as the user reads it.
+fn written(def: &'static RegisterDef, outcome: RecordOutcome) -> Result<StoredRecord, NotWritten> {
+    match outcome {
+        RecordOutcome::Written(r) => Ok(r),
+        RecordOutcome::Refused(errors) => {
+            Err(NotWritten::Refused { def, errors: errors.into_iter().map(|e| e.error).collect() })
+        }
+        RecordOutcome::Conflict(now) => Err(NotWritten::Stale(now)),
+    }
+}
+
+/// Adds a record to a register of the plan. Its unit is by default the user's (or the unit
+/// units report through); the user must be one of the register's writers for that unit.
+pub async fn add(
+    state: &App,
+    who: &Principal,
+    plan: &Plan,
+    def: &'static RegisterDef,
+    typed: &Typed,
+    actor: Actor<'_>,
+) -> Result<StoredRecord, NotWritten> {
+    let unit = typed.unit.clone().unwrap_or_else(|| default_unit(who, plan));
+    may_write(who, def, &unit)?;
+    let record = checked(def, plan, &unit, typed, false)?;
+    written(def, state.store.add_record(&plan.id, def.key, &record, actor, state.clock.now()).await?)
+}
+
+/// Changes a record the user may see, at the `version` the user read (none is refused: an
+/// API body may leave it out). The user must be one of the register's writers both for the
+/// record's unit and for its new one (by default the same); a sample record stays a sample.
+#[allow(clippy::too_many_arguments)]
+pub async fn update(
+    state: &App,
+    who: &Principal,
+    plan: &Plan,
+    def: &'static RegisterDef,
+    id: i32,
+    version: Option<i32>,
+    typed: &Typed,
+    actor: Actor<'_>,
+) -> Result<StoredRecord, NotWritten> {
+    let current = readable(state, who, &plan.id, def, id).await?;
+    may_write(who, def, &current.record.unit)?;
+    let unit = typed.unit.clone().unwrap_or_else(|| current.record.unit.clone());
+    may_write(who, def, &unit)?;
+    let version = version.ok_or_else(|| AppError::invalid("register-version-missing"))?;
+    let record = checked(def, plan, &unit, typed, current.sample)?;
+    written(def, state.store.update_record(&plan.id, id, version, &record, actor, state.clock.now()).await?)
+}
+
 /// Deletes a record, or says which records point at it.
 pub async fn delete(state: &App, plan_id: &str, id: i32, actor: Actor<'_>) -> Result<(), AppError> {
     let pointing = state.store.delete_record(plan_id, id, actor).await?;
@@ -288,4 +415,60 @@ pub async fn file(
 ) -> Result<(kehoach_store::FileInfo, Vec<u8>), AppError> {
     readable(state, who, plan_id, def, id).await?;
     state.store.record_file(id, file).await?.ok_or(AppError::NotFound(NotFound::Page))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn truyen_thong() -> &'static RegisterDef {
+        def("truyen_thong").expect("the communication register")
+    }
+
+    #[test]
+    fn a_refused_record_reads_as_one_refusal_listing_each_field() {
+        let def = truyen_thong();
+        let typed = Typed {
+            unit: None,
+            date: "31/02/2026".into(),
+            fields: BTreeMap::from([("kenh".into(), "loa kéo".into())]),
+        };
+        let errors = input(def, 2026, "vhxh", &typed.date, &typed.fields, false).expect_err("a bad record");
+        let refusal = NotWritten::Refused { def, errors };
+        let fields: Vec<&str> = refusal.field_errors().iter().map(|e| e.field.as_str()).collect();
+        assert!(fields.contains(&"date") && fields.contains(&"kenh"), "{fields:?}");
+        let AppError::Invalid(m) = AppError::from(refusal) else { panic!("not a refusal of the input") };
+        let words = m.words(Lang::Vi);
+        let mut lines = words.lines();
+        assert_eq!(lines.next(), Some(Tr::new(Lang::Vi).get("register-refused").as_str()));
+        assert!(lines.any(|l| l.starts_with("Hình thức: phải là một trong")), "{words}");
+        assert!(words.contains("Ngày thực hiện: "), "{words}");
+    }
+
+    #[test]
+    fn a_write_lost_to_someone_else_is_a_conflict_and_anything_else_stays_itself() {
+        let now = StoredRecord {
+            record: kehoach_domain::register::Record {
+                id: 7,
+                register: "truyen_thong".into(),
+                unit: "vhxh".into(),
+                date: NaiveDate::from_ymd_opt(2026, 3, 1).expect("a date"),
+                fields: serde_json::Map::new(),
+            },
+            sample: false,
+            version: 2,
+            created_by: "dau-moi".into(),
+            created_at: chrono::DateTime::UNIX_EPOCH,
+            updated_by: "dau-moi".into(),
+            updated_at: chrono::DateTime::UNIX_EPOCH,
+        };
+        let stale = NotWritten::Stale(Box::new(now));
+        assert_eq!(stale.stored_now().map(|r| r.version), Some(2));
+        assert!(matches!(AppError::from(stale), AppError::Conflict(ref m) if m.key == "register-conflict"));
+        let e = AppError::from(NotWritten::Failed(AppError::refused("register-forbidden")));
+        assert!(matches!(e, AppError::Refused(ref m) if m.key == "register-forbidden"), "{e:?}");
+        let e: NotWritten = StoreError::NotFound("record 1".into()).into();
+        assert!(e.field_errors().is_empty() && e.stored_now().is_none());
+        assert!(matches!(AppError::from(e), AppError::Store(StoreError::NotFound(_))));
+    }
 }
