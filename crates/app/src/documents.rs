@@ -7,7 +7,7 @@ use kehoach_store::Actor;
 
 use crate::App;
 use crate::error::{AppError, NotFound};
-use crate::present::{Tr, status_label, task_status_label};
+use crate::present::{Tr, next_period_in_document, period_in_document, status_label, task_status_label};
 use crate::reporting;
 
 /// The plan as its document.
@@ -40,8 +40,8 @@ pub async fn commune_report(
     let indicator_status = |s| status_label(&t, s);
     let input = ReportInput {
         plan: &plan,
-        period_label: report::period_label(period.id),
-        next_period_label: report::next_period_label(period.id),
+        period_label: period_in_document(period.id),
+        next_period_label: next_period_in_document(period.id),
         number: number.map(|n| n.number),
         issued_on: number.map(|n| n.issued_on),
         approved: view.approved,

@@ -162,7 +162,7 @@ pub fn appendix_1_of(
         Column::new(t.get("col-indicator"), 48.0),
         Column::new(t.with("appendix-baseline", "year", plan.year - 1), 14.0),
         Column::new(t.with("appendix-target", "year", plan.year), 14.0),
-        Column::new(t.with("appendix-result", "date", date.format("%d/%m/%Y").to_string()), 16.0),
+        Column::new(t.with("appendix-result", "date", crate::present::day(date)), 16.0),
         Column::new(t.get("table-assessment"), 16.0),
         Column::new(t.get("col-lead"), 26.0),
         Column::new(t.get("col-coordinators"), 34.0),
@@ -334,7 +334,7 @@ pub fn register(def: &RegisterDef, records: &[StoredRecord], lang: Lang, title: 
         .iter()
         .map(|r| {
             let mut cells =
-                vec![r.record.id.to_string(), r.record.unit.clone(), r.record.date.format("%d/%m/%Y").to_string()];
+                vec![r.record.id.to_string(), r.record.unit.clone(), crate::present::day(r.record.date)];
             cells.extend(def.fields.iter().map(|f| display(f, r.record.fields.get(f.key), lang)));
             Row::data(cells)
         })

@@ -1,6 +1,7 @@
 //! The names of states, periods and results, in the reader's language.
 
 use kehoach_domain::measure::Progress;
+use kehoach_domain::period::PeriodId;
 use kehoach_domain::progress::Status;
 use kehoach_domain::report::{Standing, TaskStatus};
 use kehoach_domain::{Indicator, IndicatorKind};
@@ -15,6 +16,32 @@ pub fn period_label(t: &Tr, id: &str) -> String {
         Some((year, q)) => format!("{} {year}", t.with("period-quarter", "quarter", q.trim_start_matches('Q'))),
         None => id.to_owned(),
     }
+}
+
+/// A period as an official document names it (Vietnamese whatever the interface): "Quý I năm
+/// 2026", "năm 2026", "đột xuất số 1 năm 2026".
+pub fn period_in_document(id: PeriodId) -> String {
+    let roman = |n: u8| ["", "I", "II", "III", "IV"].get(usize::from(n)).copied().unwrap_or("");
+    match id {
+        PeriodId::Quarter { year, quarter } => format!("Quý {} năm {year}", roman(quarter)),
+        PeriodId::Year(year) => format!("năm {year}"),
+        PeriodId::Request { year, number } => format!("đột xuất số {number} năm {year}"),
+    }
+}
+
+/// The period whose tasks a quarterly report announces: the next quarter of the plan year.
+pub fn next_period_in_document(id: PeriodId) -> Option<String> {
+    match id {
+        PeriodId::Quarter { year, quarter } if quarter < 4 => {
+            Some(period_in_document(PeriodId::Quarter { year, quarter: quarter + 1 }))
+        }
+        _ => None,
+    }
+}
+
+/// A day as Vietnamese documents and pages write it: "05/03/2026".
+pub fn day(d: chrono::NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
 }
 
 /// Where a unit's report stands.
@@ -81,5 +108,16 @@ mod tests {
         assert!(period_label(&vi, "2026-Q1").contains('1'));
         assert!(period_label(&vi, "2026-R3").contains('3'));
         assert_ne!(period_label(&vi, "2026-Q1"), period_label(&Tr::new(Lang::En), "2026-Q1"));
+    }
+
+    #[test]
+    fn documents_name_periods_in_roman_quarters_and_days_day_first() {
+        let q = |quarter| PeriodId::Quarter { year: 2026, quarter };
+        assert_eq!(period_in_document(q(1)), "Quý I năm 2026");
+        assert_eq!(next_period_in_document(q(3)).as_deref(), Some("Quý IV năm 2026"));
+        assert_eq!(next_period_in_document(q(4)), None);
+        assert_eq!(period_in_document(PeriodId::Year(2026)), "năm 2026");
+        assert_eq!(period_in_document(PeriodId::Request { year: 2026, number: 2 }), "đột xuất số 2 năm 2026");
+        assert_eq!(day(chrono::NaiveDate::from_ymd_opt(2026, 3, 5).unwrap()), "05/03/2026");
     }
 }

@@ -44,29 +44,6 @@ pub struct ReportInput<'a> {
     pub indicator_status: &'a dyn Fn(Status) -> String,
 }
 
-fn roman(n: u8) -> &'static str {
-    ["", "I", "II", "III", "IV"].get(usize::from(n)).copied().unwrap_or("")
-}
-
-/// A period as a report's subject names it: "Quý I năm 2026", "năm 2026", "đột xuất số 1 năm 2026".
-pub fn period_label(id: PeriodId) -> String {
-    match id {
-        PeriodId::Quarter { year, quarter } => format!("Quý {} năm {year}", roman(quarter)),
-        PeriodId::Year(year) => format!("năm {year}"),
-        PeriodId::Request { year, number } => format!("đột xuất số {number} năm {year}"),
-    }
-}
-
-/// The period whose tasks a quarterly report announces: the next quarter of the plan year.
-pub fn next_period_label(id: PeriodId) -> Option<String> {
-    match id {
-        PeriodId::Quarter { year, quarter } if quarter < 4 => {
-            Some(period_label(PeriodId::Quarter { year, quarter: quarter + 1 }))
-        }
-        _ => None,
-    }
-}
-
 /// What a report's number is kept under: one number per plan and period.
 pub fn subject(plan_id: &str, id: PeriodId) -> String {
     format!("report:{plan_id}:{id}")

@@ -114,7 +114,7 @@ async fn page(
         .collect();
     let page = ConsolidationPage {
         progress,
-        progress_date: progress_date.format("%d/%m/%Y").to_string(),
+        progress_date: kehoach_app::present::day(progress_date),
         frame: Frame::new(lang, format!("/plans/{}/periods/{}/consolidation", plan.id, period.id), &viewer),
         plan_id: plan.id.clone(),
         period: period.id.to_string(),

@@ -126,9 +126,7 @@ struct InitiativesPage {
     error: Option<String>,
 }
 
-fn day(d: chrono::NaiveDate) -> String {
-    d.format("%d/%m/%Y").to_string()
-}
+use kehoach_app::present::day;
 
 fn local_day(plan: &Plan, t: DateTime<Utc>) -> String {
     day(kehoach_app::present::local_day(plan, t))

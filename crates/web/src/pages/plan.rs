@@ -176,7 +176,7 @@ async fn plan_page(
     let t = Tr::new(lang);
     let mut progress = super::progress::cells_for(&state, &viewer, &plan, lang).await.page(lang)?;
     let result_heading =
-        progress.as_ref().map(|(d, _)| t.with("appendix-result", "date", d.format("%d/%m/%Y").to_string()));
+        progress.as_ref().map(|(d, _)| t.with("appendix-result", "date", kehoach_app::present::day(*d)));
     let mut row = |i: &Indicator| {
         let mut r = indicator_row(&plan, i);
         r.progress = progress.as_mut().and_then(|(_, cells)| cells.remove(&i.code));

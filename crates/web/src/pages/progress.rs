@@ -171,7 +171,7 @@ fn line(plan: &Plan, r: &StoredRecord, lang: Lang) -> EvidenceLine {
         register: r.record.register.clone(),
         register_name: def.map_or_else(|| r.record.register.clone(), |d| d.name(lang).to_owned()),
         id: r.record.id,
-        date: r.record.date.format("%d/%m/%Y").to_string(),
+        date: kehoach_app::present::day(r.record.date),
         unit: plan
             .units
             .iter()
@@ -217,7 +217,7 @@ async fn evidence_page(
     let body = evidence_of(&state, &plan.id, progress, signed).await.page(lang)?;
     let page = EvidencePage {
         frame: Frame::new(lang, format!("/plans/{}/indicators/{}/evidence", plan.id, indicator.code), &viewer),
-        date: date.format("%d/%m/%Y").to_string(),
+        date: kehoach_app::present::day(date),
         cell: c,
         counted: body.counted.iter().map(|r| line(&plan, r, lang)).collect(),
         not_counted: body.not_counted.iter().map(|r| line(&plan, r, lang)).collect(),

@@ -105,9 +105,9 @@ async fn periods_page(
             .map(|p| PeriodLine {
                 id: p.id.to_string(),
                 label: period_label(&t, &p.id.to_string()),
-                deadline_day: p.deadline_day.format("%d/%m/%Y").to_string(),
+                deadline_day: kehoach_app::present::day(p.deadline_day),
                 deadline: local(&plan, p.deadline),
-                data: format!("{} – {}", p.data_from.format("%d/%m/%Y"), p.data_to.format("%d/%m/%Y")),
+                data: format!("{} – {}", kehoach_app::present::day(p.data_from), kehoach_app::present::day(p.data_to)),
                 passed: now >= p.deadline,
             })
             .collect(),
