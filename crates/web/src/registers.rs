@@ -3,17 +3,16 @@
 
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use kehoach_domain::register::RegisterDef;
 use kehoach_domain::Plan;
+use kehoach_domain::register::RegisterDef;
 use kehoach_store::StoredRecord;
 
-pub use kehoach_app::registers::{as_rows, def, input};
+pub use kehoach_app::registers::def;
 pub use kehoach_app::tables::register_csv as to_csv;
 
 use crate::AppState;
 use crate::auth::session::Signed;
 use crate::error::WebError;
-use crate::i18n::Tr;
 
 /// The unit whose records alone the user sees: a unit's reporter sees its own.
 pub fn own_unit(signed: &Signed) -> Option<&str> {
@@ -35,9 +34,11 @@ pub fn default_unit(signed: &Signed, plan: &Plan) -> String {
     kehoach_app::registers::default_unit(&signed.principal, plan)
 }
 
-/// The refusal of a write.
-pub fn refused(def: &RegisterDef, errors: &[kehoach_store::RowError], _t: &Tr, rows: bool) -> WebError {
-    kehoach_app::registers::refused(def, errors, rows).into()
+impl From<kehoach_app::registers::NotWritten> for WebError {
+    /// A record not written, as the use case's error.
+    fn from(e: kehoach_app::registers::NotWritten) -> WebError {
+        WebError::App(e.into())
+    }
 }
 
 /// A CSV download named after the register.

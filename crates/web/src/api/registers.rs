@@ -9,9 +9,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
+use kehoach_app::registers::{self as app, Typed};
 use kehoach_domain::Action;
 use kehoach_domain::register::{FieldType, REGISTERS};
-use kehoach_store::{Actor, FileInfo, RecordCursor, RecordFilter, RecordOutcome, StoredRecord};
+use kehoach_store::{Actor, FileInfo, RecordCursor, RecordFilter, StoredRecord};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
@@ -19,13 +20,14 @@ use utoipa::{IntoParams, ToSchema};
 use super::page::{PageQuery, Paged};
 use super::{JsonBody, read_json};
 use crate::AppState;
+use crate::acting::Acting;
 use crate::auth::session::{Signed, Viewer};
 use crate::client::ClientAddress;
 use crate::error::{ApiError, ErrorBody, InLang, NotFound, WebError};
 use crate::i18n::{RequestLang, Tr};
 use crate::params::{Params, QueryParams};
 use crate::policy::Routes;
-use crate::registers::{self, as_rows, def, may_write, own_unit, refused};
+use crate::registers::{self, def, may_write, own_unit};
 
 pub fn routes(r: Routes) -> Routes {
     r.api(Action::ReadRegister, __path_list_registers, list_registers)
@@ -203,12 +205,15 @@ pub struct RecordBody {
     pub version: Option<i32>,
 }
 
-fn as_text(v: &Value) -> String {
-    match v {
+/// A record's values as they are typed: text as is, numbers and booleans as written.
+fn typed(body: RecordBody) -> (Typed, Option<i32>) {
+    let as_text = |v: Value| match v {
         Value::Null => String::new(),
-        Value::String(s) => s.clone(),
+        Value::String(s) => s,
         other => other.to_string(),
-    }
+    };
+    let fields = body.fields.into_iter().map(|(k, v)| (k, as_text(v))).collect();
+    (Typed { unit: body.unit, date: body.date, fields }, body.version)
 }
 
 async fn plan(state: &AppState, plan_id: &str, lang: kehoach_domain::Lang) -> Result<kehoach_domain::Plan, ApiError> {
@@ -222,28 +227,15 @@ async fn plan(state: &AppState, plan_id: &str, lang: kehoach_domain::Lang) -> Re
 pub(super) async fn add_record(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    viewer: Viewer,
-    ClientAddress(address): ClientAddress,
+    acting: Acting,
     Path((plan_id, register)): Path<(String, String)>,
     body: JsonBody<RecordBody>,
 ) -> Result<(StatusCode, Json<StoredRecord>), ApiError> {
     let def = def(&register).api(lang)?;
-    let signed = signed(&viewer, lang)?;
-    let body = read_json(body, lang)?;
+    let (typed, _) = typed(read_json(body, lang)?);
     let plan = plan(&state, &plan_id, lang).await?;
-    let unit = body.unit.clone().unwrap_or_else(|| registers::default_unit(signed, &plan));
-    may_write(signed, def, &unit).api(lang)?;
-    let t = Tr::new(lang);
-    let fields = body.fields.iter().map(|(k, v)| (k.clone(), as_text(v))).collect();
-    let input = registers::input(def, plan.year, &unit, &body.date, &fields, false)
-        .map_err(|e| refused(def, &as_rows(1, e), &t, false))
-        .api(lang)?;
-    let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
-    match state.store.add_record(&plan_id, def.key, &input, actor, state.clock.now()).await.api(lang)? {
-        RecordOutcome::Written(r) => Ok((StatusCode::CREATED, Json(r))),
-        RecordOutcome::Refused(errors) => Err(ApiError { error: refused(def, &errors, &t, false), lang }),
-        RecordOutcome::Conflict(_) => Err(ApiError { error: WebError::Conflict(t.get("register-conflict")), lang }),
-    }
+    let record = app::add(&state, acting.principal(), &plan, def, &typed, acting.actor()).await.api(lang)?;
+    Ok((StatusCode::CREATED, Json(record)))
 }
 
 async fn readable(
@@ -278,31 +270,16 @@ pub(super) async fn get_record(
 pub(super) async fn put_record(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    viewer: Viewer,
-    ClientAddress(address): ClientAddress,
+    acting: Acting,
     Params((plan_id, register, id)): Params<(String, String, i32)>,
     body: JsonBody<RecordBody>,
 ) -> Result<Json<StoredRecord>, ApiError> {
     let def = def(&register).api(lang)?;
-    let signed = signed(&viewer, lang)?;
-    let body = read_json(body, lang)?;
-    let current = readable(&state, signed, &plan_id, def.key, id).await.api(lang)?;
-    may_write(signed, def, &current.record.unit).api(lang)?;
-    let unit = body.unit.clone().unwrap_or_else(|| current.record.unit.clone());
-    may_write(signed, def, &unit).api(lang)?;
-    let t = Tr::new(lang);
-    let version = body.version.ok_or(ApiError { error: WebError::Invalid(t.get("register-version-missing")), lang })?;
-    let fields = body.fields.iter().map(|(k, v)| (k.clone(), as_text(v))).collect();
-    let year = plan(&state, &plan_id, lang).await?.year;
-    let input = registers::input(def, year, &unit, &body.date, &fields, current.sample)
-        .map_err(|e| refused(def, &as_rows(1, e), &t, false))
-        .api(lang)?;
-    let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
-    match state.store.update_record(&plan_id, id, version, &input, actor, state.clock.now()).await.api(lang)? {
-        RecordOutcome::Written(r) => Ok(Json(r)),
-        RecordOutcome::Refused(errors) => Err(ApiError { error: refused(def, &errors, &t, false), lang }),
-        RecordOutcome::Conflict(_) => Err(ApiError { error: WebError::Conflict(t.get("register-conflict")), lang }),
-    }
+    let (typed, version) = typed(read_json(body, lang)?);
+    let plan = plan(&state, &plan_id, lang).await?;
+    let record =
+        app::update(&state, acting.principal(), &plan, def, id, version, &typed, acting.actor()).await.api(lang)?;
+    Ok(Json(record))
 }
 
 /// Deletes a record no other record points at.
@@ -359,7 +336,8 @@ pub(super) async fn import_csv(
     let def = def(&register).api(lang)?;
     let signed = signed(&viewer, lang)?;
     let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
-    let added = kehoach_app::registers::import(&state, &signed.principal, &plan_id, def, &body, actor).await.api(lang)?;
+    let added =
+        kehoach_app::registers::import(&state, &signed.principal, &plan_id, def, &body, actor).await.api(lang)?;
     Ok((StatusCode::CREATED, Json(ImportResult { added })))
 }
 
@@ -401,7 +379,9 @@ pub(super) async fn add_file(
     let signed = signed(&viewer, lang)?;
     let (name, bytes) = crate::evidence::read_file(&mut multipart, lang).await.api(lang)?;
     let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
-    let info = kehoach_app::registers::attach(&state, &signed.principal, &plan_id, def, id, &name, &bytes, actor).await.api(lang)?;
+    let info = kehoach_app::registers::attach(&state, &signed.principal, &plan_id, def, id, &name, &bytes, actor)
+        .await
+        .api(lang)?;
     Ok((StatusCode::CREATED, Json(info)))
 }
 

@@ -8,15 +8,17 @@ use axum::Form;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use kehoach_domain::register::{FieldDef, FieldType, REGISTERS, RegisterDef, display};
+use kehoach_app::registers::{self as app, Typed};
+use kehoach_domain::register::{FieldDef, FieldError, FieldType, REGISTERS, RegisterDef, display};
 use kehoach_domain::text::sort_vi_by;
 use kehoach_domain::{Action, Lang, Plan};
-use kehoach_store::{Actor, FileInfo, RecordFilter, RecordOutcome, StoredRecord};
+use kehoach_store::{Actor, FileInfo, RecordFilter, StoredRecord};
 use serde::Deserialize;
 
 use super::plan::load_plan;
 use super::{Frame, render, viewer_may};
 use crate::AppState;
+use crate::acting::Acting;
 use crate::auth::session::{Signed, Viewer};
 use crate::client::ClientAddress;
 use crate::error::{InLang, PageError, WebError};
@@ -226,7 +228,7 @@ struct Shown {
     unit: String,
     date: String,
     values: BTreeMap<String, String>,
-    errors: Vec<kehoach_domain::register::FieldError>,
+    errors: Vec<FieldError>,
     message: Option<String>,
 }
 
@@ -331,7 +333,7 @@ async fn record_page(
         Some(r) => state.store.record_files(r.record.id).await.page(lang)?,
         None => Vec::new(),
     };
-    let can_edit = stored.map_or(true, |r| may_write(signed, def, &r.record.unit).is_ok())
+    let can_edit = stored.is_none_or(|r| may_write(signed, def, &r.record.unit).is_ok())
         && viewer_may(viewer, Action::EditRegister, &plan, None);
     let system = stored
         .map(|r| {
@@ -386,54 +388,46 @@ async fn new_form(
 }
 
 /// The form's pairs: `unit`, `date`, `version`, and fields as `f.<key>`.
-fn read_form(pairs: &[(String, String)]) -> (String, String, i32, BTreeMap<String, String>) {
+fn read_form(pairs: &[(String, String)]) -> (Typed, Option<i32>) {
     let one = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
     let fields =
         pairs.iter().filter_map(|(k, v)| k.strip_prefix("f.").map(|key| (key.to_owned(), v.clone()))).collect();
-    (one("unit"), one("date"), one("version").parse().unwrap_or(0), fields)
+    let typed = Typed { unit: Some(one("unit")), date: one("date"), fields };
+    (typed, Some(one("version").parse().unwrap_or(0)))
+}
+
+/// What was typed, shown again above the refusal.
+fn shown_again(typed: Typed, unit: String, errors: Vec<FieldError>, message: String) -> Shown {
+    Shown { unit, date: typed.date, values: typed.fields, errors, message: Some(message) }
 }
 
 async fn create(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
     viewer: Viewer,
-    ClientAddress(address): ClientAddress,
+    acting: Acting,
     Path((plan_id, register)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let def = def(&register).page(lang)?;
-    let signed = signed(&viewer, lang)?;
     let plan = load_plan(&state, &plan_id, lang).await?;
-    let (unit, date, _, values) = read_form(&pairs);
-    let unit = if unit.trim().is_empty() { registers::default_unit(signed, &plan) } else { unit };
-    may_write(signed, def, &unit).page(lang)?;
-    let t = Tr::new(lang);
-    let refused_page = |errors: Vec<kehoach_domain::register::FieldError>, values, unit: String, date: String| Shown {
-        unit,
-        date,
-        values,
-        errors,
-        message: Some(t.get("register-refused")),
+    let (mut typed, _) = read_form(&pairs);
+    // A unit left blank is the default one.
+    typed.unit = typed.unit.filter(|u| !u.trim().is_empty());
+    let refusal = match app::add(&state, acting.principal(), &plan, def, &typed, acting.actor()).await {
+        Ok(r) => {
+            return Ok(
+                Redirect::to(&format!("/plans/{}/registers/{}/{}", plan.id, def.key, r.record.id)).into_response()
+            );
+        }
+        Err(refusal) => refusal,
     };
-    let input = match registers::input(def, plan.year, &unit, &date, &values, false) {
-        Ok(i) => i,
-        Err(errors) => {
-            let shown = refused_page(errors, values, unit, date);
-            return record_page(&state, &viewer, plan, def, None, shown, lang, StatusCode::UNPROCESSABLE_ENTITY).await;
-        }
-    };
-    let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
-    match state.store.add_record(&plan.id, def.key, &input, actor, state.clock.now()).await.page(lang)? {
-        RecordOutcome::Written(r) => {
-            Ok(Redirect::to(&format!("/plans/{}/registers/{}/{}", plan.id, def.key, r.record.id)).into_response())
-        }
-        RecordOutcome::Refused(errors) => {
-            let errors = errors.into_iter().map(|e| e.error).collect();
-            let shown = refused_page(errors, values, unit, date);
-            record_page(&state, &viewer, plan, def, None, shown, lang, StatusCode::UNPROCESSABLE_ENTITY).await
-        }
-        RecordOutcome::Conflict(_) => Err(PageError { error: WebError::Conflict(t.get("register-conflict")), lang }),
-    }
+    let errors = refusal.field_errors().to_vec();
+    let error = WebError::from(refusal);
+    let Some(message) = error.invalid_words(lang) else { return Err(PageError { error, lang }) };
+    let unit = typed.unit.clone().unwrap_or_else(|| app::default_unit(acting.principal(), &plan));
+    let shown = shown_again(typed, unit, errors, message);
+    record_page(&state, &viewer, plan, def, None, shown, lang, StatusCode::UNPROCESSABLE_ENTITY).await
 }
 
 async fn readable(
@@ -465,57 +459,34 @@ async fn update(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
     viewer: Viewer,
-    ClientAddress(address): ClientAddress,
+    acting: Acting,
     Params((plan_id, register, id)): Params<(String, String, i32)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let def = def(&register).page(lang)?;
-    let signed = signed(&viewer, lang)?;
     let plan = load_plan(&state, &plan_id, lang).await?;
-    let current = readable(&state, signed, &plan, def, id, lang).await?;
-    may_write(signed, def, &current.record.unit).page(lang)?;
-    let (unit, date, version, values) = read_form(&pairs);
-    may_write(signed, def, &unit).page(lang)?;
-    let t = Tr::new(lang);
-    let again = |errors, message: String| Shown {
-        unit: unit.clone(),
-        date: date.clone(),
-        values: values.clone(),
-        errors,
-        message: Some(message),
+    let (typed, version) = read_form(&pairs);
+    let refusal = match app::update(&state, acting.principal(), &plan, def, id, version, &typed, acting.actor()).await {
+        Ok(_) => return Ok(Redirect::to(&format!("/plans/{}/registers/{}/{id}", plan.id, def.key)).into_response()),
+        Err(refusal) => refusal,
     };
-    let input = match registers::input(def, plan.year, &unit, &date, &values, current.sample) {
-        Ok(i) => i,
-        Err(errors) => {
-            let shown = again(errors, t.get("register-refused"));
-            return record_page(
-                &state,
-                &viewer,
-                plan,
-                def,
-                Some(&current),
-                shown,
-                lang,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
+    let errors = refusal.field_errors().to_vec();
+    // After someone else's change, nothing is lost: the form keeps what was typed, at the
+    // version now stored.
+    let now = refusal.stored_now().cloned();
+    let error = WebError::from(refusal);
+    let (message, status) = match (error.invalid_words(lang), error.conflict_words(lang)) {
+        (Some(message), _) => (message, StatusCode::UNPROCESSABLE_ENTITY),
+        (None, Some(message)) => (message, StatusCode::CONFLICT),
+        (None, None) => return Err(PageError { error, lang }),
     };
-    let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
-    match state.store.update_record(&plan.id, id, version, &input, actor, state.clock.now()).await.page(lang)? {
-        RecordOutcome::Written(_) => {
-            Ok(Redirect::to(&format!("/plans/{}/registers/{}/{id}", plan.id, def.key)).into_response())
-        }
-        RecordOutcome::Refused(errors) => {
-            let shown = again(errors.into_iter().map(|e| e.error).collect(), t.get("register-refused"));
-            record_page(&state, &viewer, plan, def, Some(&current), shown, lang, StatusCode::UNPROCESSABLE_ENTITY).await
-        }
-        RecordOutcome::Conflict(now) => {
-            // Nothing is lost: the form keeps what was typed, at the version now stored.
-            let shown = again(Vec::new(), t.get("register-conflict"));
-            record_page(&state, &viewer, plan, def, Some(&now), shown, lang, StatusCode::CONFLICT).await
-        }
-    }
+    let stored = match now {
+        Some(now) => now,
+        None => readable(&state, &acting.signed, &plan, def, id, lang).await?,
+    };
+    let unit = typed.unit.clone().unwrap_or_default();
+    let shown = shown_again(typed, unit, errors, message);
+    record_page(&state, &viewer, plan, def, Some(&stored), shown, lang, status).await
 }
 
 async fn remove(
@@ -593,7 +564,9 @@ async fn upload(
     let signed = signed(&viewer, lang)?;
     let (name, bytes) = crate::evidence::read_file(&mut multipart, lang).await.page(lang)?;
     let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
-    kehoach_app::registers::attach(&state, &signed.principal, &plan_id, def, id, &name, &bytes, actor).await.page(lang)?;
+    kehoach_app::registers::attach(&state, &signed.principal, &plan_id, def, id, &name, &bytes, actor)
+        .await
+        .page(lang)?;
     Ok(Redirect::to(&format!("/plans/{plan_id}/registers/{}/{id}", def.key)).into_response())
 }
 

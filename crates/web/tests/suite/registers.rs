@@ -323,3 +323,129 @@ on_both_databases!(
         assert!(page.text().contains("<html"), "a page, not plain text");
     }
 );
+
+/// How a page writes a text (askama escapes these).
+fn escaped(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&#34;").replace('\'', "&#39;")
+}
+
+/// The form's pairs for a record: its unit, date and fields as `f.<key>`, after the CSRF token.
+fn form_pairs<'a>(
+    who: &'a (String, String),
+    unit: &'a str,
+    date: &'a str,
+    fields: &'a [(&str, &str)],
+) -> Vec<(String, &'a str)> {
+    let mut pairs = vec![("csrf".to_owned(), who.1.as_str()), ("unit".to_owned(), unit), ("date".to_owned(), date)];
+    pairs.extend(fields.iter().map(|(k, v)| (format!("f.{k}"), *v)));
+    pairs
+}
+
+/// The API body for the same record: the form's values as text.
+fn api_body(unit: &str, date: &str, fields: &[(&str, &str)]) -> Value {
+    let fields: serde_json::Map<String, Value> = fields.iter().map(|(k, v)| ((*k).to_owned(), json!(v))).collect();
+    json!({"unit": unit, "date": date, "fields": fields})
+}
+
+on_both_databases!(
+    /// The same bad record, through the form and through the API, is refused in the same words
+    /// (one use case, `kehoach_app::registers::add`, decides for both) and nothing is written;
+    /// the form also marks each field beside it.
+    async fn a_record_refused_by_the_form_is_refused_by_the_api_in_the_same_words(store) {
+        let w = world(store).await;
+        let cases: [(&str, &str, &str, &str, &[(&str, &str)]); 3] = [
+            ("fields as typed", "truyen_thong", "vhxh", "31/02/2026", &[("kenh", "loa kéo"), ("so_nguoi", "nhiều"), ("chu_de", "")]),
+            ("a unit the commune does not have", "truyen_thong", "ban-khong-co", "2026-03-01", &[("kenh", "hop_ban"), ("chu_de", "Chuyển đổi số")]),
+            ("a reference to no record", "boi_duong", "vhxh", "2026-03-01", &[("can_bo", "999"), ("hinh_thuc", "boi_duong"), ("dot", "Lớp 1")]),
+        ];
+        for (what, register, unit, date, fields) in cases {
+            let api = as_user(w.server.post(&format!("{API}/registers/{register}/records")), &w.officer)
+                .json(&api_body(unit, date, fields))
+                .await;
+            assert_eq!(api.status_code(), StatusCode::UNPROCESSABLE_ENTITY, "API, {what}: {}", api.text());
+            let body = api.json::<Value>();
+            assert_eq!(body["error"]["code"], "invalid", "API, {what}");
+            let message = body["error"]["message"].as_str().unwrap().to_owned();
+            let mut lines = message.lines();
+            assert_eq!(lines.next(), Some("Bản ghi chưa được lưu. Hãy sửa các mục sau:"), "API, {what}: {message}");
+            assert!(lines.next().is_some(), "API, {what}: each problem listed in {message}");
+
+            let form = as_user(w.server.post(&format!("/plans/muong-la-2026/registers/{register}")), &w.officer)
+                .form(&form_pairs(&w.officer, unit, date, fields))
+                .await;
+            assert_eq!(form.status_code(), StatusCode::UNPROCESSABLE_ENTITY, "form, {what}");
+            let page = form.text();
+            for line in message.lines() {
+                assert!(page.contains(&format!("<p>{}</p>", escaped(line))), "form, {what}: not the API's words «{line}»");
+            }
+            assert!(page.contains("<span class=\"error\">"), "form, {what}: the problem beside its field");
+        }
+        assert_eq!(
+            as_user(w.server.post(&format!("{API}/registers/truyen_thong/records")), &w.officer)
+                .add_query_param("lang", "en")
+                .json(&api_body("vhxh", "2026-03-01", &[("kenh", "loa kéo"), ("chu_de", "x")]))
+                .await
+                .json::<Value>()["error"]["message"]
+                .as_str()
+                .unwrap()
+                .lines()
+                .next(),
+            Some("The record was not saved. Please correct:"),
+            "in the reader's language"
+        );
+        assert!(w.store.register_counts("muong-la-2026").await.unwrap().is_empty(), "nothing written");
+    }
+);
+
+on_both_databases!(
+    /// A change at a version someone else already changed is a 409 through the API and through
+    /// the form, in the same words; the form keeps what was typed at the version now stored,
+    /// and nothing is written.
+    async fn a_stale_change_is_a_conflict_on_both_surfaces(store) {
+        let w = world(store).await;
+        let created = as_user(w.server.post(&format!("{API}/registers/truyen_thong/records")), &w.officer)
+            .json(&activity("2026-03-01", "hop_ban", "vhxh"))
+            .await;
+        assert_eq!(created.status_code(), StatusCode::CREATED, "{}", created.text());
+        let id = created.json::<Value>()["id"].as_i64().unwrap();
+        let one = format!("{API}/registers/truyen_thong/records/{id}");
+        let change = |topic: &str, version: i64| {
+            json!({"unit": "vhxh", "date": "2026-03-01", "fields": {"kenh": "hop_ban", "chu_de": topic}, "version": version})
+        };
+        let first = as_user(w.server.put(&one), &w.officer).json(&change("Lần một", 1)).await;
+        assert_eq!(first.status_code(), StatusCode::OK, "{}", first.text());
+        assert_eq!(first.json::<Value>()["version"], 2);
+
+        let api = as_user(w.server.put(&one), &w.officer).json(&change("Lần hai", 1)).await;
+        assert_eq!(api.status_code(), StatusCode::CONFLICT);
+        let body = api.json::<Value>();
+        assert_eq!(body["error"]["code"], "conflict");
+        let message = body["error"]["message"].as_str().unwrap().to_owned();
+        assert!(message.starts_with("Bản ghi vừa được người khác sửa"), "{message}");
+
+        let version = "1";
+        let fields = [("kenh", "hop_ban"), ("chu_de", "Lần ba, từ mẫu")];
+        let mut pairs = form_pairs(&w.officer, "vhxh", "2026-03-01", &fields);
+        pairs.push(("version".to_owned(), version));
+        let form = as_user(w.server.post(&format!("/plans/muong-la-2026/registers/truyen_thong/{id}")), &w.officer)
+            .form(&pairs)
+            .await;
+        assert_eq!(form.status_code(), StatusCode::CONFLICT);
+        let page = form.text();
+        assert!(page.contains(&format!("<p>{}</p>", escaped(&message))), "the API's words on the form: {page}");
+        assert!(page.contains("Lần ba, từ mẫu"), "what was typed is kept");
+        assert!(page.contains("name=\"version\" value=\"2\""), "at the version now stored");
+
+        let now = as_user(w.server.get(&one), &w.officer).await.json::<Value>();
+        assert_eq!((now["version"].as_i64(), now["fields"]["chu_de"].as_str()), (Some(2), Some("Lần một")), "nothing written");
+        // Sent again at the version now stored, the form's change is saved.
+        let mut pairs = form_pairs(&w.officer, "vhxh", "2026-03-01", &fields);
+        pairs.push(("version".to_owned(), "2"));
+        let again = as_user(w.server.post(&format!("/plans/muong-la-2026/registers/truyen_thong/{id}")), &w.officer)
+            .form(&pairs)
+            .await;
+        assert_eq!(again.status_code(), StatusCode::SEE_OTHER);
+        let now = as_user(w.server.get(&one), &w.officer).await.json::<Value>();
+        assert_eq!((now["version"].as_i64(), now["fields"]["chu_de"].as_str()), (Some(3), Some("Lần ba, từ mẫu")));
+    }
+);
