@@ -7,6 +7,7 @@
 //! are made in one place, [`present`].
 
 pub mod accounts;
+pub mod audit;
 pub mod auth;
 pub mod contacts;
 pub mod documents;

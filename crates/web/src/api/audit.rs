@@ -9,7 +9,7 @@ use crate::AppState;
 use crate::acting::Acting;
 use crate::error::{ApiError, ErrorBody, InLang, WebError};
 use crate::i18n::{RequestLang, Tr};
-use crate::pages::audit::{AuditQuery, audit_filter};
+use kehoach_app::audit::{self, AuditQuery};
 use crate::params::QueryParams;
 use crate::policy::Routes;
 
@@ -42,10 +42,9 @@ pub(super) async fn audit(
     QueryParams(query): QueryParams<AuditQuery>,
     QueryParams(page): QueryParams<PageQuery>,
 ) -> Result<Paged<AuditEntry>, ApiError> {
-    let signed = &acting.signed;
     let t = Tr::new(lang);
-    let mut filter =
-        audit_filter(&query, signed).map_err(|key| ApiError { error: WebError::Invalid(t.get(key)), lang })?;
+    let zone = audit::zone_of(&state, acting.principal()).await.api(lang)?;
+    let mut filter = audit::filter(&query, acting.principal(), zone).api(lang)?;
     let limit = page.limit(&t).api(lang)?;
     let before = match page.after(AUDIT, &t).api(lang)? {
         Some(id) => Some(id.parse::<i32>().map_err(|_| WebError::Invalid(t.get("page-bad-cursor"))).api(lang)?),
