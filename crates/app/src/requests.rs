@@ -13,6 +13,11 @@ pub fn visible(requests: Vec<AdHocRequest>, who: &Principal) -> Vec<AdHocRequest
     requests.into_iter().filter(|r| rows::may_see_request(who, &r.units)).collect()
 }
 
+/// The plan's requests `who` may see.
+pub async fn list(state: &App, plan_id: &str, who: &Principal) -> Result<Vec<AdHocRequest>, AppError> {
+    Ok(visible(state.store.requests(plan_id).await?, who))
+}
+
 /// What is wrong with a new request, as a message.
 pub fn problem_msg(p: &RequestProblem) -> Msg {
     match p {

@@ -11,7 +11,6 @@ use crate::AppState;
 use crate::acting::Acting;
 use crate::error::{ApiError, ErrorBody, InLang, NotFound, WebError};
 use crate::i18n::RequestLang;
-use crate::pages::requests::visible;
 use crate::policy::Routes;
 
 pub fn routes(r: Routes) -> Routes {
@@ -29,7 +28,7 @@ pub(super) async fn list(
     Path(plan_id): Path<String>,
 ) -> Result<Json<Vec<AdHocRequest>>, ApiError> {
     let signed = &acting.signed;
-    Ok(Json(visible(state.store.requests(&plan_id).await.api(lang)?, signed)))
+    Ok(Json(kehoach_app::requests::list(&state, &plan_id, &signed.principal).await.api(lang)?))
 }
 
 /// Asks units (or groups, resolved to their current units) for an ad hoc report.

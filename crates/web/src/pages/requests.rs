@@ -5,7 +5,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{NaiveDate, NaiveTime, TimeZone};
-use kehoach_domain::request::{AdHocRequest, NewRequest};
+use kehoach_domain::request::NewRequest;
 use kehoach_domain::{Action, Lang, Plan};
 
 use super::plan::load_plan;
@@ -13,7 +13,7 @@ use super::reports::local;
 use super::{Frame, render, viewer_may};
 use crate::AppState;
 use crate::acting::Acting;
-use crate::auth::session::{Signed, Viewer};
+use crate::auth::session::Viewer;
 use crate::error::{InLang, PageError, WebError};
 use crate::i18n::{RequestLang, Tr};
 use crate::policy::Routes;
@@ -26,10 +26,6 @@ pub fn routes(r: Routes) -> Routes {
     )
 }
 
-/// The requests the user may see ([`kehoach_app::requests::visible`]).
-pub fn visible(requests: Vec<AdHocRequest>, signed: &Signed) -> Vec<AdHocRequest> {
-    kehoach_app::requests::visible(requests, &signed.principal)
-}
 
 pub struct RequestLine {
     pub period: String,
@@ -62,7 +58,7 @@ async fn show(
     error: Option<String>,
 ) -> Result<Response, PageError> {
     let signed = viewer.0.as_ref().ok_or(PageError { error: WebError::NotSignedIn, lang })?;
-    let requests = visible(state.store.requests(&plan.id).await.page(lang)?, signed);
+    let requests = kehoach_app::requests::list(state, &plan.id, &signed.principal).await.page(lang)?;
     let lines = requests
         .iter()
         .map(|r| RequestLine {
