@@ -3,17 +3,18 @@
 use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
+use kehoach_app::auth::{SignInError, change_own_password, sign_in};
 use kehoach_domain::{Action, Principal};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{JsonBody, read_json};
 use crate::AppState;
-use crate::auth::session::{self, Viewer};
-use crate::auth::{PasswordChangeError, SignInError, change_own_password, sign_in};
+use crate::acting::Acting;
+use crate::auth::session;
 use crate::client::{ClientAddress, Https};
 use crate::error::{ApiError, ErrorBody, InLang, WebError};
-use crate::i18n::{RequestLang, Tr};
+use crate::i18n::RequestLang;
 use crate::policy::Routes;
 
 pub fn routes(r: Routes) -> Routes {
@@ -50,19 +51,19 @@ pub(super) async fn login(
     body: JsonBody<LoginBody>,
 ) -> Result<Response, ApiError> {
     let body = read_json(body, lang)?;
-    kehoach_app::input::line("login-username", &body.username).api(lang)?;
     match sign_in(&state, &body.username, &body.password, address.as_deref()).await {
-        Ok(signed) => {
+        Ok(user) => {
+            let new = session::open(&state, user.id, address.as_deref()).await.api(lang)?;
             let info = SessionInfo {
-                user: signed.user.principal(),
-                csrf_token: signed.csrf,
-                must_change_password: signed.user.must_change_password,
+                user: user.principal(),
+                csrf_token: new.csrf,
+                must_change_password: user.must_change_password,
             };
-            Ok(session::with_cookie(Json(info).into_response(), &session::set_cookie(&signed.token, https)))
+            Ok(session::with_cookie(Json(info).into_response(), &session::set_cookie(&new.token, https)))
         }
         Err(SignInError::BadCredentials) => Err(ApiError { error: WebError::Unauthenticated("login-wrong"), lang }),
         Err(SignInError::Locked(until)) => Err(ApiError { error: WebError::Locked(until), lang }),
-        Err(SignInError::Store(e)) => Err(ApiError { error: e.into(), lang }),
+        Err(SignInError::App(e)) => Err(ApiError { error: e.into(), lang }),
     }
 }
 
@@ -71,20 +72,18 @@ pub(super) async fn login(
 pub(super) async fn logout(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    viewer: Viewer,
+    acting: Acting,
     Https(https): Https,
 ) -> Result<Response, ApiError> {
-    if let Some(s) = &viewer.0 {
-        state.store.end_session(&s.token_hash).await.api(lang)?;
-    }
+    state.store.end_session(&acting.signed.token_hash).await.api(lang)?;
     Ok(session::with_cookie(axum::http::StatusCode::NO_CONTENT.into_response(), &session::clear_cookie(https)))
 }
 
 /// The signed-in user.
 #[utoipa::path(get, path = "/api/v1/me", responses((status = 200, body = SessionInfo), (status = 401, body = ErrorBody)))]
-pub(super) async fn me(RequestLang(lang): RequestLang, viewer: Viewer) -> Result<Json<SessionInfo>, ApiError> {
-    let s = viewer.0.ok_or(ApiError { error: WebError::NotSignedIn, lang })?;
-    Ok(Json(SessionInfo { user: s.principal, csrf_token: s.csrf, must_change_password: s.must_change_password }))
+pub(super) async fn me(acting: Acting) -> Json<SessionInfo> {
+    let s = acting.signed;
+    Json(SessionInfo { user: s.principal, csrf_token: s.csrf, must_change_password: s.must_change_password })
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -100,23 +99,17 @@ pub struct PasswordBody {
 pub(super) async fn change_password(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    viewer: Viewer,
-    ClientAddress(address): ClientAddress,
+    acting: Acting,
     Https(https): Https,
     body: JsonBody<PasswordBody>,
 ) -> Result<Response, ApiError> {
-    let t = Tr::new(lang);
-    let s = viewer.0.ok_or(ApiError { error: WebError::NotSignedIn, lang })?;
     let body = read_json(body, lang)?;
-    match change_own_password(&state, &s.principal.username, &body.current, &body.new, &body.new, address.as_deref())
+    // The API takes the new password once: no second typing to compare.
+    change_own_password(&state, acting.principal(), &body.current, &body.new, &body.new, acting.actor())
         .await
-    {
-        Ok(new) => {
-            let info = SessionInfo { user: s.principal, csrf_token: new.csrf, must_change_password: false };
-            Ok(session::with_cookie(Json(info).into_response(), &session::set_cookie(&new.token, https)))
-        }
-        Err(PasswordChangeError::Rejected(key)) => Err(ApiError { error: WebError::Invalid(t.get(key)), lang }),
-        Err(PasswordChangeError::Store(e)) => Err(ApiError { error: e.into(), lang }),
-        Err(PasswordChangeError::Hash(e)) => Err(ApiError { error: WebError::Internal(e), lang }),
-    }
+        .api(lang)?;
+    // Every session ended with the change, this one included: open a new one here.
+    let new = session::open(&state, acting.principal().user_id, acting.address.as_deref()).await.api(lang)?;
+    let info = SessionInfo { user: acting.signed.principal, csrf_token: new.csrf, must_change_password: false };
+    Ok(session::with_cookie(Json(info).into_response(), &session::set_cookie(&new.token, https)))
 }

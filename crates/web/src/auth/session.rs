@@ -7,6 +7,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use chrono::{Duration, Utc};
 use kehoach_domain::Principal;
+use kehoach_store::StoreError;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
@@ -27,6 +28,21 @@ pub fn new_token() -> String {
 
 pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// A new session's token (for the cookie) and CSRF token.
+pub struct NewSession {
+    pub token: String,
+    pub csrf: String,
+}
+
+/// Opens a session for the user, after signing in or changing one's password.
+pub async fn open(state: &AppState, user_id: i32, address: Option<&str>) -> Result<NewSession, StoreError> {
+    let now = Utc::now();
+    let token = new_token();
+    let csrf = new_token();
+    state.store.create_session(user_id, &token_hash(&token), &csrf, address, now, now + IDLE).await?;
+    Ok(NewSession { token, csrf })
 }
 
 /// The signed-in user of a request, put there by [`load`].

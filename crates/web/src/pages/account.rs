@@ -5,15 +5,16 @@ use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use kehoach_app::auth::{SignInError, change_own_password, sign_in};
 use kehoach_domain::Action;
 use serde::Deserialize;
 
 use super::{Frame, render, role_label, safe_next};
 use crate::AppState;
+use crate::acting::Acting;
 use crate::auth::session::{self, Viewer};
-use crate::auth::{PasswordChangeError, SignInError, change_own_password, sign_in};
 use crate::client::{ClientAddress, Https};
-use crate::error::{InLang, PageError, WebError};
+use crate::error::{InLang, PageError};
 use crate::i18n::RequestLang;
 use crate::params::QueryParams;
 use crate::policy::Routes;
@@ -70,15 +71,15 @@ async fn login(
     Https(https): Https,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, PageError> {
-    kehoach_app::input::line("login-username", &form.username).page(lang)?;
     let next = safe_next(form.next.as_deref());
     let frame = Frame::new(lang, "/login", &viewer);
     let (status, error) = match sign_in(&state, &form.username, &form.password, address.as_deref()).await {
-        Ok(signed) => {
-            let to = if signed.user.must_change_password { "/account".to_owned() } else { next };
+        Ok(user) => {
+            let new = session::open(&state, user.id, address.as_deref()).await.page(lang)?;
+            let to = if user.must_change_password { "/account".to_owned() } else { next };
             return Ok(session::with_cookie(
                 Redirect::to(&to).into_response(),
-                &session::set_cookie(&signed.token, https),
+                &session::set_cookie(&new.token, https),
             ));
         }
         Err(SignInError::BadCredentials) => (StatusCode::UNAUTHORIZED, frame.t.get("login-wrong")),
@@ -86,7 +87,7 @@ async fn login(
             let minutes = ((until - chrono::Utc::now()).num_seconds().max(0) + 59) / 60;
             (StatusCode::TOO_MANY_REQUESTS, frame.t.with("error-locked", "minutes", minutes.max(1)))
         }
-        Err(SignInError::Store(e)) => return Err(PageError { error: e.into(), lang }),
+        Err(SignInError::App(e)) => return Err(PageError { error: e.into(), lang }),
     };
     let page = LoginPage { frame, next, username: form.username.trim().to_owned(), error: Some(error) };
     Ok((status, render(&page, lang)?).into_response())
@@ -95,12 +96,10 @@ async fn login(
 async fn logout(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    viewer: Viewer,
+    acting: Acting,
     Https(https): Https,
 ) -> Result<Response, PageError> {
-    if let Some(s) = &viewer.0 {
-        state.store.end_session(&s.token_hash).await.page(lang)?;
-    }
+    state.store.end_session(&acting.signed.token_hash).await.page(lang)?;
     Ok(session::with_cookie(Redirect::to("/").into_response(), &session::clear_cookie(https)))
 }
 
@@ -118,16 +117,11 @@ struct AccountPage {
     done: bool,
 }
 
-fn account_page(
-    viewer: &Viewer,
-    lang: kehoach_domain::Lang,
-    error: Option<String>,
-    done: bool,
-) -> Result<AccountPage, PageError> {
-    let signed = viewer.0.as_ref().ok_or(PageError { error: WebError::NotSignedIn, lang })?;
-    let frame = Frame::new(lang, "/account", viewer);
+fn account_page(acting: &Acting, lang: kehoach_domain::Lang, error: Option<String>, done: bool) -> AccountPage {
+    let signed = &acting.signed;
+    let frame = Frame::new(lang, "/account", &Viewer(Some(signed.clone())));
     let p = &signed.principal;
-    Ok(AccountPage {
+    AccountPage {
         username: p.username.clone(),
         full_name: p.full_name.clone(),
         role: role_label(&frame.t, p.role),
@@ -137,11 +131,11 @@ fn account_page(
         error,
         done,
         frame,
-    })
+    }
 }
 
-async fn account(RequestLang(lang): RequestLang, viewer: Viewer) -> Result<Response, PageError> {
-    Ok(render(&account_page(&viewer, lang, None, false)?, lang)?.into_response())
+async fn account(RequestLang(lang): RequestLang, acting: Acting) -> Result<Response, PageError> {
+    Ok(render(&account_page(&acting, lang, None, false), lang)?.into_response())
 }
 
 #[derive(Deserialize)]
@@ -157,27 +151,22 @@ struct PasswordForm {
 async fn change_password(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    viewer: Viewer,
-    ClientAddress(address): ClientAddress,
+    acting: Acting,
     Https(https): Https,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, PageError> {
-    let signed = viewer.0.as_ref().ok_or(PageError { error: WebError::NotSignedIn, lang })?;
-    let t = crate::i18n::Tr::new(lang);
-    let username = signed.principal.username.clone();
-    let problem =
-        match change_own_password(&state, &username, &form.current, &form.new, &form.confirm, address.as_deref()).await
-        {
-            Ok(new_session) => {
-                // Every session ended with the change, this one included: open a new one here.
-                let page = account_page(&viewer, lang, None, true)?;
-                let response = render(&page, lang)?.into_response();
-                return Ok(session::with_cookie(response, &session::set_cookie(&new_session.token, https)));
-            }
-            Err(PasswordChangeError::Rejected(key)) => t.get(key),
-            Err(PasswordChangeError::Store(e)) => return Err(PageError { error: e.into(), lang }),
-            Err(PasswordChangeError::Hash(e)) => return Err(PageError { error: WebError::Internal(e), lang }),
-        };
-    let page = account_page(&viewer, lang, Some(problem), false)?;
+    let changed =
+        change_own_password(&state, acting.principal(), &form.current, &form.new, &form.confirm, acting.actor()).await;
+    let problem = match changed {
+        Ok(()) => {
+            // Every session ended with the change, this one included: open a new one here.
+            let new = session::open(&state, acting.principal().user_id, acting.address.as_deref()).await.page(lang)?;
+            let response = render(&account_page(&acting, lang, None, true), lang)?.into_response();
+            return Ok(session::with_cookie(response, &session::set_cookie(&new.token, https)));
+        }
+        Err(kehoach_app::AppError::Invalid(refusal)) => refusal.words(lang),
+        Err(e) => return Err(PageError { error: e.into(), lang }),
+    };
+    let page = account_page(&acting, lang, Some(problem), false);
     Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page, lang)?).into_response())
 }
