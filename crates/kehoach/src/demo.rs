@@ -2,9 +2,9 @@
 //! marked as samples, so that a newcomer can walk the reporting cycle. Never real names.
 
 use anyhow::bail;
+use kehoach_app::accounts::{self, NewAccount};
 use kehoach_domain::{Role, Unit, UnitKind};
-use kehoach_store::{Actor, NewUser, Store};
-use kehoach_app::password;
+use kehoach_store::{Actor, Store};
 
 /// The password of every sample user, printed with them.
 pub const DEMO_PASSWORD: &str = "mau-kehoach-2026";
@@ -31,7 +31,7 @@ pub async fn seed(store: &Store) -> anyhow::Result<()> {
     if !missing.is_empty() {
         store.add_units(&commune, &missing, Actor::SYSTEM).await?;
     }
-    let hash = password::hash(DEMO_PASSWORD).map_err(anyhow::Error::msg)?;
+    let app = kehoach_app::App::at_system_time(store.clone());
     let users = [
         ("mau-dau-moi", "Cán bộ đầu mối (mẫu)", Role::DauMoi, None),
         ("mau-lanh-dao", "Lãnh đạo UBND xã (mẫu)", Role::LanhDao, None),
@@ -42,19 +42,20 @@ pub async fn seed(store: &Store) -> anyhow::Result<()> {
     println!("Dữ liệu mẫu / sample data (mật khẩu / password: {DEMO_PASSWORD}):");
     for (username, name, role, unit) in users {
         if store.user(username).await?.is_none() {
-            let new = NewUser {
+            // Created as the operator creates accounts: by the same rules, the password given
+            // (so not to be changed at first sign-in).
+            let new = NewAccount {
                 username: username.into(),
                 full_name: name.into(),
-                role,
-                province: Some(plan.commune.province_code.clone()),
-                commune: (role != Role::CapTren).then(|| plan.commune.code.clone()),
+                role: role.key().into(),
                 unit: unit.map(Into::into),
-                password_hash: hash.clone(),
-                must_change_password: false,
+                commune: Some(plan.commune.code.clone()),
+                password: Some(DEMO_PASSWORD.into()),
             };
-            if let Err(problem) = store.add_user(&new, Actor::SYSTEM).await? {
-                bail!("cannot create sample user {username}: {problem:?}");
-            }
+            let province = Some(plan.commune.province_code.as_str());
+            accounts::create_at_console(&app, &new, province, Actor::SYSTEM)
+                .await
+                .map_err(|e| crate::cli::app_error(e).context(format!("cannot create sample user {username}")))?;
         }
         println!("  {username:<14} {}", role.key());
     }

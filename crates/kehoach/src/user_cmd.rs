@@ -1,24 +1,44 @@
-//! `kehoach user add|list|disable|reset-password`, and the first admin of an empty database.
+//! `kehoach user add|list|disable|reset-password`, and the first admin of an empty database:
+//! the operator's entry points of `kehoach_app::accounts`, which hold the rules of an account
+//! (the same as on the users page); this file reads the command line and words the answers.
 
 use std::io::{IsTerminal, Read};
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
+use kehoach_app::accounts::{self, NewAccount};
+use kehoach_app::{App, AppError};
 use kehoach_domain::Role;
-use kehoach_store::{Actor, NewUser, Store, UserProblem};
-use kehoach_app::password;
+use kehoach_store::{Actor, Store};
 
 use crate::cli::UserCommand;
 
-fn problem_text(p: &UserProblem) -> &'static str {
-    match p {
-        UserProblem::UsernameTaken => "tên đăng nhập này đã có người dùng",
-        UserProblem::UnknownCommune => "không tìm thấy xã (--commune)",
-        UserProblem::UnknownUnit => "không tìm thấy đơn vị này trong xã (--unit)",
-        UserProblem::WrongBinding => {
-            "vai trò không khớp: don_vi cần --unit; cap_tren cần --province và không có --commune; các vai trò khác cần một xã"
+/// A refused account in the console's words: the refusals of the users page, naming the
+/// command's options; any other failure as the command line says it.
+fn refusal(e: AppError, role: &str) -> anyhow::Error {
+    let key = match &e {
+        AppError::Invalid(m) => m.key,
+        _ => "",
+    };
+    let text = match key {
+        "user-bad-role" => {
+            let allowed = Role::ALL.map(|r| r.key()).join(", ");
+            format!("vai trò `{role}` không hợp lệ; dùng một trong: {allowed}")
         }
-    }
+        // The password is never echoed.
+        "password-too-short" | "password-has-username" => {
+            "mật khẩu quá yếu: cần ít nhất 10 ký tự và không chứa tên đăng nhập".into()
+        }
+        "user-taken" => "tên đăng nhập này đã có người dùng".into(),
+        "user-unknown-commune" => "không tìm thấy xã (--commune)".into(),
+        "user-unknown-unit" => "không tìm thấy đơn vị này trong xã (--unit)".into(),
+        "user-needs-unit" | "user-wrong-binding" => {
+            "vai trò không khớp: don_vi cần --unit; cap_tren cần --province và không có --commune; các vai trò khác cần một xã"
+                .into()
+        }
+        _ => return crate::cli::app_error(e),
+    };
+    anyhow::Error::msg(text)
 }
 
 /// On the first start of a database with no user: an `admin` with a one-time password, printed
@@ -31,21 +51,18 @@ pub async fn first_admin(store: &Store) -> anyhow::Result<()> {
     let Some(first) = communes.first() else {
         return Ok(());
     };
-    let one_commune = communes.len() == 1;
-    let password_text = password::generate();
-    let new = NewUser {
+    // The only commune's admin, or the province's when there are several.
+    let new = NewAccount {
         username: "admin".into(),
         full_name: "Quản trị viên".into(),
-        role: Role::Admin,
-        province: Some(first.province_code.clone()),
-        commune: one_commune.then(|| first.code.clone()),
-        unit: None,
-        password_hash: password::hash(&password_text).map_err(anyhow::Error::msg)?,
-        must_change_password: true,
+        role: Role::Admin.key().into(),
+        commune: (communes.len() == 1).then(|| first.code.clone()),
+        ..NewAccount::default()
     };
-    if let Err(problem) = store.add_user(&new, Actor::SYSTEM).await? {
-        bail!("cannot create the first admin: {}", problem_text(&problem));
-    }
+    let app = App::at_system_time(store.clone());
+    let (_, password_text) = accounts::create_at_console(&app, &new, Some(&first.province_code), Actor::SYSTEM)
+        .await
+        .map_err(|e| refusal(e, &new.role).context("cannot create the first admin"))?;
     println!("Tài khoản quản trị đầu tiên / first administrator account:");
     println!("  tên đăng nhập / user name: admin");
     println!("  mật khẩu dùng một lần / one-time password: {password_text}");
@@ -64,55 +81,44 @@ fn read_password() -> anyhow::Result<Option<String>> {
     Ok(if line.is_empty() { None } else { Some(line) })
 }
 
+async fn open(url: &str) -> anyhow::Result<App> {
+    Ok(App::at_system_time(Store::connect(url).await.context("database")?))
+}
+
 pub async fn run(command: UserCommand) -> anyhow::Result<ExitCode> {
     match command {
         UserCommand::Add { username, role, name, unit, commune, province, database } => {
-            let Some(role) = Role::from_key(&role) else {
-                let allowed = Role::ALL.map(|r| r.key()).join(", ");
-                bail!("vai trò `{role}` không hợp lệ; dùng một trong: {allowed}");
-            };
-            let username = kehoach_app::accounts::username(&username).map_err(crate::cli::app_error)?;
             let given = read_password()?;
-            if let Some(p) = &given
-                && password::weakness(p, &username).is_some()
-            {
-                bail!("mật khẩu quá yếu: cần ít nhất 10 ký tự và không chứa tên đăng nhập");
-            }
-            let store = Store::connect(&database.url).await.context("database")?;
-            let commune = match (role, commune) {
-                (Role::CapTren, _) => None,
-                (Role::Admin, None) if province.is_some() => None,
-                (_, Some(c)) => Some(c),
-                (_, None) => Some(crate::unit_cmd::commune(&store, None).await?),
-            };
-            let full_name = kehoach_domain::text::line(name.as_deref().unwrap_or(&username))
-                .map_err(|problem| anyhow::anyhow!("họ và tên {}", problem.message(kehoach_domain::Lang::Vi)))?;
             let generated = given.is_none();
-            let password_text = given.unwrap_or_else(password::generate);
-            let new = NewUser {
-                full_name,
-                username: username.clone(),
+            let mut new = NewAccount {
+                // The user name when no full name is given.
+                full_name: name.unwrap_or_else(|| username.trim().to_owned()),
+                username,
                 role,
-                province,
-                commune,
                 unit,
-                password_hash: password::hash(&password_text).map_err(anyhow::Error::msg)?,
-                must_change_password: generated,
+                commune,
+                password: given,
             };
-            match store.add_user(&new, Actor::CLI).await? {
-                Ok(user) => {
-                    println!("đã tạo tài khoản `{}` ({})", user.username, user.role.key());
-                    if generated {
-                        println!("mật khẩu dùng một lần: {password_text}");
-                    }
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(problem) => bail!("{}", problem_text(&problem)),
+            // Refused before the database is opened.
+            let checked = accounts::check(&new).map_err(|e| refusal(e, &new.role))?;
+            let app = open(&database.url).await?;
+            // A commune's account may leave its commune out when the database holds one.
+            let province_level = checked.role == Role::CapTren || (checked.role == Role::Admin && province.is_some());
+            if checked.commune.is_none() && !province_level {
+                new.commune = Some(crate::unit_cmd::commune(&app.store, None).await?);
             }
+            let (user, password_text) = accounts::create_at_console(&app, &new, province.as_deref(), Actor::CLI)
+                .await
+                .map_err(|e| refusal(e, &new.role))?;
+            println!("đã tạo tài khoản `{}` ({})", user.username, user.role.key());
+            if generated {
+                println!("mật khẩu dùng một lần: {password_text}");
+            }
+            Ok(ExitCode::SUCCESS)
         }
         UserCommand::List { database } => {
-            let store = Store::connect(&database.url).await.context("database")?;
-            for u in store.users(None, None).await? {
+            let app = open(&database.url).await?;
+            for u in accounts::list_at_console(&app).await.map_err(crate::cli::app_error)? {
                 let place = u.unit.clone().or(u.commune.clone()).unwrap_or(u.province.clone());
                 let state = if u.disabled { "\tđã khóa" } else { "" };
                 println!("{}\t{}\t{}\t{}{state}", u.username, u.role.key(), place, u.full_name);
@@ -120,16 +126,16 @@ pub async fn run(command: UserCommand) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         UserCommand::Disable { username, database } => {
-            let store = Store::connect(&database.url).await.context("database")?;
-            store.disable_user(&username, Actor::CLI).await?;
+            let app = open(&database.url).await?;
+            accounts::disable_at_console(&app, &username, Actor::CLI).await.map_err(crate::cli::app_error)?;
             println!("đã khóa tài khoản `{username}`");
             Ok(ExitCode::SUCCESS)
         }
         UserCommand::ResetPassword { username, database } => {
-            let store = Store::connect(&database.url).await.context("database")?;
-            let password_text = password::generate();
-            let hash = password::hash(&password_text).map_err(anyhow::Error::msg)?;
-            store.set_password(&username, &hash, true, Actor::CLI).await?;
+            let app = open(&database.url).await?;
+            let password_text = accounts::reset_password_at_console(&app, &username, Actor::CLI)
+                .await
+                .map_err(crate::cli::app_error)?;
             println!("mật khẩu dùng một lần mới của `{username}`: {password_text}");
             Ok(ExitCode::SUCCESS)
         }
