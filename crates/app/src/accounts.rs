@@ -41,8 +41,9 @@ pub struct NewAccount {
     pub full_name: String,
     /// The role's key (`admin`, `lanh_dao`, `dau_moi`, `don_vi`, `cap_tren`).
     pub role: String,
-    /// The unit a `don_vi` reports for (its code). The form offers its units whatever the role
-    /// chosen: named with another role, a unit is not kept.
+    /// The unit a `don_vi` reports for (its code). The users page's form offers its units
+    /// whatever the role chosen, so there a unit named with another role is not kept; typed at
+    /// the console, it is refused ([`fits`]).
     pub unit: Option<String>,
     /// The commune (its code); none or blank: the level of who creates it (an admin's own
     /// commune, or for a province's admin its province). A `cap_tren` account is the
@@ -58,7 +59,6 @@ pub struct Checked {
     pub username: String,
     pub full_name: String,
     pub role: Role,
-    /// Only for a `don_vi`.
     pub unit: Option<String>,
     /// As named (before the level's default).
     pub commune: Option<String>,
@@ -107,7 +107,7 @@ pub fn check(new: &NewAccount) -> Result<Checked, AppError> {
         return Err(AppError::invalid("user-unknown-commune"));
     }
     let full_name = crate::input::line("field-full-name", &new.full_name)?;
-    Ok(Checked { username, full_name, role, unit: unit.filter(|_| role == Role::DonVi), commune, password })
+    Ok(Checked { username, full_name, role, unit, commune, password })
 }
 
 /// Whether an account of `role` may sit in `province`, `commune` (none: the province's level)
@@ -185,7 +185,11 @@ pub async fn create(
     new: &NewAccount,
     actor: Actor<'_>,
 ) -> Result<(UserRecord, String), AppError> {
-    let c = check(new)?;
+    let mut c = check(new)?;
+    // The form's list of units is there whatever the role: only a don_vi's is meant.
+    if c.role != Role::DonVi {
+        c.unit = None;
+    }
     let commune = commune_of(&c, who.commune.as_deref());
     match may_create(who, c.role, &who.province, commune.as_deref()) {
         Decision::Allow => {}
@@ -198,7 +202,8 @@ pub async fn create(
 
 /// The operator creates an account in `province` (for a `cap_tren` or a province's admin; a
 /// commune's account takes its commune's) and the commune named (the console names it, or
-/// its default, itself). A password the operator gives is the owner's: only a generated one
+/// its default, itself). A unit typed with a role other than `don_vi` is refused: at the console
+/// it was typed on purpose. A password the operator gives is the owner's: only a generated one
 /// must be changed at first sign-in.
 pub async fn create_at_console(
     state: &App,
@@ -352,9 +357,12 @@ mod tests {
         assert_eq!(key(check(&typed("ban-a", "A", "don_vi", "ban\u{0}")).unwrap_err()), "user-unknown-unit");
         let elsewhere = NewAccount { commune: Some("Xã A".into()), ..typed("ban-a", "A", "lanh_dao", "") };
         assert_eq!(key(check(&elsewhere).unwrap_err()), "user-unknown-commune");
-        // A unit is a don_vi's only: the form's list is there whatever the role.
-        let leader = check(&typed("ld-a", "A", "lanh_dao", "ban-x")).expect("a good account");
-        assert_eq!(leader.unit, None);
+        // A unit named with a role other than don_vi is well typed; it is its place that is wrong.
+        let leader = check(&typed("ld-a", "A", "lanh_dao", "ban-x")).expect("typed well");
+        assert_eq!(
+            key(fits(leader.role, None, Some("muong-la"), leader.unit.as_deref()).unwrap_err()),
+            "user-wrong-binding"
+        );
     }
 
     #[test]
