@@ -133,127 +133,18 @@ pub async fn change_own_password(
 }
 
 /// Hashes a password off the async threads (argon2 takes tens of milliseconds of CPU and
-/// 19 MiB).
+/// 19 MiB), on the runtime's blocking pool.
 pub async fn hash_blocking(password_text: String) -> Result<String, AppError> {
-    match off_thread::run(move || password::hash(&password_text)).await {
-        Some(Ok(hash)) => Ok(hash),
-        Some(Err(e)) => Err(AppError::Internal(format!("password hashing failed: {e}"))),
-        None => Err(AppError::Internal("password hashing panicked".into())),
+    match tokio::task::spawn_blocking(move || password::hash(&password_text)).await {
+        Ok(Ok(hash)) => Ok(hash),
+        Ok(Err(e)) => Err(AppError::Internal(format!("password hashing failed: {e}"))),
+        Err(e) => Err(AppError::Internal(format!("password hashing did not finish: {e}"))),
     }
 }
 
 /// Whether `password_text` matches the stored hash, checked off the async threads.
 pub async fn verify_blocking(password_text: String, stored: String) -> bool {
-    off_thread::run(move || password::verify(&password_text, &stored)).await.unwrap_or(false)
-}
-
-/// Work that would hold an async thread for long (argon2), done by a few threads of its own.
-///
-/// This crate does not depend on an async runtime (the web's is tokio, the command line's too,
-/// the tests' any): the work is queued to as many worker threads as the machine has cores,
-/// started at first use, and the caller waits for it without blocking. A fixed number of
-/// workers also bounds the memory argon2 takes however many sign-ins arrive at once.
-mod off_thread {
-    use std::sync::mpsc::{self, Sender};
-    use std::sync::{Arc, Mutex, OnceLock, PoisonError};
-    use std::task::{Poll, Waker};
-
-    type Job = Box<dyn FnOnce() + Send>;
-
-    /// The workers' queue; none if no worker could be started (the work is then done in place).
-    fn queue() -> Option<&'static Sender<Job>> {
-        static QUEUE: OnceLock<Option<Sender<Job>>> = OnceLock::new();
-        QUEUE
-            .get_or_init(|| {
-                let (sender, receiver) = mpsc::channel::<Job>();
-                let receiver = Arc::new(Mutex::new(receiver));
-                let workers = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
-                let mut started = 0;
-                for i in 0..workers {
-                    let receiver = Arc::clone(&receiver);
-                    let worker = std::thread::Builder::new().name(format!("kehoach-argon2-{i}")).spawn(move || {
-                        loop {
-                            // The lock is held while waiting, and let go as soon as a job comes.
-                            let job = receiver.lock().unwrap_or_else(PoisonError::into_inner).recv();
-                            match job {
-                                Ok(job) => job(),
-                                Err(_) => break,
-                            }
-                        }
-                    });
-                    match worker {
-                        Ok(_) => started += 1,
-                        Err(e) => tracing::warn!(error = %e, "could not start a password hashing thread"),
-                    }
-                }
-                (started > 0).then_some(sender)
-            })
-            .as_ref()
-    }
-
-    struct Slot<T> {
-        value: Option<T>,
-        finished: bool,
-        waker: Option<Waker>,
-    }
-
-    /// Runs `work` on a worker thread; its answer, or none if it panicked.
-    pub async fn run<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
-        let slot = Arc::new(Mutex::new(Slot { value: None, finished: false, waker: None }));
-        let theirs = Arc::clone(&slot);
-        let job: Job = Box::new(move || {
-            let value = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).ok();
-            let mut slot = theirs.lock().unwrap_or_else(PoisonError::into_inner);
-            slot.value = value;
-            slot.finished = true;
-            if let Some(waker) = slot.waker.take() {
-                waker.wake();
-            }
-        });
-        match queue() {
-            Some(queue) => {
-                if let Err(mpsc::SendError(job)) = queue.send(job) {
-                    job();
-                }
-            }
-            None => job(),
-        }
-        std::future::poll_fn(|cx| {
-            let mut slot = slot.lock().unwrap_or_else(PoisonError::into_inner);
-            if slot.finished {
-                Poll::Ready(slot.value.take())
-            } else {
-                slot.waker = Some(cx.waker().clone());
-                Poll::Pending
-            }
-        })
-        .await
-    }
-
-    #[cfg(test)]
-    mod tests {
-        use super::*;
-
-        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-        async fn work_is_done_elsewhere_and_answered_to_each_caller() {
-            let caller = std::thread::current().id();
-            let answers: Vec<_> = (0..32u64)
-                .map(|i| tokio::spawn(run(move || (i * i, std::thread::current().name().map(str::to_owned)))))
-                .collect();
-            for (i, answer) in answers.into_iter().enumerate() {
-                let (square, thread) = answer.await.expect("joined").expect("done");
-                assert_eq!(square, (i * i) as u64);
-                assert!(thread.is_some_and(|name| name.starts_with("kehoach-argon2-")), "on a worker");
-            }
-            assert_eq!(run(|| std::thread::current().id()).await.map(|id| id != caller), Some(true));
-        }
-
-        #[tokio::test]
-        async fn a_panic_is_no_answer_and_the_workers_go_on() {
-            assert_eq!(run(|| -> u8 { panic!("on purpose") }).await, None);
-            assert_eq!(run(|| 7).await, Some(7));
-        }
-    }
+    tokio::task::spawn_blocking(move || password::verify(&password_text, &stored)).await.unwrap_or(false)
 }
 
 #[cfg(test)]
