@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum_test::TestServer;
 use chrono::{TimeZone, Utc};
 use kehoach_domain::clock::FixedClock;
-use kehoach_store::{Store, on_both_databases};
+use kehoach_store::on_both_databases;
 use serde_json::{Value, json};
 
 use crate::common::{self, as_user, session_of};
