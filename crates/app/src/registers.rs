@@ -320,8 +320,17 @@ pub async fn update(
     written(def, state.store.update_record(&plan.id, id, version, &record, actor, state.clock.now()).await?)
 }
 
-/// Deletes a record, or says which records point at it.
-pub async fn delete(state: &App, plan_id: &str, id: i32, actor: Actor<'_>) -> Result<(), AppError> {
+/// Deletes a record the user may see and write, or says which records point at it.
+pub async fn delete(
+    state: &App,
+    who: &Principal,
+    plan_id: &str,
+    def: &RegisterDef,
+    id: i32,
+    actor: Actor<'_>,
+) -> Result<(), AppError> {
+    let current = readable(state, who, plan_id, def, id).await?;
+    may_write(who, def, &current.record.unit)?;
     let pointing = state.store.delete_record(plan_id, id, actor).await?;
     if pointing.is_empty() {
         return Ok(());

@@ -27,7 +27,7 @@ use crate::error::{ApiError, ErrorBody, InLang, NotFound, WebError};
 use crate::i18n::{RequestLang, Tr};
 use crate::params::{Params, QueryParams};
 use crate::policy::Routes;
-use crate::registers::{self, def, may_write, own_unit};
+use crate::registers::{self, def, own_unit};
 
 pub fn routes(r: Routes) -> Routes {
     r.api(Action::ReadRegister, __path_list_registers, list_registers)
@@ -289,16 +289,11 @@ pub(super) async fn put_record(
 pub(super) async fn delete_record(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    viewer: Viewer,
-    ClientAddress(address): ClientAddress,
+    acting: Acting,
     Params((plan_id, register, id)): Params<(String, String, i32)>,
 ) -> Result<StatusCode, ApiError> {
     let def = def(&register).api(lang)?;
-    let signed = signed(&viewer, lang)?;
-    let current = readable(&state, signed, &plan_id, def.key, id).await.api(lang)?;
-    may_write(signed, def, &current.record.unit).api(lang)?;
-    let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
-    kehoach_app::registers::delete(&state, &plan_id, id, actor).await.api(lang)?;
+    kehoach_app::registers::delete(&state, acting.principal(), &plan_id, def, id, acting.actor()).await.api(lang)?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -499,10 +499,10 @@ async fn remove(
     let def = def(&register).page(lang)?;
     let signed = signed(&viewer, lang)?;
     let plan = load_plan(&state, &plan_id, lang).await?;
+    // Read first: a refusal is shown over the record as it is.
     let current = readable(&state, signed, &plan, def, id, lang).await?;
-    may_write(signed, def, &current.record.unit).page(lang)?;
     let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
-    match kehoach_app::registers::delete(&state, &plan.id, id, actor).await.map_err(WebError::from) {
+    match kehoach_app::registers::delete(&state, &signed.principal, &plan.id, def, id, actor).await.map_err(WebError::from) {
         Ok(()) => Ok(Redirect::to(&format!("/plans/{}/registers/{}", plan.id, def.key)).into_response()),
         Err(error) => {
             let Some(message) = error.conflict_words(lang) else { return Err(PageError { error, lang }) };
