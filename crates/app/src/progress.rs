@@ -1,11 +1,14 @@
 //! Indicator progress: the sources the engine reads, at a date in the plan's time zone.
 
 use chrono::NaiveDate;
-use kehoach_domain::Plan;
-use kehoach_domain::measure::{self, Progress, ReportFigure, Sources};
+use kehoach_domain::measure::{self, Evidence, Progress, ReportFigure, Sources};
 use kehoach_domain::period::PeriodId;
 use kehoach_domain::register::Record;
 use kehoach_domain::report::ReportState;
+use kehoach_domain::{Plan, Principal};
+use kehoach_store::{RecordFilter, StoredRecord};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::App;
 use crate::error::AppError;
@@ -77,4 +80,40 @@ pub async fn of_indicator(
         .map(|d| measure::evaluate(plan.year, indicator, m, &sources, d))
         .collect();
     Ok(Some((now, series)))
+}
+
+/// What an indicator's value is made of.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EvidenceBody {
+    pub progress: Progress,
+    /// The records counted (for a ratio: its numerator).
+    pub counted: Vec<StoredRecord>,
+    /// For a ratio, the records of its denominator that are not counted.
+    pub not_counted: Vec<StoredRecord>,
+    pub figures: Vec<ReportFigure>,
+    /// Records of other units, which a unit's reporter does not see, counted but not listed.
+    pub hidden: usize,
+}
+
+/// The records behind a value, as far as the user may see them.
+pub async fn evidence(
+    state: &App,
+    plan_id: &str,
+    progress: Progress,
+    who: &Principal,
+) -> Result<EvidenceBody, AppError> {
+    let (counted_ids, over_ids, figures) = match &progress.evidence {
+        Evidence::Records { counted, over } => (counted.clone(), over.clone(), Vec::new()),
+        Evidence::Figures { figures } => (Vec::new(), Vec::new(), figures.clone()),
+        Evidence::Assessment { record } => (record.iter().copied().collect(), Vec::new(), Vec::new()),
+    };
+    let mut ids: Vec<i32> = counted_ids.iter().chain(&over_ids).copied().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let records = state.store.records(plan_id, &RecordFilter { ids: Some(&ids), ..RecordFilter::default() }).await?;
+    let total = records.len();
+    let visible: Vec<StoredRecord> = records.into_iter().filter(|r| crate::registers::may_read(who, r)).collect();
+    let hidden = total - visible.len();
+    let (counted, not_counted) = visible.into_iter().partition(|r| counted_ids.contains(&r.record.id));
+    Ok(EvidenceBody { progress, counted, not_counted, figures, hidden })
 }

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use kehoach_domain::register::{self, FieldError, FieldProblem, RegisterDef, check_fields};
 use kehoach_domain::rows;
 use kehoach_domain::{Lang, Plan, Principal};
-use kehoach_store::{Actor, RecordInput, RecordOutcome, RowError, StoreError, StoredRecord};
+use kehoach_store::{Actor, RecordCursor, RecordFilter, RecordInput, RecordOutcome, RowError, StoreError, StoredRecord};
 
 use crate::App;
 use crate::error::{AppError, Msg, NotFound};
@@ -480,4 +480,69 @@ mod tests {
         assert!(e.field_errors().is_empty() && e.stored_now().is_none());
         assert!(matches!(AppError::from(e), AppError::Store(StoreError::NotFound(_))));
     }
+}
+
+/// Which records a reader asks for: a unit's, between two days.
+#[derive(Debug, Clone, Default)]
+pub struct Wanted {
+    pub unit: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+/// The store's filter for what `who` may see of what was asked: a unit's reporter sees its own
+/// unit's records, whatever unit it names.
+fn visible<'a>(who: &'a Principal, def: &RegisterDef, wanted: &'a Wanted) -> RecordFilter<'a> {
+    RecordFilter {
+        register: Some(def.key),
+        unit: rows::own_unit(who).or(wanted.unit.as_deref()),
+        from: wanted.from,
+        to: wanted.to,
+        ids: None,
+        limit: None,
+    }
+}
+
+/// The records of a register the reader may see, newest first: at most `limit`, and how many
+/// there are in all.
+pub async fn records(
+    state: &App,
+    who: &Principal,
+    plan_id: &str,
+    def: &RegisterDef,
+    wanted: &Wanted,
+    limit: Option<u64>,
+) -> Result<(Vec<StoredRecord>, u64), AppError> {
+    let filter = RecordFilter { limit, ..visible(who, def, wanted) };
+    let records = state.store.records(plan_id, &filter).await?;
+    let total = match limit {
+        Some(_) => state.store.record_count(plan_id, &filter).await?,
+        None => records.len() as u64,
+    };
+    Ok((records, total))
+}
+
+/// A page of the records the reader may see: `limit` of them after `after`.
+pub async fn records_after(
+    state: &App,
+    who: &Principal,
+    plan_id: &str,
+    def: &RegisterDef,
+    wanted: &Wanted,
+    after: Option<RecordCursor>,
+    limit: u64,
+) -> Result<Vec<StoredRecord>, AppError> {
+    Ok(state.store.records_after(plan_id, &visible(who, def, wanted), after, limit).await?)
+}
+
+/// The evidence files of a record the reader may see, without their content.
+pub async fn files(
+    state: &App,
+    who: &Principal,
+    plan_id: &str,
+    def: &RegisterDef,
+    id: i32,
+) -> Result<Vec<kehoach_store::FileInfo>, AppError> {
+    readable(state, who, plan_id, def, id).await?;
+    Ok(state.store.record_files(id).await?)
 }

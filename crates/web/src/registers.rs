@@ -19,11 +19,6 @@ pub fn own_unit(signed: &Signed) -> Option<&str> {
     kehoach_domain::rows::own_unit(&signed.principal)
 }
 
-/// Whether the user may see this record.
-pub fn may_read(signed: &Signed, record: &StoredRecord) -> bool {
-    kehoach_app::registers::may_read(&signed.principal, record)
-}
-
 /// Refused unless the user may write this register for this unit.
 pub fn may_write(signed: &Signed, def: &RegisterDef, unit: &str) -> Result<(), WebError> {
     Ok(kehoach_app::registers::may_write(&signed.principal, def, unit)?)

@@ -4,8 +4,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use chrono::NaiveDate;
 use kehoach_domain::Action;
-use kehoach_domain::measure::{Evidence, Progress, ReportFigure};
-use kehoach_store::{RecordFilter, StoredRecord};
+use kehoach_app::progress::EvidenceBody;
+use kehoach_domain::measure::Progress;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -15,7 +15,6 @@ use crate::error::{ApiError, ErrorBody, InLang, NotFound, WebError};
 use crate::i18n::RequestLang;
 use crate::params::QueryParams;
 use crate::policy::Routes;
-use crate::registers::may_read;
 
 pub fn routes(r: Routes) -> Routes {
     r.api(Action::ReadProgress, __path_indicators, indicators).api(Action::ReadProgress, __path_evidence, evidence)
@@ -67,19 +66,6 @@ pub(super) async fn indicators(
     ))
 }
 
-/// What an indicator's value is made of.
-#[derive(Serialize, ToSchema)]
-pub struct EvidenceBody {
-    pub progress: Progress,
-    /// The records counted (for a ratio: its numerator).
-    pub counted: Vec<StoredRecord>,
-    /// For a ratio, the records of its denominator that are not counted.
-    pub not_counted: Vec<StoredRecord>,
-    pub figures: Vec<ReportFigure>,
-    /// Records of other units, which a unit's reporter does not see, counted but not listed.
-    pub hidden: usize,
-}
-
 /// The records (or report figures, or assessment) that make an indicator's value at a date.
 #[utoipa::path(get, path = "/api/v1/plans/{plan}/indicators/{code}/evidence", params(("plan" = String, Path), ("code" = String, Path), AtQuery),
     responses((status = 200, body = EvidenceBody), (status = 404, body = ErrorBody)))]
@@ -90,7 +76,6 @@ pub(super) async fn evidence(
     Path((plan_id, code)): Path<(String, String)>,
     QueryParams(q): QueryParams<AtQuery>,
 ) -> Result<Json<EvidenceBody>, ApiError> {
-    let signed = &acting.signed;
     let plan = state
         .store
         .plan(&plan_id)
@@ -102,29 +87,7 @@ pub(super) async fn evidence(
         .await
         .api(lang)?
         .ok_or(ApiError { error: WebError::NotFound(NotFound::Indicator), lang })?;
-    let body = evidence_of(&state, &plan.id, progress, signed).await.api(lang)?;
+    let body = kehoach_app::progress::evidence(&state, &plan.id, progress, acting.principal()).await.api(lang)?;
     Ok(Json(body))
 }
 
-/// The records behind a value, as far as the user may see them.
-pub async fn evidence_of(
-    state: &AppState,
-    plan_id: &str,
-    progress: Progress,
-    signed: &crate::auth::session::Signed,
-) -> Result<EvidenceBody, WebError> {
-    let (counted_ids, over_ids, figures) = match &progress.evidence {
-        Evidence::Records { counted, over } => (counted.clone(), over.clone(), Vec::new()),
-        Evidence::Figures { figures } => (Vec::new(), Vec::new(), figures.clone()),
-        Evidence::Assessment { record } => (record.iter().copied().collect(), Vec::new(), Vec::new()),
-    };
-    let mut ids: Vec<i32> = counted_ids.iter().chain(&over_ids).copied().collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let records = state.store.records(plan_id, &RecordFilter { ids: Some(&ids), ..RecordFilter::default() }).await?;
-    let total = records.len();
-    let visible: Vec<StoredRecord> = records.into_iter().filter(|r| may_read(signed, r)).collect();
-    let hidden = total - visible.len();
-    let (counted, not_counted) = visible.into_iter().partition(|r| counted_ids.contains(&r.record.id));
-    Ok(EvidenceBody { progress, counted, not_counted, figures, hidden })
-}

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use kehoach_app::registers::{self as app, Typed};
 use kehoach_domain::Action;
 use kehoach_domain::register::{FieldType, REGISTERS};
-use kehoach_store::{Actor, FileInfo, RecordCursor, RecordFilter, StoredRecord};
+use kehoach_store::{Actor, FileInfo, RecordCursor, StoredRecord};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
@@ -27,7 +27,7 @@ use crate::error::{ApiError, ErrorBody, InLang, NotFound, WebError};
 use crate::i18n::{RequestLang, Tr};
 use crate::params::{Params, QueryParams};
 use crate::policy::Routes;
-use crate::registers::{self, def, own_unit};
+use crate::registers::{self, def};
 
 pub fn routes(r: Routes) -> Routes {
     r.api(Action::ReadRegister, __path_list_registers, list_registers)
@@ -136,21 +136,10 @@ fn signed(viewer: &Viewer, lang: kehoach_domain::Lang) -> Result<&Signed, ApiErr
     viewer.0.as_ref().ok_or(ApiError { error: WebError::NotSignedIn, lang })
 }
 
-async fn visible_records(
-    state: &AppState,
-    signed: &Signed,
-    plan_id: &str,
-    register: &str,
-    q: &RecordQuery,
-) -> Result<Vec<StoredRecord>, WebError> {
-    let unit = own_unit(signed).or(q.unit.as_deref());
-    Ok(state
-        .store
-        .records(
-            plan_id,
-            &RecordFilter { register: Some(register), unit, from: q.from, to: q.to, ids: None, limit: None },
-        )
-        .await?)
+impl RecordQuery {
+    fn wanted(&self) -> kehoach_app::registers::Wanted {
+        kehoach_app::registers::Wanted { unit: self.unit.clone(), from: self.from, to: self.to }
+    }
 }
 
 const RECORDS: &str = "records";
@@ -185,9 +174,9 @@ pub(super) async fn list_records(
         Some(position) => Some(record_cursor(&position).ok_or(WebError::Invalid(t.get("page-bad-cursor"))).api(lang)?),
         None => None,
     };
-    let unit = own_unit(signed).or(q.unit.as_deref());
-    let filter = RecordFilter { register: Some(def.key), unit, from: q.from, to: q.to, ids: None, limit: None };
-    let read = state.store.records_after(&plan_id, &filter, after, limit + 1).await.api(lang)?;
+    let read = kehoach_app::registers::records_after(&state, &signed.principal, &plan_id, def, &q.wanted(), after, limit + 1)
+        .await
+        .api(lang)?;
     let position = |r: &StoredRecord| format!("{}:{}", r.record.date.format("%Y-%m-%d"), r.record.id);
     Ok(Paged::from_read(read, limit, position, RECORDS))
 }
@@ -310,7 +299,8 @@ pub(super) async fn export_csv(
 ) -> Result<Response, ApiError> {
     let def = def(&register).api(lang)?;
     let signed = signed(&viewer, lang)?;
-    let records = visible_records(&state, signed, &plan_id, def.key, &q).await.api(lang)?;
+    let (records, _) =
+        kehoach_app::registers::records(&state, &signed.principal, &plan_id, def, &q.wanted(), None).await.api(lang)?;
     let csv = registers::to_csv(def, &records, lang).api(lang)?;
     Ok(registers::csv_response(def, csv))
 }
@@ -352,8 +342,8 @@ pub(super) async fn list_files(
     Params((plan_id, register, id)): Params<(String, String, i32)>,
 ) -> Result<Json<Vec<FileInfo>>, ApiError> {
     let signed = signed(&viewer, lang)?;
-    readable(&state, signed, &plan_id, &register, id).await.api(lang)?;
-    Ok(Json(state.store.record_files(id).await.api(lang)?))
+    let def = def(&register).api(lang)?;
+    Ok(Json(kehoach_app::registers::files(&state, &signed.principal, &plan_id, def, id).await.api(lang)?))
 }
 
 /// Keeps an evidence file with a record: multipart field `file`; a photo (JPEG, PNG, WebP,

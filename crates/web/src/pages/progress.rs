@@ -18,7 +18,6 @@ use super::plan::load_plan;
 use super::{Frame, render, viewer_may};
 use crate::AppState;
 use crate::acting::Acting;
-use crate::api::progress::evidence_of;
 use crate::auth::session::Viewer;
 use crate::error::{InLang, NotFound, PageError, WebError};
 use crate::i18n::{RequestLang, Tr};
@@ -214,7 +213,7 @@ async fn evidence_page(
         .ok_or(PageError { error: WebError::NotFound(NotFound::Indicator), lang })?;
     let t = Tr::new(lang);
     let c = cell(&t, &indicator, &progress);
-    let body = evidence_of(&state, &plan.id, progress, signed).await.page(lang)?;
+    let body = crate::progress::evidence(&state, &plan.id, progress, &signed.principal).await.page(lang)?;
     let page = EvidencePage {
         frame: Frame::new(lang, format!("/plans/{}/indicators/{}/evidence", plan.id, indicator.code), &viewer),
         date: kehoach_app::present::day(date),

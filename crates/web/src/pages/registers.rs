@@ -12,7 +12,7 @@ use kehoach_app::registers::{self as app, Typed};
 use kehoach_domain::register::{FieldDef, FieldError, FieldType, REGISTERS, RegisterDef, display};
 use kehoach_domain::text::sort_vi_by;
 use kehoach_domain::{Action, Lang, Plan};
-use kehoach_store::{Actor, FileInfo, RecordFilter, StoredRecord};
+use kehoach_store::{Actor, FileInfo, StoredRecord};
 use serde::Deserialize;
 
 use super::plan::load_plan;
@@ -25,7 +25,7 @@ use crate::error::{InLang, PageError, WebError};
 use crate::i18n::{RequestLang, Tr};
 use crate::params::{Params, QueryParams};
 use crate::policy::Routes;
-use crate::registers::{self, def, may_write, own_unit};
+use crate::registers::{self, def, may_write};
 
 pub fn routes(r: Routes) -> Routes {
     r.get("/plans/{plan}/registers", Action::ReadRegister, index)
@@ -146,16 +146,13 @@ async fn list_page(
 ) -> Result<Response, PageError> {
     let signed = signed(viewer, lang)?;
     let year_filter = year.as_deref().unwrap_or("").parse::<i32>().ok();
-    let filter = RecordFilter {
-        register: Some(def.key),
-        unit: own_unit(signed),
+    let wanted = kehoach_app::registers::Wanted {
+        unit: None,
         from: year_filter.and_then(|y| chrono::NaiveDate::from_ymd_opt(y, 1, 1)),
         to: year_filter.and_then(|y| chrono::NaiveDate::from_ymd_opt(y, 12, 31)),
-        ids: None,
-        limit: Some(PAGE_ROWS),
     };
-    let records = state.store.records(&plan.id, &filter).await.page(lang)?;
-    let total = state.store.record_count(&plan.id, &filter).await.page(lang)?;
+    let (records, total) =
+        kehoach_app::registers::records(state, &signed.principal, &plan.id, def, &wanted, Some(PAGE_ROWS)).await.page(lang)?;
     let rows = records.iter().map(|r| row(&plan, def, r, lang)).collect();
     let t = Tr::new(lang);
     let page = ListPage {
@@ -261,18 +258,9 @@ async fn ref_options(
     target: &str,
 ) -> Result<Vec<(String, String)>, WebError> {
     let target_def = def(target)?;
-    let records = state
-        .store
-        .records(
-            &plan.id,
-            &RecordFilter {
-                register: Some(target),
-                unit: own_unit(signed),
-                limit: Some(1000),
-                ..RecordFilter::default()
-            },
-        )
-        .await?;
+    let wanted = kehoach_app::registers::Wanted::default();
+    let (records, _) =
+        kehoach_app::registers::records(state, &signed.principal, &plan.id, target_def, &wanted, Some(1000)).await?;
     let label_field = target_def.fields.iter().find(|f| matches!(f.ty, FieldType::Text | FieldType::LongText));
     let mut options: Vec<(String, String)> = records
         .iter()
@@ -521,8 +509,9 @@ async fn export(
 ) -> Result<Response, PageError> {
     let def = def(&register).page(lang)?;
     let signed = signed(&viewer, lang)?;
-    let filter = RecordFilter { register: Some(def.key), unit: own_unit(signed), ..RecordFilter::default() };
-    let records = state.store.records(&plan_id, &filter).await.page(lang)?;
+    let wanted = kehoach_app::registers::Wanted::default();
+    let (records, _) =
+        kehoach_app::registers::records(&state, &signed.principal, &plan_id, def, &wanted, None).await.page(lang)?;
     let csv = registers::to_csv(def, &records, lang).page(lang)?;
     Ok(registers::csv_response(def, csv))
 }
