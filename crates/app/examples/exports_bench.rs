@@ -7,11 +7,11 @@
 use std::time::Instant;
 
 use chrono::NaiveDate;
+use kehoach_app::App;
+use kehoach_app::tables::{Format, Which, export};
 use kehoach_domain::Lang;
 use kehoach_domain::register::{REGISTERS, register};
 use kehoach_store::{Actor, Store};
-use kehoach_app::App;
-use kehoach_app::tables::{Format, Which, export};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {

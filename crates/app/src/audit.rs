@@ -35,9 +35,10 @@ fn day(text: &Option<String>) -> Result<Option<NaiveDate>, AppError> {
 /// The time zone the reader's days are in: that of a plan of their commune (or province). The
 /// audit trail spans plans, not one; the plans of one place share their zone.
 pub async fn zone_of(state: &App, who: &Principal) -> Result<Tz, AppError> {
-    let mine = state.store.plans().await?.into_iter().find(|p| {
-        p.commune.province_code == who.province && who.commune.as_ref().is_none_or(|c| *c == p.commune.code)
-    });
+    let mine =
+        state.store.plans().await?.into_iter().find(|p| {
+            p.commune.province_code == who.province && who.commune.as_ref().is_none_or(|c| *c == p.commune.code)
+        });
     Ok(match mine {
         Some(summary) => match state.store.plan(&summary.id).await? {
             Some(plan) => crate::present::plan_zone(&plan),
@@ -52,9 +53,7 @@ pub async fn zone_of(state: &App, who: &Principal) -> Result<Tz, AppError> {
 pub fn filter(q: &AuditQuery, who: &Principal, zone: Tz) -> Result<AuditFilter, AppError> {
     let text = |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
     let start_of = |d: NaiveDate| {
-        d.and_hms_opt(0, 0, 0)
-            .and_then(|t| zone.from_local_datetime(&t).earliest())
-            .map(|t| t.with_timezone(&Utc))
+        d.and_hms_opt(0, 0, 0).and_then(|t| zone.from_local_datetime(&t).earliest()).map(|t| t.with_timezone(&Utc))
     };
     let from = day(&q.from)?;
     let to = day(&q.to)?;

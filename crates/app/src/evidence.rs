@@ -92,18 +92,10 @@ pub async fn attach(
 }
 
 /// Removes a file, when the report can still be changed.
-pub async fn detach(
-    state: &App,
-    ctx: &ReportContext,
-    file_id: i32,
-    actor: Actor<'_>,
-) -> Result<(), AppError> {
+pub async fn detach(state: &App, ctx: &ReportContext, file_id: i32, actor: Actor<'_>) -> Result<(), AppError> {
     let period = ctx.period.id.to_string();
-    let stored = state
-        .store
-        .report(&ctx.plan.id, &period, &ctx.unit.code)
-        .await?
-        .ok_or(AppError::NotFound(NotFound::Page))?;
+    let stored =
+        state.store.report(&ctx.plan.id, &period, &ctx.unit.code).await?.ok_or(AppError::NotFound(NotFound::Page))?;
     if let Some(refusal) =
         report::lock_reason(stored.state, state.clock.now(), ctx.period.deadline, ctx.plan.reporting.late_submission)
     {

@@ -34,12 +34,7 @@ pub fn refusal(p: &InitiativeProblem) -> AppError {
 }
 
 /// Opens the plan year's round with the plan's rules.
-pub async fn open(
-    state: &App,
-    plan: &Plan,
-    council: &[String],
-    actor: Actor<'_>,
-) -> Result<InitiativeRound, AppError> {
+pub async fn open(state: &App, plan: &Plan, council: &[String], actor: Actor<'_>) -> Result<InitiativeRound, AppError> {
     let council: Vec<String> =
         council.iter().map(|c| crate::input::line("login-username", c)).collect::<Result<_, _>>()?;
     state
@@ -144,4 +139,3 @@ pub fn recognised(view: &InitiativesView, lang: Lang) -> Vec<RecognisedInitiativ
         })
         .collect()
 }
-

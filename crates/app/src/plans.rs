@@ -21,6 +21,11 @@ pub enum UploadError {
     App(AppError),
 }
 
+/// The plan with this id, or not found.
+pub async fn get(state: &App, plan_id: &str) -> Result<kehoach_domain::Plan, AppError> {
+    state.store.plan(plan_id).await?.ok_or(AppError::NotFound(crate::error::NotFound::Plan))
+}
+
 /// The largest plan file accepted: the Mường La plan is about 60 KB.
 pub const PLAN_LIMIT: usize = 1024 * 1024;
 

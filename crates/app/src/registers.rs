@@ -7,7 +7,9 @@ use chrono::NaiveDate;
 use kehoach_domain::register::{self, FieldError, FieldProblem, RegisterDef, check_fields};
 use kehoach_domain::rows;
 use kehoach_domain::{Lang, Plan, Principal};
-use kehoach_store::{Actor, RecordCursor, RecordFilter, RecordInput, RecordOutcome, RowError, StoreError, StoredRecord};
+use kehoach_store::{
+    Actor, RecordCursor, RecordFilter, RecordInput, RecordOutcome, RowError, StoreError, StoredRecord,
+};
 
 use crate::App;
 use crate::error::{AppError, Msg, NotFound};

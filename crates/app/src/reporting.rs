@@ -364,5 +364,10 @@ pub async fn number_report(
     let Some(approved_at) = view.approved_at.filter(|_| view.approved) else { return Ok(None) };
     let day = crate::present::local_day(plan, approved_at);
     let subject = kehoach_docs::docx::report::subject(&plan.id, period.id);
-    Ok(Some(state.store.issue_number(&plan.id, kehoach_docs::docx::report::TYPE, &subject, day, actor, state.clock.now()).await?))
+    Ok(Some(
+        state
+            .store
+            .issue_number(&plan.id, kehoach_docs::docx::report::TYPE, &subject, day, actor, state.clock.now())
+            .await?,
+    ))
 }

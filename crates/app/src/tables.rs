@@ -333,8 +333,7 @@ pub fn register(def: &RegisterDef, records: &[StoredRecord], lang: Lang, title: 
     let rows = records
         .iter()
         .map(|r| {
-            let mut cells =
-                vec![r.record.id.to_string(), r.record.unit.clone(), crate::present::day(r.record.date)];
+            let mut cells = vec![r.record.id.to_string(), r.record.unit.clone(), crate::present::day(r.record.date)];
             cells.extend(def.fields.iter().map(|f| display(f, r.record.fields.get(f.key), lang)));
             Row::data(cells)
         })

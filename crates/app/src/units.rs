@@ -56,7 +56,10 @@ mod tests {
     #[test]
     fn a_unit_is_checked_once_for_every_surface() {
         let u = parse(" ban-na-hang ", " Bản Nà Hang ", "village", true).expect("a good unit");
-        assert_eq!((u.code.as_str(), u.name.as_str(), u.kind, u.sample), ("ban-na-hang", "Bản Nà Hang", UnitKind::Village, true));
+        assert_eq!(
+            (u.code.as_str(), u.name.as_str(), u.kind, u.sample),
+            ("ban-na-hang", "Bản Nà Hang", UnitKind::Village, true)
+        );
         assert_eq!(key(parse("Bản A", "Bản A", "village", false).unwrap_err()), "unit-bad-code");
         assert_eq!(key(parse("ban-a", "  ", "village", false).unwrap_err()), "unit-no-name");
         assert_eq!(key(parse("ban-a", "Bản\u{0}A", "village", false).unwrap_err()), "text-control");

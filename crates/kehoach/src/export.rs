@@ -1,12 +1,12 @@
 //! `kehoach export`: the commune report and the plan as .docx, and the tables (see
 //! [`crate::export_tables`]) — the same files the web pages give.
 
-use std::path::PathBuf;
-use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
-use kehoach_store::{Actor, Store};
 use kehoach_app::App;
+use kehoach_store::{Actor, Store};
+use std::path::PathBuf;
+use std::process::ExitCode;
 
 use crate::cli::DatabaseArg;
 use crate::export_tables::{self, TableArgs};

@@ -7,9 +7,9 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
-use kehoach_store::Store;
 use kehoach_app::App;
 use kehoach_app::tables::{Format, Which, export};
+use kehoach_store::Store;
 
 use crate::cli::{DatabaseArg, LangArg};
 

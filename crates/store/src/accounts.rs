@@ -3,9 +3,7 @@
 use chrono::{DateTime, Duration, Utc};
 use kehoach_domain::{Principal, Role};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
 use serde::Serialize;
 
 use crate::audit::{self, Actor};
@@ -459,8 +457,7 @@ impl Store {
     /// The attempts counted under `key` in its current window (0 without a counter): for tests
     /// and diagnosis.
     pub async fn sign_in_attempts(&self, key: &str) -> Result<i32, StoreError> {
-        let row =
-            login_throttle::Entity::find().filter(login_throttle::Column::Key.eq(key)).one(&self.db).await?;
+        let row = login_throttle::Entity::find().filter(login_throttle::Column::Key.eq(key)).one(&self.db).await?;
         Ok(row.map_or(0, |r| r.failures))
     }
 }

@@ -9,12 +9,10 @@
 use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
+use kehoach_domain::Role;
 use kehoach_domain::initiative::{CouncilResult, InitiativeProblem, InitiativeRules, RoundState, ScoreSheet};
 use kehoach_domain::register::Record;
-use kehoach_domain::Role;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -609,5 +607,3 @@ impl Store {
         Ok(Ok(after.round))
     }
 }
-
-

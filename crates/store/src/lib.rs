@@ -30,14 +30,14 @@ pub use backup::{BackupSummary, RestoreRefusal, RestoreSummary, restore};
 pub use commune_reports::{CommuneReportChange, CommuneReportRecord, CommuneWrite};
 pub use document_numbers::IssuedNumber;
 pub use error::StoreError;
-/// The database driver's error, as [`StoreError`] carries it.
-pub use sea_orm::DbErr;
 pub use files::{FileInfo, NewFile};
 pub use initiatives::{InitiativeDecision, InitiativeEntry, InitiativeRound, InitiativesView, StoredSheet};
 pub use plans::{ImportOutcome, PlanSummary};
 pub use registers::{RecordCursor, RecordFilter, RecordInput, RecordOutcome, RowError, StoredRecord};
 pub use reports::{ReportVersion, ReportWrite, StoredReport, WriteOutcome};
 pub use requests::RequestDraft;
+/// The database driver's error, as [`StoreError`] carries it.
+pub use sea_orm::DbErr;
 pub use units::UnitContact;
 pub use write::WriteTxn;
 
@@ -104,10 +104,8 @@ impl Store {
         if self.backend() != DbBackend::Sqlite {
             return Ok(Vec::new());
         }
-        let rows = self
-            .db
-            .query_all_raw(sea_orm::Statement::from_string(DbBackend::Sqlite, "PRAGMA integrity_check"))
-            .await?;
+        let rows =
+            self.db.query_all_raw(sea_orm::Statement::from_string(DbBackend::Sqlite, "PRAGMA integrity_check")).await?;
         let mut problems = Vec::new();
         for row in rows {
             let line: String = row.try_get_by_index(0)?;

@@ -5,9 +5,7 @@ use kehoach_domain::{
     Appendices, Commune, DocumentInfo, Figure, Indicator, IndicatorKind, IndicatorSection, Plan, Preamble,
     ReportingRegime, Section, Signer, Target, Task, TaskGroup, TimeFrame, UnitRef, UnitRefKind,
 };
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::{self, Actor};

@@ -3,9 +3,7 @@
 use chrono::{DateTime, Utc};
 use kehoach_domain::report::{ReportBody, ReportState};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, SqlErr,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, SqlErr};
 use serde::Serialize;
 
 use crate::audit::{self, Actor};

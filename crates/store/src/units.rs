@@ -4,8 +4,7 @@ use chrono::{DateTime, Utc};
 use kehoach_domain::text::{fold, sort_vi_by};
 use kehoach_domain::{Commune, Unit, UnitGroup, UnitKind};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TryIntoModel,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TryIntoModel,
 };
 
 use crate::audit::{self, Actor};

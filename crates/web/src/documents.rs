@@ -17,4 +17,3 @@ pub fn download(filename: &str, bytes: Vec<u8>) -> Response {
     )
         .into_response()
 }
-

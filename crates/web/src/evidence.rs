@@ -47,4 +47,3 @@ fn encode_rfc5987(s: &str) -> String {
         })
         .collect()
 }
-

@@ -2,8 +2,8 @@
 //! language, and the use cases of [`kehoach_app::reporting`] with their refusals worded.
 
 use chrono::{DateTime, Utc};
-use kehoach_domain::report::{self, Refusal, ReportBody, ReportState, Standing, Step};
 use kehoach_domain::Lang;
+use kehoach_domain::report::{self, Refusal, ReportBody, ReportState, Standing, Step};
 use kehoach_store::{Actor, StoredReport};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -126,4 +126,3 @@ pub async fn apply(
         Err(Failed::App(e)) => Err(StepError::Web(e.into())),
     }
 }
-

@@ -5,10 +5,10 @@ mod labels;
 mod time;
 mod words;
 
+pub use chrono_tz::Tz;
 pub use labels::{
     ProgressCell, cell, day, next_period_in_document, period_in_document, period_label, standing_label, status_label,
     task_status_label, timeliness,
 };
-pub use chrono_tz::Tz;
 pub use time::{local_day, local_time, plan_zone, today};
 pub use words::Tr;

@@ -59,7 +59,10 @@ fn plan_import_then_reimport_and_units() {
     let bad_kind = kehoach(dir.path(), &["unit", "add", "--code", "x", "--name", "X", "--kind", "hamlet"]);
     assert!(!bad_kind.status.success());
     let said = text(&bad_kind.stderr);
-    assert!(said.contains("Loại đơn vị không hợp lệ") && said.contains("`hamlet`") && said.contains("village"), "{said}");
+    assert!(
+        said.contains("Loại đơn vị không hợp lệ") && said.contains("`hamlet`") && said.contains("village"),
+        "{said}"
+    );
     // A name on two lines would write its second line into calendar feeds as it is.
     let two_lines =
         kehoach(dir.path(), &["unit", "add", "--code", "ban-x", "--name", "Bản X\r\nEND:VEVENT", "--kind", "village"]);

@@ -9,9 +9,9 @@ use crate::AppState;
 use crate::acting::Acting;
 use crate::error::{ApiError, ErrorBody, InLang, WebError};
 use crate::i18n::{RequestLang, Tr};
-use kehoach_app::audit::{self, AuditQuery};
 use crate::params::QueryParams;
 use crate::policy::Routes;
+use kehoach_app::audit::{self, AuditQuery};
 
 pub fn routes(r: Routes) -> Routes {
     r.api(Action::ReadAudit, __path_audit, audit)

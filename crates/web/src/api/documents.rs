@@ -9,7 +9,7 @@ use crate::AppState;
 use crate::auth::session::Viewer;
 use crate::client::ClientAddress;
 use crate::documents;
-use crate::error::{ApiError, ErrorBody, InLang, NotFound, WebError};
+use crate::error::{ApiError, ErrorBody, InLang};
 use crate::i18n::RequestLang;
 use crate::params::Params;
 use crate::policy::Routes;
@@ -47,12 +47,7 @@ pub(super) async fn report_docx(
     ClientAddress(address): ClientAddress,
     Params((plan_id, period)): Params<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let plan = state
-        .store
-        .plan(&plan_id)
-        .await
-        .api(lang)?
-        .ok_or(ApiError { error: WebError::NotFound(NotFound::Plan), lang })?;
+    let plan = kehoach_app::plans::get(&state, &plan_id).await.api(lang)?;
     let drafts = kehoach_app::reporting::may_see_drafts(viewer.0.as_ref().map(|s| &s.principal), &plan);
     let name = viewer.0.as_ref().map_or("", |s| s.principal.username.as_str());
     let actor = Actor { name, address: address.as_deref() };

@@ -13,11 +13,11 @@ use utoipa::ToSchema;
 use super::{JsonBody, read_json};
 use crate::AppState;
 use crate::acting::Acting;
-use crate::error::{ApiError, ErrorBody, InLang, NotFound, WebError};
+use crate::error::{ApiError, ErrorBody, InLang};
 use crate::i18n::RequestLang;
-use kehoach_app::initiatives::{self as cycle, RecognisedInitiative};
 use crate::params::Params;
 use crate::policy::Routes;
+use kehoach_app::initiatives::{self as cycle, RecognisedInitiative};
 
 pub fn routes(r: Routes) -> Routes {
     r.api(Action::ReadInitiatives, __path_list, list)
@@ -76,12 +76,7 @@ pub(super) async fn open_round(
     body: JsonBody<RoundBody>,
 ) -> Result<(StatusCode, Json<InitiativeRound>), ApiError> {
     let body = read_json(body, lang)?;
-    let plan = state
-        .store
-        .plan(&plan_id)
-        .await
-        .api(lang)?
-        .ok_or(ApiError { error: WebError::NotFound(NotFound::Plan), lang })?;
+    let plan = kehoach_app::plans::get(&state, &plan_id).await.api(lang)?;
     let round = cycle::open(&state, &plan, &body.council, acting.actor()).await.api(lang)?;
     Ok((StatusCode::CREATED, Json(round)))
 }
@@ -128,9 +123,8 @@ pub(super) async fn decide(
     body: JsonBody<DecisionBody>,
 ) -> Result<Json<InitiativeDecision>, ApiError> {
     let body = read_json(body, lang)?;
-    let decision = cycle::decide(&state, &plan_id, record, body.recognised, &body.note, acting.actor())
-        .await
-        .api(lang)?;
+    let decision =
+        cycle::decide(&state, &plan_id, record, body.recognised, &body.note, acting.actor()).await.api(lang)?;
     Ok(Json(decision))
 }
 

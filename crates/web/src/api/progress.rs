@@ -3,8 +3,8 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use chrono::NaiveDate;
-use kehoach_domain::Action;
 use kehoach_app::progress::EvidenceBody;
+use kehoach_domain::Action;
 use kehoach_domain::measure::Progress;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -46,12 +46,7 @@ pub(super) async fn indicators(
     Path(plan_id): Path<String>,
     QueryParams(q): QueryParams<AtQuery>,
 ) -> Result<Json<Vec<IndicatorProgress>>, ApiError> {
-    let plan = state
-        .store
-        .plan(&plan_id)
-        .await
-        .api(lang)?
-        .ok_or(ApiError { error: WebError::NotFound(NotFound::Plan), lang })?;
+    let plan = kehoach_app::plans::get(&state, &plan_id).await.api(lang)?;
     let date = q.at.unwrap_or_else(|| crate::progress::today(&state, &plan));
     let all = crate::progress::of_plan(&state, &plan, date).await.api(lang)?;
     Ok(Json(
@@ -76,12 +71,7 @@ pub(super) async fn evidence(
     Path((plan_id, code)): Path<(String, String)>,
     QueryParams(q): QueryParams<AtQuery>,
 ) -> Result<Json<EvidenceBody>, ApiError> {
-    let plan = state
-        .store
-        .plan(&plan_id)
-        .await
-        .api(lang)?
-        .ok_or(ApiError { error: WebError::NotFound(NotFound::Plan), lang })?;
+    let plan = kehoach_app::plans::get(&state, &plan_id).await.api(lang)?;
     let date = q.at.unwrap_or_else(|| crate::progress::today(&state, &plan));
     let (progress, _) = crate::progress::of_indicator(&state, &plan, &code, date)
         .await
@@ -90,4 +80,3 @@ pub(super) async fn evidence(
     let body = kehoach_app::progress::evidence(&state, &plan.id, progress, acting.principal()).await.api(lang)?;
     Ok(Json(body))
 }
-

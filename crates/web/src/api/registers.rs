@@ -174,9 +174,10 @@ pub(super) async fn list_records(
         Some(position) => Some(record_cursor(&position).ok_or(WebError::Invalid(t.get("page-bad-cursor"))).api(lang)?),
         None => None,
     };
-    let read = kehoach_app::registers::records_after(&state, &signed.principal, &plan_id, def, &q.wanted(), after, limit + 1)
-        .await
-        .api(lang)?;
+    let read =
+        kehoach_app::registers::records_after(&state, &signed.principal, &plan_id, def, &q.wanted(), after, limit + 1)
+            .await
+            .api(lang)?;
     let position = |r: &StoredRecord| format!("{}:{}", r.record.date.format("%Y-%m-%d"), r.record.id);
     Ok(Paged::from_read(read, limit, position, RECORDS))
 }

@@ -16,7 +16,7 @@ use crate::AppState;
 use crate::acting::Acting;
 use crate::auth::session::Viewer;
 use crate::client::ClientAddress;
-use crate::error::{ApiError, ErrorBody, ErrorDetail, InLang, NotFound, WebError};
+use crate::error::{ApiError, ErrorBody, ErrorDetail, InLang, WebError};
 use crate::i18n::{RequestLang, Tr};
 use crate::params::QueryParams;
 use crate::policy::Routes;
@@ -59,12 +59,7 @@ pub(super) async fn periods(
     RequestLang(lang): RequestLang,
     Path(plan_id): Path<String>,
 ) -> Result<Json<Vec<PeriodDto>>, ApiError> {
-    let plan = state
-        .store
-        .plan(&plan_id)
-        .await
-        .api(lang)?
-        .ok_or(ApiError { error: WebError::NotFound(NotFound::Plan), lang })?;
+    let plan = kehoach_app::plans::get(&state, &plan_id).await.api(lang)?;
     let periods = plan
         .reporting
         .periods(plan.year)

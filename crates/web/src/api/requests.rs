@@ -9,7 +9,7 @@ use kehoach_domain::request::{AdHocRequest, NewRequest};
 use super::{JsonBody, read_json};
 use crate::AppState;
 use crate::acting::Acting;
-use crate::error::{ApiError, ErrorBody, InLang, NotFound, WebError};
+use crate::error::{ApiError, ErrorBody, InLang};
 use crate::i18n::RequestLang;
 use crate::policy::Routes;
 
@@ -42,12 +42,7 @@ pub(super) async fn create(
     body: JsonBody<NewRequest>,
 ) -> Result<(StatusCode, Json<AdHocRequest>), ApiError> {
     let new = read_json(body, lang)?;
-    let plan = state
-        .store
-        .plan(&plan_id)
-        .await
-        .api(lang)?
-        .ok_or(ApiError { error: WebError::NotFound(NotFound::Plan), lang })?;
+    let plan = kehoach_app::plans::get(&state, &plan_id).await.api(lang)?;
     let actor = acting.actor();
     Ok((StatusCode::CREATED, Json(kehoach_app::requests::make(&state, &plan, &new, actor).await.api(lang)?)))
 }

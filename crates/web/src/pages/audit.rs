@@ -3,8 +3,8 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
-use kehoach_domain::Action;
 use kehoach_app::audit;
+use kehoach_domain::Action;
 use kehoach_store::AuditEntry;
 
 use super::{Frame, render};

@@ -162,6 +162,8 @@ async fn approve(
 ) -> Result<Response, PageError> {
     let (plan, period) = reporting::plan_period(&state, &plan_id, &period_id).await.page(lang)?;
     let actor = acting.actor();
-    kehoach_app::reporting::change_commune_report(&state, &plan, &period, form.version, None, actor).await.page(lang)?;
+    kehoach_app::reporting::change_commune_report(&state, &plan, &period, form.version, None, actor)
+        .await
+        .page(lang)?;
     Ok(Redirect::to(&format!("/plans/{plan_id}/periods/{period_id}/consolidation")).into_response())
 }

@@ -4,8 +4,8 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use kehoach_domain::Action;
 use kehoach_app::contacts;
+use kehoach_domain::Action;
 use kehoach_store::UnitContact;
 use serde::Deserialize;
 

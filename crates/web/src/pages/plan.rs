@@ -31,7 +31,7 @@ pub fn routes(r: Routes) -> Routes {
 }
 
 pub(super) async fn load_plan(state: &AppState, id: &str, lang: Lang) -> Result<Plan, PageError> {
-    state.store.plan(id).await.page(lang)?.ok_or(PageError { error: WebError::NotFound(NotFound::Plan), lang })
+    kehoach_app::plans::get(state, id).await.page(lang)
 }
 
 fn missing(what: NotFound, lang: Lang) -> PageError {

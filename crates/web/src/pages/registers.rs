@@ -152,7 +152,9 @@ async fn list_page(
         to: year_filter.and_then(|y| chrono::NaiveDate::from_ymd_opt(y, 12, 31)),
     };
     let (records, total) =
-        kehoach_app::registers::records(state, &signed.principal, &plan.id, def, &wanted, Some(PAGE_ROWS)).await.page(lang)?;
+        kehoach_app::registers::records(state, &signed.principal, &plan.id, def, &wanted, Some(PAGE_ROWS))
+            .await
+            .page(lang)?;
     let rows = records.iter().map(|r| row(&plan, def, r, lang)).collect();
     let t = Tr::new(lang);
     let page = ListPage {
@@ -490,7 +492,10 @@ async fn remove(
     // Read first: a refusal is shown over the record as it is.
     let current = readable(&state, signed, &plan, def, id, lang).await?;
     let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
-    match kehoach_app::registers::delete(&state, &signed.principal, &plan.id, def, id, actor).await.map_err(WebError::from) {
+    match kehoach_app::registers::delete(&state, &signed.principal, &plan.id, def, id, actor)
+        .await
+        .map_err(WebError::from)
+    {
         Ok(()) => Ok(Redirect::to(&format!("/plans/{}/registers/{}", plan.id, def.key)).into_response()),
         Err(error) => {
             let Some(message) = error.conflict_words(lang) else { return Err(PageError { error, lang }) };

@@ -231,7 +231,13 @@ async fn show(
         .await
         .page(lang)?
         .into_iter()
-        .map(|v| VersionLine { number: v.number, at: local(&ctx.plan, v.at), by: v.by, late: v.late, changes: v.changes })
+        .map(|v| VersionLine {
+            number: v.number,
+            at: local(&ctx.plan, v.at),
+            by: v.by,
+            late: v.late,
+            changes: v.changes,
+        })
         .collect();
     let files = evidence::list(state, ctx)
         .await

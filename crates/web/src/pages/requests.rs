@@ -26,7 +26,6 @@ pub fn routes(r: Routes) -> Routes {
     )
 }
 
-
 pub struct RequestLine {
     pub period: String,
     pub number: u32,
