@@ -180,7 +180,10 @@ pub struct ReviewStep {
 #[derive(Serialize, ToSchema)]
 pub struct ConflictBody {
     error: ErrorDetail,
-    current: ReportView,
+    /// The report as it is now; absent only when the database itself refused the write (two
+    /// writes at the same instant): read it again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    current: Option<ReportView>,
 }
 
 /// A step asked over the API: what, at which version, with which content.
@@ -204,10 +207,16 @@ async fn run(
     let actor = Actor { name: &signed.principal.username, address: address.as_deref() };
     match reporting::apply(state, &ctx, step, version, body.as_ref(), actor, lang).await {
         Ok(view) => Ok(Json(view).into_response()),
-        Err(StepError::Refused(message)) => Err(ApiError { error: WebError::Conflict(message), lang }),
+        // The workflow refuses the step: why, and the report as it is, as for a stale write.
+        Err(StepError::Refused(message)) => {
+            let stored = state.store.report(&ctx.plan.id, &period, &ctx.unit.code).await.api(lang)?;
+            let current = reporting::view(&ctx, stored.as_ref(), state.clock.now(), lang);
+            let error = ErrorDetail { code: "conflict", message };
+            Ok((StatusCode::CONFLICT, Json(ConflictBody { error, current: Some(current) })).into_response())
+        }
         Err(StepError::Conflict(current)) => {
             let error = ErrorDetail { code: "conflict", message: Tr::new(lang).get("report-conflict") };
-            Ok((StatusCode::CONFLICT, Json(ConflictBody { error, current: *current })).into_response())
+            Ok((StatusCode::CONFLICT, Json(ConflictBody { error, current: Some(*current) })).into_response())
         }
         Err(StepError::Web(error)) => Err(ApiError { error, lang }),
     }

@@ -105,7 +105,11 @@ on_both_databases!(
         assert_eq!(view["lock"]["code"], "awaiting_review");
 
         let no_reason = as_user(w.server.post(&format!("{REPORT}/return")), &w.officer).json(&json!({"version": 2, "reason": " "})).await;
-        assert_eq!(no_reason.json::<Value>()["error"]["message"], "Hãy ghi lý do.");
+        assert_eq!(no_reason.status_code(), StatusCode::CONFLICT);
+        let refusal = no_reason.json::<Value>();
+        assert_eq!(refusal["error"]["message"], "Hãy ghi lý do.");
+        // A refused step answers like a stale write: why, and the report as it is now.
+        assert_eq!((refusal["current"]["version"].clone(), refusal["current"]["state"].clone()), (json!(2), json!("submitted")));
         let returned = as_user(w.server.post(&format!("{REPORT}/return")), &w.officer)
             .json(&json!({"version": 2, "reason": "Bổ sung số lượt tuyên truyền (chỉ tiêu IV.1)"}))
             .await;
