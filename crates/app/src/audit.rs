@@ -4,7 +4,7 @@
 use chrono::{NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use kehoach_domain::Principal;
-use kehoach_store::AuditFilter;
+use kehoach_store::{AuditEntry, AuditFilter};
 use serde::Deserialize;
 
 use crate::App;
@@ -35,17 +35,28 @@ fn day(text: &Option<String>) -> Result<Option<NaiveDate>, AppError> {
 /// The time zone the reader's days are in: that of a plan of their commune (or province). The
 /// audit trail spans plans, not one; the plans of one place share their zone.
 pub async fn zone_of(state: &App, who: &Principal) -> Result<Tz, AppError> {
-    let mine =
-        state.store.plans().await?.into_iter().find(|p| {
-            p.commune.province_code == who.province && who.commune.as_ref().is_none_or(|c| *c == p.commune.code)
-        });
-    Ok(match mine {
-        Some(summary) => match state.store.plan(&summary.id).await? {
-            Some(plan) => crate::present::plan_zone(&plan),
-            None => Tz::UTC,
-        },
-        None => Tz::UTC,
-    })
+    let Some(summary) = crate::plans::of_place(state, who).await?.into_iter().next() else { return Ok(Tz::UTC) };
+    Ok(state.store.plan(&summary.id).await?.map_or(Tz::UTC, |plan| crate::present::plan_zone(&plan)))
+}
+
+/// The reader's audit trail as asked: its rows (at most 200, newest first) and the zone their
+/// days are in.
+pub async fn trail(state: &App, who: &Principal, q: &AuditQuery) -> Result<(Vec<AuditEntry>, Tz), AppError> {
+    let zone = zone_of(state, who).await?;
+    Ok((state.store.audit(&filter(q, who, zone)?).await?, zone))
+}
+
+/// A page of the reader's audit trail: at most `limit` rows before the row `before`.
+pub async fn page(
+    state: &App,
+    who: &Principal,
+    q: &AuditQuery,
+    before: Option<i32>,
+    limit: u64,
+) -> Result<Vec<AuditEntry>, AppError> {
+    let zone = zone_of(state, who).await?;
+    let filter = AuditFilter { limit, ..filter(q, who, zone)? };
+    Ok(state.store.audit_before(&filter, before).await?)
 }
 
 /// The store's filter for the reader: their commune's rows (or their province's), narrowed by

@@ -139,3 +139,13 @@ pub fn recognised(view: &InitiativesView, lang: Lang) -> Vec<RecognisedInitiativ
         })
         .collect()
 }
+
+/// The recognised initiatives of the plan's year, oldest proposal first; fields named in `lang`.
+pub async fn recognised_in(state: &App, plan_id: &str, lang: Lang) -> Result<Vec<RecognisedInitiative>, AppError> {
+    Ok(recognised(&state.store.initiatives(plan_id).await?, lang))
+}
+
+/// The accounts of the plan's commune: the council is chosen among them, and named by them.
+pub async fn people(state: &App, plan: &Plan) -> Result<Vec<kehoach_store::UserRecord>, AppError> {
+    Ok(state.store.users(Some(&plan.commune.province_code), Some(&plan.commune.code)).await?)
+}

@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod contacts;
 pub mod documents;
 pub mod error;

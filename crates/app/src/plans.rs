@@ -26,6 +26,20 @@ pub async fn get(state: &App, plan_id: &str) -> Result<kehoach_domain::Plan, App
     state.store.plan(plan_id).await?.ok_or(AppError::NotFound(crate::error::NotFound::Plan))
 }
 
+/// Every plan, the newest year first.
+pub async fn list(state: &App) -> Result<Vec<kehoach_store::PlanSummary>, AppError> {
+    Ok(state.store.plans().await?)
+}
+
+/// The plans of the reader's commune (or, for a province's account, of its province).
+pub async fn of_place(state: &App, who: &Principal) -> Result<Vec<kehoach_store::PlanSummary>, AppError> {
+    let mut plans = list(state).await?;
+    plans.retain(|s| {
+        s.commune.province_code == who.province && who.commune.as_ref().is_none_or(|c| *c == s.commune.code)
+    });
+    Ok(plans)
+}
+
 /// The largest plan file accepted: the Mường La plan is about 60 KB.
 pub const PLAN_LIMIT: usize = 1024 * 1024;
 

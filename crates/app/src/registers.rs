@@ -484,6 +484,11 @@ mod tests {
     }
 }
 
+/// How many records each register of the plan holds.
+pub async fn counts(state: &App, plan_id: &str) -> Result<std::collections::BTreeMap<String, u64>, AppError> {
+    Ok(state.store.register_counts(plan_id).await?)
+}
+
 /// Which records a reader asks for: a unit's, between two days.
 #[derive(Debug, Clone, Default)]
 pub struct Wanted {

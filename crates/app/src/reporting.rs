@@ -79,6 +79,11 @@ pub async fn context(state: &App, plan_id: &str, period: &str, unit: &str) -> Re
     Ok(ReportContext { plan, period, unit, request })
 }
 
+/// A unit's report of a period as stored; none before its first save.
+pub async fn stored(state: &App, plan_id: &str, period: &str, unit: &str) -> Result<Option<StoredReport>, AppError> {
+    Ok(state.store.report(plan_id, period, unit).await?)
+}
+
 /// May the reader see this plan's commune reports before they are approved?
 pub fn may_see_drafts(who: Option<&kehoach_domain::Principal>, plan: &Plan) -> bool {
     kehoach_domain::rows::may_see_draft_commune_report(who, &kehoach_domain::rows::commune_scope(plan))

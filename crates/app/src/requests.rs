@@ -18,6 +18,13 @@ pub async fn list(state: &App, plan_id: &str, who: &Principal) -> Result<Vec<AdH
     Ok(visible(state.store.requests(plan_id).await?, who))
 }
 
+/// The plan's requests addressed to a unit.
+pub async fn for_unit(state: &App, plan_id: &str, unit: &str) -> Result<Vec<AdHocRequest>, AppError> {
+    let mut requests = state.store.requests(plan_id).await?;
+    requests.retain(|r| r.units.iter().any(|u| u == unit));
+    Ok(requests)
+}
+
 /// What is wrong with a new request, as a message.
 pub fn problem_msg(p: &RequestProblem) -> Msg {
     match p {

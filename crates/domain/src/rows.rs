@@ -55,6 +55,13 @@ pub fn may_see_initiative(p: &Principal, on_council: bool, unit: &str) -> bool {
     on_council || may_read_unit_row(p, unit)
 }
 
+/// May the reader see (and renew) a unit's private calendar link? Those who keep the unit's
+/// contact.
+pub fn may_see_calendar_secret(p: Option<&Principal>, commune: &Scope, unit: &str) -> bool {
+    let scope = Scope { unit: Some(unit.to_owned()), ..commune.clone() };
+    authorize(p, Action::EditUnitContact, &scope) == Decision::Allow
+}
+
 /// May an account of this role sit on an initiative council (and so score)? Those whose role
 /// may score initiatives; the council itself is chosen per round.
 pub fn may_sit_on_council(role: Role) -> bool {
@@ -122,6 +129,14 @@ mod tests {
         assert!(!may_see_initiative(&village, false, "ban-b"));
         assert!(may_see_initiative(&village, true, "ban-b"));
         assert!(may_see_initiative(&user(Role::LanhDao, None), false, "ban-b"));
+    }
+
+    #[test]
+    fn a_units_calendar_link_is_for_those_who_keep_its_contact() {
+        let here = commune("muong-la");
+        assert!(may_see_calendar_secret(Some(&user(Role::DauMoi, None)), &here, "ban-a"));
+        assert!(!may_see_calendar_secret(None, &here, "ban-a"));
+        assert!(!may_see_calendar_secret(Some(&user(Role::CapTren, None)), &here, "ban-a"));
     }
 
     #[test]

@@ -9,7 +9,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 pub use kehoach_app::reporting::{
-    BoardRow, CommuneReportView, ReportContext, VersionView, board, commune_report, context, plan_period, versions,
+    BoardRow, CommuneReportView, ReportContext, VersionView, board, commune_report, context, plan_period, stored,
+    versions,
 };
 
 use crate::AppState;

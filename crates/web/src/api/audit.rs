@@ -43,14 +43,11 @@ pub(super) async fn audit(
     QueryParams(page): QueryParams<PageQuery>,
 ) -> Result<Paged<AuditEntry>, ApiError> {
     let t = Tr::new(lang);
-    let zone = audit::zone_of(&state, acting.principal()).await.api(lang)?;
-    let mut filter = audit::filter(&query, acting.principal(), zone).api(lang)?;
     let limit = page.limit(&t).api(lang)?;
     let before = match page.after(AUDIT, &t).api(lang)? {
         Some(id) => Some(id.parse::<i32>().map_err(|_| WebError::Invalid(t.get("page-bad-cursor"))).api(lang)?),
         None => None,
     };
-    filter.limit = limit + 1;
-    let read = state.store.audit_before(&filter, before).await.api(lang)?;
+    let read = audit::page(&state, acting.principal(), &query, before, limit + 1).await.api(lang)?;
     Ok(Paged::from_read(read, limit, |e| e.id.to_string(), AUDIT))
 }

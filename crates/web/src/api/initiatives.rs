@@ -136,6 +136,5 @@ pub(super) async fn recognised(
     RequestLang(lang): RequestLang,
     Path(plan_id): Path<String>,
 ) -> Result<Json<Vec<RecognisedInitiative>>, ApiError> {
-    let view = state.store.initiatives(&plan_id).await.api(lang)?;
-    Ok(Json(cycle::recognised(&view, lang)))
+    Ok(Json(cycle::recognised_in(&state, &plan_id, lang).await.api(lang)?))
 }

@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 use crate::AppState;
 use crate::acting::Acting;
 use crate::client::ClientAddress;
-use crate::error::{ApiError, ErrorBody, InLang, NotFound, WebError};
+use crate::error::{ApiError, ErrorBody, InLang, WebError};
 use crate::i18n::RequestLang;
 use crate::plan_upload::{self, FileProblem, UploadError};
 use crate::policy::Routes;
@@ -109,7 +109,7 @@ pub(super) async fn list_plans(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
 ) -> Result<Json<Vec<PlanListItem>>, ApiError> {
-    let plans = state.store.plans().await.api(lang)?;
+    let plans = kehoach_app::plans::list(&state).await.api(lang)?;
     Ok(Json(
         plans
             .into_iter()
@@ -321,7 +321,6 @@ pub(super) async fn get_plan(
     RequestLang(lang): RequestLang,
     Path(id): Path<String>,
 ) -> Result<Json<PlanDto>, ApiError> {
-    let plan =
-        state.store.plan(&id).await.api(lang)?.ok_or(ApiError { error: WebError::NotFound(NotFound::Plan), lang })?;
+    let plan = kehoach_app::plans::get(&state, &id).await.api(lang)?;
     Ok(Json(PlanDto::from(&plan)))
 }

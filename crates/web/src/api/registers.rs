@@ -23,7 +23,7 @@ use crate::AppState;
 use crate::acting::Acting;
 use crate::auth::session::{Signed, Viewer};
 use crate::client::ClientAddress;
-use crate::error::{ApiError, ErrorBody, InLang, NotFound, WebError};
+use crate::error::{ApiError, ErrorBody, InLang, WebError};
 use crate::i18n::{RequestLang, Tr};
 use crate::params::{Params, QueryParams};
 use crate::policy::Routes;
@@ -77,7 +77,7 @@ pub(super) async fn list_registers(
     RequestLang(lang): RequestLang,
     Path(plan_id): Path<String>,
 ) -> Result<Json<Vec<RegisterSchema>>, ApiError> {
-    let counts = state.store.register_counts(&plan_id).await.api(lang)?;
+    let counts = kehoach_app::registers::counts(&state, &plan_id).await.api(lang)?;
     Ok(Json(
         REGISTERS
             .iter()
@@ -207,7 +207,7 @@ fn typed(body: RecordBody) -> (Typed, Option<i32>) {
 }
 
 async fn plan(state: &AppState, plan_id: &str, lang: kehoach_domain::Lang) -> Result<kehoach_domain::Plan, ApiError> {
-    state.store.plan(plan_id).await.api(lang)?.ok_or(ApiError { error: WebError::NotFound(NotFound::Plan), lang })
+    kehoach_app::plans::get(state, plan_id).await.api(lang)
 }
 
 /// Adds a record. Every field is checked; a refusal lists each problem.

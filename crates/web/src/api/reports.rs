@@ -92,7 +92,7 @@ pub(super) async fn get_report(
     Path((plan, period, unit)): ReportPath,
 ) -> Result<Json<ReportView>, ApiError> {
     let ctx = reporting::context(&state, &plan, &period, &unit).await.api(lang)?;
-    let stored = state.store.report(&plan, &period, &unit).await.api(lang)?;
+    let stored = reporting::stored(&state, &plan, &period, &unit).await.api(lang)?;
     Ok(Json(reporting::view(&ctx, stored.as_ref(), state.clock.now(), lang)))
 }
 
@@ -209,7 +209,7 @@ async fn run(
         Ok(view) => Ok(Json(view).into_response()),
         // The workflow refuses the step: why, and the report as it is, as for a stale write.
         Err(StepError::Refused(message)) => {
-            let stored = state.store.report(&ctx.plan.id, &period, &ctx.unit.code).await.api(lang)?;
+            let stored = reporting::stored(state, &ctx.plan.id, &period, &ctx.unit.code).await.api(lang)?;
             let current = reporting::view(&ctx, stored.as_ref(), state.clock.now(), lang);
             let error = ErrorDetail { code: "conflict", message };
             Ok((StatusCode::CONFLICT, Json(ConflictBody { error, current: Some(current) })).into_response())

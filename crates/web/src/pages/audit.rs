@@ -60,8 +60,7 @@ async fn audit_page(
     acting: Acting,
     QueryParams(query): QueryParams<AuditQuery>,
 ) -> Result<Html<String>, PageError> {
-    let zone = audit::zone_of(&state, acting.principal()).await.page(lang)?;
-    let filter = audit::filter(&query, acting.principal(), zone).page(lang)?;
-    let lines = state.store.audit(&filter).await.page(lang)?.into_iter().map(|e| line(e, zone)).collect();
+    let (entries, zone) = audit::trail(&state, acting.principal(), &query).await.page(lang)?;
+    let lines = entries.into_iter().map(|e| line(e, zone)).collect();
     render(&AuditPage { frame: Frame::new(lang, "/audit", &viewer), query, lines }, lang)
 }

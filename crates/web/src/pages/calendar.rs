@@ -26,7 +26,6 @@ use super::plan::load_plan;
 use super::reports::period_label;
 use crate::AppState;
 use crate::acting::Acting;
-use crate::auth::session::Viewer;
 use crate::client::BaseUrl;
 use crate::error::{InLang, NotFound, PageError, WebError};
 use crate::i18n::{RequestLang, Tr};
@@ -37,11 +36,6 @@ pub fn routes(r: Routes) -> Routes {
         // The secret in the address is the permission: calendar apps send no cookie.
         .get("/plans/{plan}/units/{unit}/private/{secret}/deadlines.ics", Action::ReadPublic, private_deadlines)
         .post("/plans/{plan}/units/{unit}/calendar-secret", Action::EditUnitContact, renew_secret)
-}
-
-/// Who sees and renews a unit's private calendar link: those who keep its contact.
-pub fn may_see_secret(viewer: &Viewer, plan: &Plan, unit: &str) -> bool {
-    super::viewer_may(viewer, Action::EditUnitContact, plan, Some(unit))
 }
 
 fn unit_of<'a>(plan: &'a Plan, code: &str, lang: Lang) -> Result<&'a Unit, PageError> {
@@ -68,20 +62,12 @@ async fn private_deadlines(
 ) -> Result<Response, PageError> {
     let plan = load_plan(&state, &plan_id, lang).await?;
     let unit = unit_of(&plan, &unit_code, lang)?;
-    let stored =
-        state.store.calendar_secret(&plan.commune.province_code, &plan.commune.code, &unit.code).await.page(lang)?;
     // A wrong or renewed secret is a link that does not exist.
-    if !stored.is_some_and(|s| same_secret(&s, &secret)) {
+    if !kehoach_app::calendar::opens(&state, &plan, &unit.code, &secret).await.page(lang)? {
         return Err(PageError { error: WebError::NotFound(NotFound::Page), lang });
     }
     let body = feed(&state, &plan, unit, &base, lang, true).await.page(lang)?;
     Ok(ics(&plan, unit, body))
-}
-
-/// Compares in time that does not depend on where the texts differ, so that the secret cannot
-/// be guessed a character at a time.
-fn same_secret(stored: &str, given: &str) -> bool {
-    stored.len() == given.len() && stored.bytes().zip(given.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
 }
 
 #[derive(Deserialize)]
@@ -96,13 +82,7 @@ async fn renew_secret(
 ) -> Result<Response, PageError> {
     let plan = load_plan(&state, &plan_id, lang).await?;
     let unit = unit_of(&plan, &unit_code, lang)?;
-    let actor = acting.actor();
-    let secret = crate::auth::session::new_token();
-    state
-        .store
-        .renew_calendar_secret(&plan.commune.province_code, &plan.commune.code, &unit.code, &secret, actor)
-        .await
-        .page(lang)?;
+    kehoach_app::calendar::renew(&state, &plan, &unit.code, acting.actor()).await.page(lang)?;
     Ok(Redirect::to(&format!("/plans/{plan_id}/units/{unit_code}")).into_response())
 }
 
@@ -171,8 +151,7 @@ async fn feed(
         calendar.push(event);
     }
     if private {
-        let requests = state.store.requests(&plan.id).await?;
-        for r in requests.iter().filter(|r| r.units.contains(&unit.code)) {
+        for r in &kehoach_app::requests::for_unit(state, &plan.id, &unit.code).await? {
             let period = r.period_id(plan.year);
             let summary = text(&format!("{}: {} — {}", t.get("ics-deadline"), r.title, unit.name));
             let event = Event::new()
@@ -204,13 +183,6 @@ mod tests {
         assert_eq!(text("A\r\nBEGIN:VEVENT\rX\u{0}\u{7}Y\tZ"), "A\nBEGIN:VEVENT\nXY\tZ");
         let line = text_property("X-WR-CALNAME", "A\r\nBEGIN:VEVENT;x,y\\").to_line_for_test();
         assert_eq!(line, "X-WR-CALNAME;VALUE=TEXT:A\\nBEGIN:VEVENT\\;x\\,y\\\\");
-    }
-
-    #[test]
-    fn secrets_compare_whole() {
-        assert!(same_secret("abc", "abc"));
-        assert!(!same_secret("abc", "abd"));
-        assert!(!same_secret("abc", "ab"));
     }
 
     trait ForTest {

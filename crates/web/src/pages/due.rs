@@ -55,12 +55,7 @@ pub async fn dashboard(
     let mine =
         plans.iter().find(|s| Some(&s.commune.code) == p.commune.as_ref() && s.commune.province_code == p.province);
     if let Some(summary) = mine {
-        let plan = state
-            .store
-            .plan(&summary.id)
-            .await
-            .page(lang)?
-            .ok_or(PageError { error: WebError::Internal("plan vanished".into()), lang })?;
+        let plan = kehoach_app::plans::get(state, &summary.id).await.page(lang)?;
         let periods = plan
             .reporting
             .periods(plan.year)
@@ -128,15 +123,10 @@ pub async fn dashboard(
     // Ad hoc requests addressed to the user's unit, still open.
     if let (Some(summary), Role::DonVi, Some(unit)) = (mine, p.role, &p.unit) {
         let now = state.clock.now();
-        let plan = state
-            .store
-            .plan(&summary.id)
-            .await
-            .page(lang)?
-            .ok_or(PageError { error: WebError::Internal("plan vanished".into()), lang })?;
-        for r in state.store.requests(&summary.id).await.page(lang)?.into_iter().filter(|r| r.units.contains(unit)) {
+        let plan = kehoach_app::plans::get(state, &summary.id).await.page(lang)?;
+        for r in kehoach_app::requests::for_unit(state, &summary.id, unit).await.page(lang)? {
             let period = r.period_id(summary.year).to_string();
-            let stored = state.store.report(&summary.id, &period, unit).await.page(lang)?;
+            let stored = kehoach_app::reporting::stored(state, &summary.id, &period, unit).await.page(lang)?;
             let standing =
                 kehoach_domain::report::standing(stored.as_ref().map(|s| (s.state, s.late)), now, r.deadline);
             if matches!(standing, Standing::NotStarted | Standing::Draft | Standing::Returned | Standing::Missing) {
@@ -215,8 +205,7 @@ async fn reminders_page(
     let deadline = local(&plan, period.deadline);
     let mut lines = Vec::new();
     for row in to_chase(&rows) {
-        let contact =
-            state.store.unit_contact(&plan.commune.province_code, &plan.commune.code, &row.unit).await.page(lang)?;
+        let contact = kehoach_app::contacts::get(&state, &plan.id, &row.unit).await.page(lang)?;
         let link = format!("{base}/plans/{}/periods/{}/reports/{}", plan.id, period.id, row.unit);
         lines.push(ReminderLine {
             name: row.unit_name.clone(),

@@ -40,7 +40,7 @@ pub fn routes(r: Routes) -> Routes {
 // ---------------------------------------------------------------------------------------------
 // The use cases are kehoach_app::initiatives'.
 
-pub use kehoach_app::initiatives::{RecognisedInitiative, field_label, recognised, text_field};
+pub use kehoach_app::initiatives::{RecognisedInitiative, field_label, text_field};
 use kehoach_app::initiatives::{close, decide, open, refusal, score, view_for};
 
 /// Reads a member's sheet from a form (`s_<criterion>` fields); "12,5" is read as 12.5.
@@ -146,8 +146,7 @@ async fn show(
     let signed = viewer.0.as_ref().ok_or(PageError { error: WebError::NotSignedIn, lang })?;
     let me = signed.principal.username.as_str();
     let view = view_for(state, &plan.id, &signed.principal).await.page(lang)?;
-    let users: Vec<UserRecord> =
-        state.store.users(Some(&plan.commune.province_code), Some(&plan.commune.code)).await.page(lang)?;
+    let users: Vec<UserRecord> = kehoach_app::initiatives::people(state, &plan).await.page(lang)?;
     let full_name = |u: &str| users.iter().find(|x| x.username == u).map_or(u.to_owned(), |x| x.full_name.clone());
     let units = unit_names(&plan);
     let open = view.round.as_ref().is_some_and(|r| r.state == kehoach_domain::initiative::RoundState::Open);
@@ -212,7 +211,7 @@ async fn show(
         .collect();
     let page = InitiativesPage {
         frame: Frame::new(lang, format!("/plans/{}/initiatives", plan.id), viewer),
-        year: view.year,
+        year: plan.year,
         can_open: view.round.is_none() && viewer_may(viewer, Action::ManageInitiativeRounds, &plan, None),
         can_close: can_decide,
         can_propose: viewer_may(viewer, Action::EditRegister, &plan, None),
@@ -344,9 +343,10 @@ async fn recognised_page(
     Path(plan_id): Path<String>,
 ) -> Result<Response, PageError> {
     let plan = load_plan(&state, &plan_id, lang).await?;
-    let view = state.store.initiatives(&plan.id).await.page(lang)?;
     let units = unit_names(&plan);
-    let items = recognised(&view, lang)
+    let items = kehoach_app::initiatives::recognised_in(&state, &plan.id, lang)
+        .await
+        .page(lang)?
         .into_iter()
         .map(|r| {
             let unit = units.get(&r.unit).cloned().unwrap_or_else(|| r.unit.clone());
@@ -356,7 +356,7 @@ async fn recognised_page(
         .collect();
     let page = RecognisedPage {
         frame: Frame::new(lang, format!("/plans/{}/initiatives/recognised", plan.id), &viewer),
-        year: view.year,
+        year: plan.year,
         items,
         plan,
     };
@@ -382,9 +382,9 @@ async fn certificate_page(
     Params((plan_id, record)): Params<(String, i32)>,
 ) -> Result<Response, PageError> {
     let plan = load_plan(&state, &plan_id, lang).await?;
-    let view = state.store.initiatives(&plan.id).await.page(lang)?;
     // Only a recognised initiative has a certificate.
-    let Some(item) = recognised(&view, Lang::Vi).into_iter().find(|r| r.record_id == record) else {
+    let recognised = kehoach_app::initiatives::recognised_in(&state, &plan.id, Lang::Vi).await.page(lang)?;
+    let Some(item) = recognised.into_iter().find(|r| r.record_id == record) else {
         return Err(PageError { error: WebError::NotFound(NotFound::Page), lang });
     };
     let decided = kehoach_app::present::local_day(&plan, item.decided_at);
@@ -397,7 +397,7 @@ async fn certificate_page(
     );
     let page = CertificatePage {
         frame: Frame::new(lang, format!("/plans/{}/initiatives/{record}/certificate", plan.id), &viewer),
-        year: view.year,
+        year: plan.year,
         unit: unit_names(&plan).get(&item.unit).cloned().unwrap_or_else(|| item.unit.clone()),
         total: points(item.total),
         date_line,

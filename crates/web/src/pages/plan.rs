@@ -87,7 +87,7 @@ async fn home(
     RequestLang(lang): RequestLang,
     viewer: Viewer,
 ) -> Result<Response, PageError> {
-    let plans = state.store.plans().await.page(lang)?;
+    let plans = kehoach_app::plans::list(&state).await.page(lang)?;
     // A signed-in user starts with what is due from them.
     if let Some(signed) = &viewer.0 {
         return Ok(super::due::dashboard(&state, &viewer, signed, plans, lang).await?.into_response());
@@ -513,17 +513,9 @@ async fn unit_page(
     let can_see_contact = plan.units.iter().any(|u| u.code == code)
         && super::viewer_may(&viewer, Action::ReadUnitContact, &plan, Some(&code));
     let page = if let Some(unit) = plan.units.iter().find(|u| u.code == code) {
-        let calendar_secret = if super::calendar::may_see_secret(&viewer, &plan, &code) {
-            Some(
-                state
-                    .store
-                    .calendar_secret(&plan.commune.province_code, &plan.commune.code, &code)
-                    .await
-                    .page(lang)?
-                    .unwrap_or_default(),
-            )
-        } else {
-            None
+        let calendar_secret = {
+            let who = viewer.0.as_ref().map(|s| &s.principal);
+            kehoach_app::calendar::secret(&state, who, &plan, &code).await.page(lang)?
         };
         UnitPage {
             frame,

@@ -40,15 +40,7 @@ async fn page(
     done: Option<String>,
 ) -> Result<Response, PageError> {
     let signed = viewer.0.as_ref().ok_or(PageError { error: WebError::NotSignedIn, lang })?;
-    let p = &signed.principal;
-    let plans = state
-        .store
-        .plans()
-        .await
-        .page(lang)?
-        .into_iter()
-        .filter(|s| s.commune.province_code == p.province && p.commune.as_ref().is_none_or(|c| *c == s.commune.code))
-        .collect();
+    let plans = kehoach_app::plans::of_place(state, &signed.principal).await.page(lang)?;
     let status = if problems.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let page = PlansPage { frame: Frame::new(lang, "/admin/plans", viewer), plans, file_name, problems, done };
     Ok((status, render(&page, lang)?).into_response())

@@ -76,7 +76,7 @@ async fn index(
     Path(plan_id): Path<String>,
 ) -> Result<Response, PageError> {
     let plan = load_plan(&state, &plan_id, lang).await?;
-    let counts = state.store.register_counts(&plan.id).await.page(lang)?;
+    let counts = kehoach_app::registers::counts(&state, &plan.id).await.page(lang)?;
     let lines = REGISTERS
         .iter()
         .map(|r| RegisterLine { key: r.key, name: r.name(lang), count: counts.get(r.key).copied().unwrap_or(0) })
@@ -320,7 +320,9 @@ async fn record_page(
         .map(|u| (u.code.clone(), u.name.clone()))
         .collect();
     let files = match stored {
-        Some(r) => state.store.record_files(r.record.id).await.page(lang)?,
+        Some(r) => {
+            kehoach_app::registers::files(state, &signed.principal, &plan.id, def, r.record.id).await.page(lang)?
+        }
         None => Vec::new(),
     };
     let can_edit = stored.is_none_or(|r| may_write(signed, def, &r.record.unit).is_ok())

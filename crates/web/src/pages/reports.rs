@@ -296,7 +296,7 @@ async fn report_page(
     QueryParams(flash): QueryParams<Flash>,
 ) -> Result<Response, PageError> {
     let ctx = reporting::context(&state, &plan, &period, &unit).await.page(lang)?;
-    let stored = state.store.report(&plan, &period, &unit).await.page(lang)?;
+    let stored = reporting::stored(&state, &plan, &period, &unit).await.page(lang)?;
     let view = reporting::view(&ctx, stored.as_ref(), state.clock.now(), lang);
     let t = Tr::new(lang);
     let notice = flash.done.as_deref().and_then(|d| match d {
@@ -366,7 +366,7 @@ async fn save_report(
             show(&state, &viewer, &ctx, *current, Some(&body), lang, None, Some(message), changes).await
         }
         Err(StepError::Refused(message)) => {
-            let stored = state.store.report(&plan, &period, &unit).await.page(lang)?;
+            let stored = reporting::stored(&state, &plan, &period, &unit).await.page(lang)?;
             let view = reporting::view(&ctx, stored.as_ref(), state.clock.now(), lang);
             show(&state, &viewer, &ctx, view, Some(&body), lang, None, Some(message), Vec::new()).await
         }
@@ -410,7 +410,7 @@ async fn review_report(
             show(&state, &viewer, &ctx, *current, None, lang, None, Some(t.get("report-conflict")), Vec::new()).await
         }
         Err(StepError::Refused(message)) => {
-            let stored = state.store.report(&plan, &period, &unit).await.page(lang)?;
+            let stored = reporting::stored(&state, &plan, &period, &unit).await.page(lang)?;
             let view = reporting::view(&ctx, stored.as_ref(), state.clock.now(), lang);
             show(&state, &viewer, &ctx, view, None, lang, None, Some(message), Vec::new()).await
         }
