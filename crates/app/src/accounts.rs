@@ -315,10 +315,8 @@ mod tests {
     use super::*;
 
     fn key(e: AppError) -> &'static str {
-        match e {
-            AppError::Invalid(m) => m.key,
-            other => panic!("{other:?}"),
-        }
+        assert!(matches!(e, AppError::Invalid(_)), "{e:?}");
+        e.key().unwrap_or_default()
     }
 
     fn typed(username: &str, full_name: &str, role: &str, unit: &str) -> NewAccount {

@@ -144,6 +144,14 @@ impl AppError {
         }
     }
 
+    /// The interface text's key of a refusal, an invalid input or a conflict.
+    pub fn key(&self) -> Option<&'static str> {
+        match self {
+            AppError::Refused(m) | AppError::Invalid(m) | AppError::Conflict(m) => Some(m.key),
+            _ => None,
+        }
+    }
+
     pub fn invalid(key: &'static str) -> AppError {
         AppError::Invalid(Msg::new(key))
     }
