@@ -14,10 +14,10 @@ use std::time::{Duration, Instant};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
-const PASSWORD: &str = "mau-kehoach-2026";
+pub(crate) const PASSWORD: &str = "mau-kehoach-2026";
 
 /// A child process killed when the test ends, however it ends.
-struct Killed(Child);
+pub(crate) struct Killed(Child);
 
 impl Drop for Killed {
     fn drop(&mut self) {
@@ -26,20 +26,20 @@ impl Drop for Killed {
     }
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-fn chromedriver_path() -> String {
+pub(crate) fn chromedriver_path() -> String {
     std::env::var("KEHOACH_CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into())
 }
 
-fn chromium_path() -> String {
+pub(crate) fn chromium_path() -> String {
     std::env::var("KEHOACH_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into())
 }
 
 /// Starts `kehoach serve --demo` on a fresh database, frozen on 1 March 2026 (Q1 is open).
-fn start_server(dir: &std::path::Path) -> (Killed, String) {
+pub(crate) fn start_server(dir: &std::path::Path) -> (Killed, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_kehoach"))
         .args(["serve", "--demo", "--addr", "127.0.0.1:0"])
         .env("KEHOACH_FROZEN_NOW", "2026-03-01T09:00:00+07:00")
@@ -62,7 +62,7 @@ fn start_server(dir: &std::path::Path) -> (Killed, String) {
     (Killed(child), addr)
 }
 
-async fn start_browser() -> (Killed, Client) {
+pub(crate) async fn start_browser() -> (Killed, Client) {
     let port = free_port();
     let driver = Command::new(chromedriver_path())
         .arg(format!("--port={port}"))
@@ -103,14 +103,14 @@ async fn start_browser() -> (Killed, Client) {
     (driver, client)
 }
 
-async fn fill(c: &Client, css: &str, text: &str) {
+pub(crate) async fn fill(c: &Client, css: &str, text: &str) {
     let field = c.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"));
     field.clear().await.ok();
     field.send_keys(text).await.unwrap();
 }
 
 /// Clicks a button that sends a form, and waits until the next page has loaded.
-async fn click(c: &Client, css: &str) {
+pub(crate) async fn click(c: &Client, css: &str) {
     c.execute("window.__khOldPage = true", vec![]).await.unwrap();
     c.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).click().await.unwrap();
     let started = Instant::now();
@@ -129,18 +129,18 @@ async fn click(c: &Client, css: &str) {
     }
 }
 
-async fn page_text(c: &Client) -> String {
+pub(crate) async fn page_text(c: &Client) -> String {
     c.find(Locator::Css("body")).await.unwrap().text().await.unwrap()
 }
 
-async fn sign_in(c: &Client, base: &str, username: &str) {
+pub(crate) async fn sign_in(c: &Client, base: &str, username: &str) {
     c.goto(&format!("{base}/login")).await.unwrap();
     fill(c, "input[name=username]", username).await;
     fill(c, "input[name=password]", PASSWORD).await;
     click(c, "form[action='/login'] button[type=submit]").await;
 }
 
-async fn sign_out(c: &Client) {
+pub(crate) async fn sign_out(c: &Client) {
     click(c, "form[action='/logout'] button").await;
 }
 
