@@ -13,7 +13,6 @@ pub mod number;
 pub mod period;
 pub mod plan;
 pub mod progress;
-pub mod record;
 pub mod register;
 pub mod report;
 pub mod request;
