@@ -8,10 +8,11 @@
 pub mod plan;
 pub mod report;
 
+use chrono::NaiveDate;
 use docx_rs::{
-    AlignmentType, BorderType, Docx, Header, LineSpacing, PageMargin, PageNum, PageOrientationType, Paragraph,
-    ParagraphBorder, ParagraphBorderPosition, Run, RunFonts, Section, SpecialIndentType, Table, TableCell,
-    TableLayoutType, TableRow, VAlignType, WidthType,
+    AlignmentType, BorderType, Docx, Header, HeightRule, LineSpacing, LineSpacingType, PageMargin, PageNum,
+    PageOrientationType, Paragraph, ParagraphBorder, ParagraphBorderPosition, Run, RunFonts, Section,
+    SpecialIndentType, Table, TableCell, TableLayoutType, TableRow, VAlignType, WidthType,
 };
 
 use crate::Error;
@@ -41,8 +42,12 @@ pub struct Layout {
     pub indent_mm: f64,
     /// Space after a body paragraph, at least 6 pt.
     pub after_pt: f64,
-    /// Line spacing, 1 to 1.5.
+    /// Line spacing of body paragraphs, 1 to 1.5 times the font's single line ("multiple"):
+    /// written with `w:lineRule="auto"`, so that it grows with the font and no accent touches
+    /// the line above (without the rule LibreOffice takes 1.15 × 240 as an exact 13.8 pt).
     pub line_spacing: f64,
+    /// Room between a rule (under the issuing body, the motto, the subject) and the next line.
+    pub after_rule_pt: f64,
 }
 
 impl Default for Layout {
@@ -64,6 +69,7 @@ impl Default for Layout {
             indent_mm: 12.7,
             after_pt: 6.0,
             line_spacing: 1.15,
+            after_rule_pt: 6.0,
         }
     }
 }
@@ -72,6 +78,22 @@ impl Default for Layout {
 fn twips(mm: f64) -> i32 {
     (mm * 1440.0 / 25.4).round() as i32
 }
+
+/// Twentieths of a point, from points.
+fn points(pt: f64) -> u32 {
+    (pt * 20.0).round() as u32
+}
+
+/// Single line spacing, nothing before or after: the font's own line, with the rule said.
+fn single() -> LineSpacing {
+    LineSpacing::new().before(0).after(0).line(240).line_rule(LineSpacingType::Auto)
+}
+
+/// What marks a table's header row while docx-rs builds it (it has no `w:tblHeader`): a
+/// height no row asks for, replaced by `w:tblHeader` in the package ([`finish`]).
+const HEADER_MARK_TWIPS: f32 = 1.0;
+const HEADER_MARK: &str = r#"<w:trHeight w:val="1" w:hRule="auto" />"#;
+const TABLE_HEADER: &str = "<w:tblHeader />";
 
 /// Half-points, the unit of font sizes.
 fn half_points(pt: f64) -> usize {
@@ -87,6 +109,8 @@ pub struct Heading {
     pub number_line: String,
     /// "Mường La, ngày 05 tháng 3 năm 2026".
     pub date_line: String,
+    /// The document's date, once issued: its properties' created and modified date.
+    pub issued_on: Option<NaiveDate>,
 }
 
 /// A piece of the body.
@@ -178,7 +202,7 @@ impl Writer<'_> {
         if italic {
             run = run.italic();
         }
-        Paragraph::new().add_run(run).align(align).line_spacing(LineSpacing::new().before(0).after(0))
+        Paragraph::new().add_run(run).align(align).line_spacing(single())
     }
 
     /// A short solid rule under a centred line, `share` of the available `width_mm` long: a
@@ -187,7 +211,13 @@ impl Writer<'_> {
         let side = twips(width_mm * (1.0 - share) / 2.0);
         let mut p = Paragraph::new()
             .indent(Some(side), None, Some(side), None)
-            .line_spacing(LineSpacing::new().before(0).after(0).line(60))
+            .line_spacing(
+                LineSpacing::new()
+                    .before(0)
+                    .after(points(self.layout.after_rule_pt))
+                    .line(60)
+                    .line_rule(LineSpacingType::Exact),
+            )
             .size(2);
         p.property = p.property.set_borders(
             docx_rs::ParagraphBorders::with_empty()
@@ -213,8 +243,9 @@ impl Writer<'_> {
             .line_spacing(
                 LineSpacing::new()
                     .before(0)
-                    .after((l.after_pt * 20.0).round() as u32)
-                    .line((l.line_spacing * 240.0).round() as i32),
+                    .after(points(l.after_pt))
+                    .line((l.line_spacing * 240.0).round() as i32)
+                    .line_rule(LineSpacingType::Auto),
             )
     }
 
@@ -280,7 +311,11 @@ impl Writer<'_> {
                         .vertical_align(VAlignType::Center)
                 })
                 .collect(),
-        );
+        )
+        // Repeated at the top of every page the table runs onto, and never split.
+        .row_height(HEADER_MARK_TWIPS)
+        .height_rule(HeightRule::Auto)
+        .cant_split();
         let mut rows = vec![header];
         for r in &a.rows {
             let cells = if r.section {
@@ -303,7 +338,8 @@ impl Writer<'_> {
                     })
                     .collect()
             };
-            rows.push(TableRow::new(cells));
+            // A row is kept whole on one page.
+            rows.push(TableRow::new(cells).cant_split());
         }
         Table::new(rows).layout(TableLayoutType::Fixed).set_grid(widths)
     }
@@ -415,17 +451,87 @@ pub fn write(doc: &Doc, layout: &Layout) -> Result<Vec<u8>, Error> {
     }
     let mut out = std::io::Cursor::new(Vec::new());
     docx.build().pack(&mut out).map_err(|e| Error::Docx(e.to_string()))?;
-    deflated(&out.into_inner())
+    finish(&out.into_inner(), &Properties::of(doc))
 }
 
-/// The package again with every part deflated: docx-rs stores them uncompressed, and a phone on
-/// a slow line downloads a tenth of it.
-fn deflated(stored: &[u8]) -> Result<Vec<u8>, Error> {
+/// The document's properties (File > Properties): who issued it, its title and its date.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Properties {
+    /// The issuing body on one line: "ỦY BAN NHÂN DÂN XÃ MƯỜNG LA".
+    pub creator: String,
+    /// "Báo cáo: Kết quả thực hiện Kế hoạch … — Quý I năm 2026".
+    pub title: String,
+    /// The document's date; a draft without one has no created or modified date at all (rather
+    /// than 1970).
+    pub date: Option<NaiveDate>,
+}
+
+impl Properties {
+    pub fn of(doc: &Doc) -> Properties {
+        let kind = doc.doc_type.trim().to_lowercase();
+        let mut chars = kind.chars();
+        let kind: String = chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default();
+        let subject = doc.subject.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" — ");
+        Properties {
+            creator: doc.heading.issuing_body.iter().map(|s| s.trim()).collect::<Vec<_>>().join(" "),
+            title: if subject.is_empty() { kind } else { format!("{kind}: {subject}") },
+            date: doc.heading.issued_on,
+        }
+    }
+
+    fn escape(text: &str) -> String {
+        text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    }
+
+    /// docProps/core.xml.
+    fn core_xml(&self) -> String {
+        let creator = Self::escape(&self.creator);
+        let dates = self.date.map_or_else(String::new, |d| {
+            let at = d.format("%Y-%m-%dT00:00:00Z");
+            format!(
+                r#"<dcterms:created xsi:type="dcterms:W3CDTF">{at}</dcterms:created><dcterms:modified xsi:type="dcterms:W3CDTF">{at}</dcterms:modified>"#
+            )
+        });
+        format!(
+            concat!(
+                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+                r#"<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" "#,
+                r#"xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" "#,
+                r#"xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">"#,
+                "<dc:title>{title}</dc:title><dc:creator>{creator}</dc:creator>",
+                "<cp:lastModifiedBy>{creator}</cp:lastModifiedBy><dc:language>vi-VN</dc:language>",
+                "{dates}<cp:revision>1</cp:revision></cp:coreProperties>"
+            ),
+            title = Self::escape(&self.title),
+            creator = creator,
+            dates = dates,
+        )
+    }
+
+    /// docProps/app.xml: the application and the issuing body as the company.
+    fn app_xml(&self) -> String {
+        format!(
+            concat!(
+                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+                r#"<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" "#,
+                r#"xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">"#,
+                "<Application>kehoach</Application><Company>{}</Company></Properties>"
+            ),
+            Self::escape(&self.creator)
+        )
+    }
+}
+
+/// The package again, finished: the properties written, the header rows of tables marked as
+/// such (`w:tblHeader`, which docx-rs cannot write), and every part deflated: docx-rs stores
+/// them uncompressed, and a phone on a slow line downloads a tenth of it.
+fn finish(stored: &[u8], properties: &Properties) -> Result<Vec<u8>, Error> {
     use std::io::{Read, Write};
     let err = |e: &dyn std::fmt::Display| Error::Docx(e.to_string());
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(stored)).map_err(|e| err(&e))?;
     let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let mut next_paragraph = 1;
     for i in 0..archive.len() {
         let mut part = archive.by_index(i).map_err(|e| err(&e))?;
         if part.is_dir() {
@@ -433,8 +539,38 @@ fn deflated(stored: &[u8]) -> Result<Vec<u8>, Error> {
         }
         let mut bytes = Vec::with_capacity(usize::try_from(part.size()).unwrap_or(0));
         part.read_to_end(&mut bytes).map_err(|e| err(&e))?;
+        let name = part.name();
+        let bytes = match name {
+            "docProps/core.xml" => properties.core_xml().into_bytes(),
+            "docProps/app.xml" => properties.app_xml().into_bytes(),
+            _ if name.starts_with("word/") && name.ends_with(".xml") => {
+                let xml = String::from_utf8(bytes).map_err(|e| err(&e))?;
+                let xml = if name == "word/document.xml" { xml.replace(HEADER_MARK, TABLE_HEADER) } else { xml };
+                renumber_paragraphs(&xml, &mut next_paragraph).into_bytes()
+            }
+            _ => bytes,
+        };
         out.start_file(part.name().to_owned(), options).map_err(|e| err(&e))?;
         out.write_all(&bytes).map_err(|e| err(&e))?;
     }
     Ok(out.finish().map_err(|e| err(&e))?.into_inner())
+}
+
+/// The paragraphs' ids (`w14:paraId`) numbered from 1 in the package's order. docx-rs counts
+/// them per thread across every document it writes, so the same document written twice by
+/// one server would differ in its bytes.
+fn renumber_paragraphs(xml: &str, next: &mut u32) -> String {
+    const ID: &str = "w14:paraId=\"";
+    let mut out = String::with_capacity(xml.len());
+    let mut rest = xml;
+    while let Some(at) = rest.find(ID) {
+        let (before, after) = rest.split_at(at + ID.len());
+        out.push_str(before);
+        let end = after.find('"').unwrap_or(0);
+        out.push_str(&format!("{:08X}", *next));
+        *next += 1;
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
 }

@@ -21,6 +21,7 @@ pub fn heading(plan: &Plan, number: Option<&str>, symbol: &str, date: Option<chr
         issuing_body: plan.document.issuing_body.clone(),
         number_line: number_line(number, symbol),
         date_line: place_date_line(&plan.document.place, date, plan.year),
+        issued_on: date,
     }
 }
 

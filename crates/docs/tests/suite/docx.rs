@@ -227,3 +227,109 @@ fn a_draft_has_no_number_and_says_so() {
     assert!(paras.iter().any(|p| p == "DỰ THẢO"));
     assert!(paras.iter().any(|p| p.starts_with("Số:") && p.ends_with("/BC-UBND") && !p.contains('0')), "{paras:?}");
 }
+
+/// The `w:spacing` of every paragraph holding `text`.
+fn spacing_of(xml: &str, text: &str) -> Vec<String> {
+    xml.split("</w:p>")
+        .filter(|p| p.contains(&format!(">{text}</w:t>")))
+        .map(|p| p.split("<w:spacing").nth(1).and_then(|s| s.split("/>").next()).unwrap_or_default().to_owned())
+        .collect()
+}
+
+#[test]
+fn body_lines_are_spaced_by_a_multiple_of_the_font_not_an_exact_height() {
+    let docx = report(Some(5), NaiveDate::from_ymd_opt(2026, 3, 5), true);
+    let doc = part(&docx, "word/document.xml");
+    let body = spacing_of(&doc, "II. KHÓ KHĂN, VƯỚNG MẮC");
+    assert_eq!(body.len(), 1, "{body:?}");
+    // 1.15 × the font's single line (240 = single), as a multiple: LibreOffice read the old
+    // `w:line="276"` without a rule as an exact 13.8 pt for 14 pt text.
+    assert!(body[0].contains(r#"w:line="276""#) && body[0].contains(r#"w:lineRule="auto""#), "{body:?}");
+    assert!(body[0].contains(r#"w:after="120""#), "6 pt after a paragraph: {body:?}");
+    // No paragraph is left without a rule, and none is exact but the rules' thin paragraphs.
+    for chunk in doc.split("<w:spacing").skip(1) {
+        let attrs = chunk.split("/>").next().unwrap_or_default();
+        if attrs.contains("w:line=") {
+            assert!(attrs.contains("w:lineRule="), "a line height without its rule: {attrs}");
+        }
+        if attrs.contains(r#"w:lineRule="exact""#) {
+            assert!(attrs.contains(r#"w:line="60""#), "only the rules are exact: {attrs}");
+        }
+    }
+}
+
+#[test]
+fn the_rules_under_the_heading_leave_room_before_the_next_line() {
+    let docx = report(Some(5), NaiveDate::from_ymd_opt(2026, 3, 5), true);
+    let doc = part(&docx, "word/document.xml");
+    let rules: Vec<&str> = doc.split("</w:p>").filter(|p| p.contains("<w:pBdr>")).collect();
+    assert_eq!(rules.len(), 3, "under the issuing body, the motto and the subject");
+    for r in rules {
+        assert!(r.contains(r#"w:after="120""#), "6 pt below the rule: {r}");
+    }
+}
+
+#[test]
+fn appendix_tables_repeat_their_header_row_and_keep_rows_whole() {
+    for docx in [
+        report(Some(5), NaiveDate::from_ymd_opt(2026, 3, 5), true),
+        plan_docx(&plan(), &Layout::default()).expect("written"),
+    ] {
+        let doc = part(&docx, "word/document.xml");
+        let appendix = &doc[doc.find(">PHỤ LỤC I<").expect("an appendix")..];
+        let tables: Vec<&str> = appendix.split("<w:tbl>").skip(1).collect();
+        assert!(!tables.is_empty());
+        for table in tables {
+            let rows: Vec<&str> = table.split("<w:tr>").skip(1).collect();
+            assert!(rows.len() > 2);
+            assert!(
+                rows[0].contains("<w:tblHeader />") && rows[0].contains(">STT<"),
+                "the header row repeats: {}",
+                rows[0]
+            );
+            assert!(rows[1..].iter().all(|r| !r.contains("tblHeader")), "only the header row");
+            assert!(rows.iter().all(|r| r.contains("<w:cantSplit />")), "every row kept whole");
+        }
+        assert!(!doc.contains("w:trHeight"), "the header's mark is gone");
+    }
+}
+
+#[test]
+fn the_properties_name_the_issuing_body_the_subject_and_the_date() {
+    let docx = report(Some(5), NaiveDate::from_ymd_opt(2026, 3, 5), true);
+    let core = part(&docx, "docProps/core.xml");
+    assert!(core.contains("<dc:creator>ỦY BAN NHÂN DÂN XÃ MƯỜNG LA</dc:creator>"), "{core}");
+    assert!(core.contains("<dc:title>Báo cáo: Kết quả thực hiện Kế hoạch hoạt động"), "{core}");
+    assert!(core.contains("— Quý I năm 2026</dc:title>"), "{core}");
+    assert!(
+        core.contains(r#"<dcterms:created xsi:type="dcterms:W3CDTF">2026-03-05T00:00:00Z</dcterms:created>"#),
+        "{core}"
+    );
+    assert!(
+        core.contains(r#"<dcterms:modified xsi:type="dcterms:W3CDTF">2026-03-05T00:00:00Z</dcterms:modified>"#),
+        "{core}"
+    );
+    assert!(!core.contains("unknown") && !core.contains("1970"), "{core}");
+    let app = part(&docx, "docProps/app.xml");
+    assert!(app.contains("<Company>ỦY BAN NHÂN DÂN XÃ MƯỜNG LA</Company>"), "{app}");
+    // A draft has no date yet: no created date at all rather than 1970.
+    let draft = part(&report(None, None, false), "docProps/core.xml");
+    assert!(
+        !draft.contains("dcterms:created") && !draft.contains("1970") && draft.contains("<dc:creator>ỦY BAN"),
+        "{draft}"
+    );
+    // The plan: its own date.
+    let plan = plan();
+    let core = part(&plan_docx(&plan, &Layout::default()).expect("written"), "docProps/core.xml");
+    assert!(core.contains(&format!("<dc:title>Kế hoạch: {}</dc:title>", plan.document.title)), "{core}");
+    if let Some(d) = plan.document.issued_on {
+        assert!(core.contains(&format!("{}T00:00:00Z</dcterms:created>", d.format("%Y-%m-%d"))), "{core}");
+    }
+}
+
+#[test]
+fn the_same_document_gives_the_same_bytes() {
+    let a = report(Some(5), NaiveDate::from_ymd_opt(2026, 3, 5), true);
+    let b = report(Some(5), NaiveDate::from_ymd_opt(2026, 3, 5), true);
+    assert!(a == b, "no clock in the package");
+}
