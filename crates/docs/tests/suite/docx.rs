@@ -17,7 +17,7 @@ use kehoach_domain::text::nfc;
 /// The text extracted from the plan's PDF, as received.
 const SEED: &str = include_str!("../../../plan/tests/fixtures/seed-muong-la-2026.txt");
 
-fn plan() -> Plan {
+pub(crate) fn plan() -> Plan {
     kehoach_plan::parse(kehoach_plan::DEFAULT_PLAN).expect("the seed plan is valid")
 }
 
@@ -137,16 +137,6 @@ fn progress(indicator: &str, value: Option<f64>, parts: Option<(f64, f64)>, stat
 }
 
 fn report(number: Option<u32>, issued_on: Option<NaiveDate>, approved: bool) -> Vec<u8> {
-    let plan = plan();
-    let progress: Vec<Progress> = plan
-        .indicators
-        .iter()
-        .map(|i| match i.code.as_str() {
-            "IV.1" => progress("IV.1", Some(2.0), None, Status::OnTrack),
-            "CT.2" => progress("CT.2", Some(200.0 / 3.0), Some((2.0, 3.0)), Status::Achieved),
-            code => progress(code, None, None, Status::NotMeasurable),
-        })
-        .collect();
     let consolidation = Consolidation {
         accepted: 1,
         expected: 2,
@@ -160,6 +150,65 @@ fn report(number: Option<u32>, issued_on: Option<NaiveDate>, approved: bool) -> 
         }],
         proposals: vec![],
     };
+    report_of(
+        number,
+        issued_on,
+        approved,
+        "UBND xã đã ban hành kế hoạch và giao nhiệm vụ cho các đơn vị.",
+        &consolidation,
+    )
+}
+
+/// An approved report of several pages: a long narrative, and every reporting unit with its
+/// activities, difficulties and proposals; Phụ lục I runs over more than one page.
+pub(crate) fn long_report() -> Vec<u8> {
+    let plan = plan();
+    let text = |unit: &kehoach_domain::unit::Unit, what: &str| kehoach_domain::consolidation::UnitText {
+        unit: unit.code.clone(),
+        unit_name: unit.name.clone(),
+        text: format!(
+            "{what} của {}: đã tổ chức họp triển khai, phổ biến nội dung Kế hoạch đến toàn thể cán bộ, \
+             đảng viên và nhân dân; lồng ghép tuyên truyền về chuyển đổi số, ứng dụng khoa học, công nghệ \
+             trong sản xuất nông nghiệp, chăn nuôi và bảo quản nông sản sau thu hoạch.",
+            unit.name
+        ),
+    };
+    let units: Vec<_> = plan.reporting_units().collect();
+    let consolidation = Consolidation {
+        accepted: units.len(),
+        expected: units.len(),
+        tasks: vec![],
+        indicators: vec![],
+        activities: units.iter().map(|u| text(u, "Hoạt động")).collect(),
+        difficulties: units.iter().map(|u| text(u, "Khó khăn")).collect(),
+        proposals: units.iter().take(4).map(|u| text(u, "Đề xuất")).collect(),
+    };
+    let narrative = "UBND xã đã ban hành Kế hoạch, phân công nhiệm vụ cụ thể cho các cơ quan, đơn vị và các bản, \
+         tiểu khu; chỉ đạo lồng ghép nội dung khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số vào các \
+         chương trình phát triển kinh tế - xã hội của xã.\n\
+         Tổ chức tuyên truyền trên hệ thống truyền thanh xã, tại các buổi họp bản và trên các nhóm Zalo của \
+         các bản; hướng dẫn người dân cài đặt và sử dụng ứng dụng định danh điện tử, thanh toán không dùng \
+         tiền mặt và dịch vụ công trực tuyến.";
+    report_of(Some(5), NaiveDate::from_ymd_opt(2026, 3, 5), true, narrative, &consolidation)
+}
+
+fn report_of(
+    number: Option<u32>,
+    issued_on: Option<NaiveDate>,
+    approved: bool,
+    narrative: &str,
+    consolidation: &Consolidation,
+) -> Vec<u8> {
+    let plan = plan();
+    let progress: Vec<Progress> = plan
+        .indicators
+        .iter()
+        .map(|i| match i.code.as_str() {
+            "IV.1" => progress("IV.1", Some(2.0), None, Status::OnTrack),
+            "CT.2" => progress("CT.2", Some(200.0 / 3.0), Some((2.0, 3.0)), Status::Achieved),
+            code => progress(code, None, None, Status::NotMeasurable),
+        })
+        .collect();
     let label = |s: Status| match s {
         Status::OnTrack => "Đúng tiến độ".to_owned(),
         Status::Achieved => "Đạt".to_owned(),
@@ -172,8 +221,8 @@ fn report(number: Option<u32>, issued_on: Option<NaiveDate>, approved: bool) -> 
         number,
         issued_on,
         approved,
-        narrative: "UBND xã đã ban hành kế hoạch và giao nhiệm vụ cho các đơn vị.",
-        consolidation: &consolidation,
+        narrative,
+        consolidation,
         progress: &progress,
         progress_date: NaiveDate::from_ymd_opt(2026, 3, 14).unwrap_or_default(),
         task_status: &|s| s.key().to_owned(),

@@ -1,5 +1,7 @@
 //! The documents open in a real office suite: LibreOffice converts them to PDF, and the PDF has
-//! the pages, sizes and Vietnamese text the layout asks for. `.ci/run` installs LibreOffice and
+//! the pages, sizes and Vietnamese text the layout asks for; read from the text's positions
+//! (`pdftotext -bbox-layout`), body lines are far enough apart for their accents and every page
+//! of an appendix starts with its table's header row. `.ci/run` installs LibreOffice and
 //! poppler-utils when they are missing.
 
 use std::path::{Path, PathBuf};
@@ -94,5 +96,235 @@ fn libreoffice_reads_a_table_back_with_its_vietnamese_and_numbers() {
         .unwrap_or_else(|_| panic!("LibreOffice could not open the .xlsx: {}", String::from_utf8_lossy(&out.stderr)));
     assert!(csv.contains("SỔ THEO DÕI HOẠT ĐỘNG TUYÊN TRUYỀN"), "{csv}");
     assert!(csv.contains("Đài truyền thanh xã,\"Bồi dưỡng, tập huấn chuyển đổi số\",45"), "{csv}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A line of text on a PDF page, as `pdftotext -bbox-layout` places it (points, from the top).
+#[derive(Debug, Clone)]
+struct Line {
+    top: f64,
+    bottom: f64,
+    /// Its words joined by spaces (pdftotext cuts some words at accented capitals: "M ƯỜ NG").
+    text: String,
+}
+
+impl Line {
+    /// The text without spaces, to compare whatever pdftotext made of the words.
+    fn packed(&self) -> String {
+        self.text.chars().filter(|c| !c.is_whitespace()).collect()
+    }
+}
+
+/// A page: its size and its blocks of lines (a block is a paragraph, or a table cell).
+#[derive(Debug, Clone)]
+struct Page {
+    width: f64,
+    height: f64,
+    blocks: Vec<Vec<Line>>,
+}
+
+impl Page {
+    fn landscape(&self) -> bool {
+        self.width > self.height
+    }
+
+    fn lines(&self) -> impl Iterator<Item = &Line> {
+        self.blocks.iter().flatten()
+    }
+}
+
+fn attr(tag: &str, name: &str) -> f64 {
+    let key = format!(" {name}=\"");
+    format!(" {tag}")
+        .split(&key)
+        .nth(1)
+        .and_then(|v| v.split('"').next())
+        .and_then(|v| v.parse().ok())
+        .expect("a number")
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'").replace("&amp;", "&")
+}
+
+/// The pages of a PDF with their text's positions.
+fn layout(pdf: &Path) -> Vec<Page> {
+    let out = Command::new(tool("pdftotext")).arg("-bbox-layout").arg(pdf).arg("-").output().expect("pdftotext");
+    let html = String::from_utf8_lossy(&out.stdout);
+    html.split("<page ")
+        .skip(1)
+        .map(|page| {
+            let head = page.split('>').next().unwrap_or_default();
+            let blocks = page
+                .split("<block ")
+                .skip(1)
+                .map(|block| {
+                    block
+                        .split("<line ")
+                        .skip(1)
+                        .map(|line| {
+                            let tag = line.split('>').next().unwrap_or_default();
+                            let words: Vec<String> = line
+                                .split("<word ")
+                                .skip(1)
+                                .filter_map(|w| w.split_once('>').and_then(|(_, rest)| rest.split("</word>").next()))
+                                .map(unescape)
+                                .collect();
+                            Line { top: attr(tag, "yMin"), bottom: attr(tag, "yMax"), text: words.join(" ") }
+                        })
+                        .collect()
+                })
+                .collect();
+            Page { width: attr(head, "width"), height: attr(head, "height"), blocks }
+        })
+        .collect()
+}
+
+/// The distances (points) between the tops of consecutive lines of a paragraph in the body: on
+/// the portrait pages, from the line starting with `from` (the first paragraph of the body) to
+/// the line before the one starting with `to` (the signature block), lines of one block that
+/// stand one under the other. With each, the height of the upper line's box.
+fn body_line_distances(pages: &[Page], from: &str, to: &str) -> Vec<(f64, f64, String)> {
+    let (from, to): (String, String) = (from.split_whitespace().collect(), to.split_whitespace().collect());
+    let mut inside = false;
+    let mut out = Vec::new();
+    for page in pages.iter().filter(|p| !p.landscape()) {
+        for block in &page.blocks {
+            let mut previous: Option<&Line> = None;
+            for line in block {
+                if line.packed().starts_with(&to) {
+                    inside = false;
+                }
+                if inside
+                    && let Some(above) = previous
+                    && line.top - above.top > 1.0
+                    && (line.bottom - line.top - (above.bottom - above.top)).abs() < 0.5
+                {
+                    out.push((line.top - above.top, above.bottom - above.top, line.text.clone()));
+                }
+                if line.packed().starts_with(&from) {
+                    inside = true;
+                    previous = None;
+                    continue;
+                }
+                previous = Some(line);
+            }
+        }
+    }
+    out
+}
+
+/// Body lines at least 1.15 × the font size apart, and no line's box reaching into the next.
+fn assert_body_lines_apart(pages: &[Page], from: &str, to: &str, what: &str) {
+    let body_pt = Layout::default().body_pt;
+    let distances = body_line_distances(pages, from, to);
+    assert!(distances.len() >= 10, "{what}: too few lines of body paragraphs read from the PDF: {distances:?}");
+    let closest = distances.iter().map(|d| d.0).fold(f64::INFINITY, f64::min);
+    for (distance, box_height, text) in &distances {
+        assert!(
+            *distance >= 1.15 * body_pt - 0.05,
+            "{what}: a body line {distance:.1} pt below the one above ({body_pt} pt text, at least {:.1} pt wanted): {text}",
+            1.15 * body_pt
+        );
+        assert!(
+            *distance >= box_height - 0.05,
+            "{what}: a body line {distance:.1} pt below the one above, whose glyphs reach {box_height:.1} pt down: {text}"
+        );
+    }
+    eprintln!("{what}: {} body line pairs, the closest {closest:.2} pt apart ({body_pt} pt text)", distances.len());
+}
+
+/// Every landscape page holds a table's header row (its column labels, `labels`), and a page that
+/// does not start an appendix starts with it: above the row with "STT", only the header's own
+/// lines (and the page number).
+fn assert_pages_start_with_the_header(pages: &[Page], labels: &[&str], what: &str) {
+    let header: String = labels.iter().flat_map(|l| l.chars()).filter(|c| !c.is_whitespace()).collect();
+    let appendix_pages: Vec<(usize, &Page)> = pages.iter().enumerate().filter(|(_, p)| p.landscape()).collect();
+    assert!(
+        appendix_pages.len() >= 3,
+        "{what}: the appendix runs over pages: {} landscape pages",
+        appendix_pages.len()
+    );
+    let mut continued = 0;
+    for (n, page) in appendix_pages {
+        let number = n + 1;
+        let stt: Vec<&Line> = page.lines().filter(|l| l.packed() == "STT").collect();
+        assert_eq!(stt.len(), 1, "{what}: page {number} has its table's header row once");
+        let starts_appendix = page.lines().any(|l| l.packed().starts_with("PHỤLỤC"));
+        if starts_appendix {
+            continue;
+        }
+        continued += 1;
+        let row_top = stt[0].top;
+        let row_bottom = page
+            .lines()
+            .filter(|l| {
+                let packed = l.packed();
+                header.contains(&packed) && packed.chars().any(char::is_alphabetic) && (l.top - row_top).abs() < 40.0
+            })
+            .map(|l| l.bottom)
+            .fold(row_top, f64::max);
+        for line in page.lines().filter(|l| l.bottom <= row_bottom + 0.5) {
+            let packed = line.packed();
+            let page_number = packed.chars().all(|c| c.is_ascii_digit()) && line.bottom < row_top;
+            assert!(
+                page_number || header.contains(&packed),
+                "{what}: page {number} starts with «{}», not with the table's header row",
+                line.text
+            );
+        }
+        let first_data = page.lines().filter(|l| l.top > row_bottom).map(|l| l.top).fold(f64::INFINITY, f64::min);
+        assert!(first_data.is_finite(), "{what}: page {number} has rows under its header");
+    }
+    assert!(continued >= 1, "{what}: a table that runs onto a page of its own");
+}
+
+#[test]
+fn libreoffice_lays_the_report_out_with_spaced_lines_and_a_header_row_on_every_appendix_page() {
+    let dir = workdir("report");
+    let file = dir.join("bao-cao.docx");
+    std::fs::write(&file, crate::docx::long_report()).expect("write");
+    let pdf = to_pdf(&dir, &file);
+    let pages = layout(&pdf);
+    assert!(pages.len() >= 5, "{} pages", pages.len());
+    assert_body_lines_apart(&pages, "Thực hiện", "Nơi nhận", "the report");
+    let plan = crate::docx::plan();
+    let labels = [
+        "STT",
+        "Các mục tiêu/chỉ tiêu",
+        &format!("Kết quả năm {}", plan.year - 1),
+        &format!("Chỉ tiêu năm {}", plan.year),
+        "Kết quả đến 14/3/2026",
+        "Đánh giá",
+        "Cơ quan chủ trì",
+    ];
+    assert_pages_start_with_the_header(&pages, &labels, "the report");
+    let info = pdfinfo(&pdf, &[]);
+    assert!(info.contains("ỦY BAN NHÂN DÂN XÃ MƯỜNG LA"), "the author is the issuing body: {info}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn libreoffice_lays_the_plan_out_with_spaced_lines_and_a_header_row_on_every_appendix_page() {
+    let plan = crate::docx::plan();
+    let dir = workdir("plan-layout");
+    let file = dir.join("ke-hoach.docx");
+    std::fs::write(&file, plan_docx(&plan, &Layout::default()).expect("written")).expect("write");
+    let pdf = to_pdf(&dir, &file);
+    let pages = layout(&pdf);
+    // From the preamble to the signature.
+    let preamble: String = plan.preamble.paragraph().split_whitespace().take(3).collect::<Vec<_>>().join(" ");
+    assert_body_lines_apart(&pages, &preamble, "Nơi nhận", "the plan");
+    let indicators = [
+        "STT",
+        "Các mục tiêu/chỉ tiêu",
+        &format!("Kết quả năm {}", plan.year - 1),
+        &format!("Chỉ tiêu năm {}", plan.year),
+        "Cơ quan chủ trì",
+        "Cơ quan phối hợp",
+    ];
+    let tasks = ["STT", "Nội dung", "Nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian thực hiện"];
+    let all: Vec<&str> = indicators.iter().chain(tasks.iter()).copied().collect();
+    assert_pages_start_with_the_header(&pages, &all, "the plan");
     let _ = std::fs::remove_dir_all(&dir);
 }
