@@ -16,6 +16,7 @@ pub mod error;
 pub mod evidence;
 pub mod initiatives;
 pub mod input;
+pub mod leaders;
 pub mod password;
 pub mod plans;
 pub mod present;
