@@ -1,14 +1,20 @@
 //! The audit trail as its readers ask for it: the rows of their commune (or province), by
-//! record, user and day — days in the time zone of the plans they work on.
+//! record, user and day — days in the time zone of the plans they work on — and each row in
+//! words ("Thêm bản ghi sổ theo dõi · Sổ tuyên truyền, bản ghi số 41"), never its stored keys.
+
+use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
-use kehoach_domain::Principal;
+use kehoach_domain::report::{ReportBody, diff};
+use kehoach_domain::{Lang, Principal, register};
 use kehoach_store::{AuditEntry, AuditFilter};
 use serde::Deserialize;
+use serde_json::Value;
 
 use crate::App;
 use crate::error::AppError;
+use crate::present::{Tr, change_line, period_label};
 
 /// The filters, as the page's form and `GET /api/v1/audit` send them.
 #[derive(Debug, Default, Deserialize)]
@@ -80,6 +86,272 @@ pub fn filter(q: &AuditQuery, who: &Principal, zone: Tz) -> Result<AuditFilter, 
     })
 }
 
+/// The kinds of record the trail holds, in the order the filter lists them.
+pub const KINDS: [&str; 11] = [
+    "register_record",
+    "register",
+    "report",
+    "commune_report",
+    "plan",
+    "unit",
+    "user",
+    "initiative",
+    "initiative_round",
+    "request",
+    "document",
+];
+
+/// A kind of record in words: "Bản ghi sổ theo dõi".
+pub fn kind_words(t: &Tr, kind: &str) -> String {
+    if KINDS.contains(&kind) {
+        t.get(&format!("audit-kind-{}", kind.replace('_', "-")))
+    } else {
+        t.get("audit-action-other")
+    }
+}
+
+/// The names a trail's rows are worded with: units and plans by their codes.
+#[derive(Debug, Default, Clone)]
+pub struct Names {
+    pub units: BTreeMap<String, String>,
+    pub plans: BTreeMap<String, String>,
+}
+
+/// The names of the reader's place: the units of its communes, its plans' titles.
+pub async fn names(state: &App, who: &Principal) -> Result<Names, AppError> {
+    let mut names = Names::default();
+    for summary in crate::plans::of_place(state, who).await? {
+        let commune = format!("{}/{}", summary.commune.province_code, summary.commune.code);
+        for unit in state.store.units(&commune).await? {
+            names.units.insert(unit.code, unit.name);
+        }
+        names.plans.insert(summary.id.clone(), summary.title.clone());
+    }
+    Ok(names)
+}
+
+/// One row of the trail as people read it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    /// "05/03/2026 14:30:00" in the reader's zone.
+    pub at: String,
+    pub actor: String,
+    pub address: String,
+    /// "Thêm bản ghi sổ theo dõi".
+    pub action: String,
+    /// "Sổ tuyên truyền, bản ghi số 41".
+    pub record: String,
+    /// What changed, a line each: "Ngày thực hiện: 01/03/2026 → 02/03/2026".
+    pub details: Vec<String>,
+}
+
+/// A row of the trail in words.
+pub fn line(t: &Tr, names: &Names, e: &AuditEntry, zone: Tz) -> Line {
+    let before = e.before_json.as_deref().and_then(|j| serde_json::from_str::<Value>(j).ok());
+    let after = e.after_json.as_deref().and_then(|j| serde_json::from_str::<Value>(j).ok());
+    Line {
+        at: e.at.with_timezone(&zone).format("%d/%m/%Y %H:%M:%S").to_string(),
+        actor: e.actor.clone(),
+        address: e.address.clone().unwrap_or_default(),
+        action: action_words(t, &e.action),
+        record: record_words(t, names, e, before.as_ref().or(after.as_ref())),
+        details: details(t, names, &e.record_kind, before.as_ref(), after.as_ref()),
+    }
+}
+
+/// "register.add" → "Thêm bản ghi sổ theo dõi"; an action not known here is "Thay đổi khác".
+pub fn action_words(t: &Tr, action: &str) -> String {
+    const KNOWN: [&str; 32] = [
+        "register.add",
+        "register.update",
+        "register.delete",
+        "register.import",
+        "register.system_field",
+        "register.file.add",
+        "register.file.remove",
+        "report.save",
+        "report.submit",
+        "report.accept",
+        "report.return",
+        "report.reopen",
+        "report.file.add",
+        "report.file.remove",
+        "commune_report.save",
+        "commune_report.send",
+        "commune_report.approve",
+        "commune_report.reopen",
+        "commune_report.scan",
+        "document.number",
+        "initiative.open_round",
+        "initiative.score",
+        "initiative.decide",
+        "initiative.close_round",
+        "plan.import",
+        "plan.update",
+        "plan.drop_units",
+        "plan.reference",
+        "request.create",
+        "unit.add",
+        "unit.contact",
+        "unit.calendar_secret",
+    ];
+    const USERS: [&str; 4] = ["user.add", "user.change_password", "user.disable", "user.reset_password"];
+    if KNOWN.contains(&action) || USERS.contains(&action) {
+        t.get(&format!("audit-action-{}", action.replace(['.', '_'], "-")))
+    } else {
+        t.get("audit-action-other")
+    }
+}
+
+fn register_name(t: &Tr, key: &str) -> Option<String> {
+    register::register(key).map(|d| d.name(t.lang).to_owned())
+}
+
+fn unit_name(names: &Names, code: &str) -> String {
+    names.units.get(code).cloned().unwrap_or_else(|| code.to_owned())
+}
+
+/// The record a row is about, in words.
+fn record_words(t: &Tr, names: &Names, e: &AuditEntry, json: Option<&Value>) -> String {
+    let kind = kind_words(t, &e.record_kind);
+    let key = e.record_key.as_str();
+    let last = |k: &str| k.rsplit('/').next().unwrap_or(k).to_owned();
+    match e.record_kind.as_str() {
+        "register_record" => {
+            let register = json
+                .and_then(|j| j.get("register"))
+                .and_then(Value::as_str)
+                .and_then(|r| register_name(t, r))
+                .unwrap_or(kind);
+            t.args("audit-record-numbered", &[("what", register), ("id", key.to_owned())])
+        }
+        "initiative" => t.args("audit-record-numbered", &[("what", kind), ("id", key.to_owned())]),
+        "register" => register_name(t, key).unwrap_or(kind),
+        "report" => {
+            // plan/period/unit
+            let parts: Vec<&str> = key.split('/').collect();
+            match parts.as_slice() {
+                [_, period, unit] => t.args(
+                    "audit-record-of",
+                    &[
+                        ("what", format!("{} {}", t.get("report-title"), period_label(t, period))),
+                        ("whose", unit_name(names, unit)),
+                    ],
+                ),
+                _ => kind,
+            }
+        }
+        "commune_report" => format!("{} — {}", kind, period_label(t, &last(key))),
+        "request" => period_label(t, &last(key)),
+        "initiative_round" => t.args("audit-record-year", &[("what", kind), ("year", last(key))]),
+        "plan" => names.plans.get(key).map_or(kind.clone(), |title| format!("{kind}: {title}")),
+        "unit" => format!("{kind}: {}", unit_name(names, &last(key))),
+        "user" | "document" => format!("{kind}: {key}"),
+        _ => kind,
+    }
+}
+
+/// What changed, in words, for the rows people need to read it for: a register record's
+/// fields, a unit report's content and state. Other rows keep their details for the API.
+fn details(t: &Tr, names: &Names, kind: &str, before: Option<&Value>, after: Option<&Value>) -> Vec<String> {
+    match kind {
+        "register_record" => record_details(t, names, before, after),
+        "report" => report_details(t, before, after),
+        _ => Vec::new(),
+    }
+}
+
+fn record_details(t: &Tr, names: &Names, before: Option<&Value>, after: Option<&Value>) -> Vec<String> {
+    let Some(def) =
+        after.or(before).and_then(|j| j.get("register")).and_then(Value::as_str).and_then(register::register)
+    else {
+        return Vec::new();
+    };
+    let lang = t.lang;
+    let day = |j: Option<&Value>| {
+        j.and_then(|j| j.get("date"))
+            .and_then(Value::as_str)
+            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            .map(crate::present::day)
+            .unwrap_or_default()
+    };
+    let unit = |j: Option<&Value>| {
+        j.and_then(|j| j.get("unit")).and_then(Value::as_str).map(|u| unit_name(names, u)).unwrap_or_default()
+    };
+    let mut rows = vec![
+        (t.get("register-unit"), unit(before), unit(after)),
+        (def.date_label(lang).to_owned(), day(before), day(after)),
+    ];
+    let fields = |j: Option<&Value>| j.and_then(|j| j.get("fields")).cloned();
+    let (old, new) = (fields(before), fields(after));
+    for f in def.fields {
+        let shown = |v: &Option<Value>| {
+            let value = v.as_ref().and_then(|m| m.get(f.key));
+            if value.is_none_or(Value::is_null) { String::new() } else { register::display(f, value, lang) }
+        };
+        rows.push((f.label(lang).to_owned(), shown(&old), shown(&new)));
+    }
+    worded(t, rows, before.is_some(), after.is_some())
+}
+
+fn report_details(t: &Tr, before: Option<&Value>, after: Option<&Value>) -> Vec<String> {
+    let body = |j: Option<&Value>| {
+        j.and_then(|j| j.get("body")).and_then(|b| serde_json::from_value::<ReportBody>(b.clone()).ok())
+    };
+    let state = |j: Option<&Value>| {
+        j.and_then(|j| j.get("state"))
+            .and_then(Value::as_str)
+            .map(|s| t.get(&format!("report-state-{s}")))
+            .unwrap_or_default()
+    };
+    let reason = |j: Option<&Value>| {
+        j.and_then(|j| j.get("return_reason")).and_then(Value::as_str).unwrap_or_default().to_owned()
+    };
+    let mut lines = worded(
+        t,
+        vec![
+            (t.get("report-status"), state(before), state(after)),
+            (t.get("field-reason"), reason(before), reason(after)),
+        ],
+        true,
+        true,
+    );
+    if let Some(new) = body(after) {
+        let old = body(before).unwrap_or_default();
+        lines.extend(diff(&old, &new).iter().map(|c| change_line(t, c)));
+    }
+    lines
+}
+
+/// Label, before, after → the lines that changed: "Label: before → after"; for a creation
+/// "Label: value", for a removal "Label: value" as it was.
+fn worded(t: &Tr, rows: Vec<(String, String, String)>, had_before: bool, has_after: bool) -> Vec<String> {
+    let empty = |s: String| if s.trim().is_empty() { t.get("change-empty") } else { s };
+    rows.into_iter()
+        .filter_map(|(label, b, a)| match (had_before, has_after) {
+            (true, true) if b != a => {
+                Some(t.args("change-line", &[("what", label), ("before", empty(b)), ("after", empty(a))]))
+            }
+            (false, true) if !a.trim().is_empty() => Some(format!("{label}: {a}")),
+            (true, false) if !b.trim().is_empty() => Some(format!("{label}: {b}")),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The rows in words for the page, in the reader's language.
+pub async fn lines(
+    state: &App,
+    who: &Principal,
+    entries: &[AuditEntry],
+    zone: Tz,
+    lang: Lang,
+) -> Result<Vec<Line>, AppError> {
+    let names = names(state, who).await?;
+    let t = Tr::new(lang);
+    Ok(entries.iter().map(|e| line(&t, &names, e, zone)).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,5 +375,64 @@ mod tests {
         assert_eq!(f.communes, Some(vec!["muong-la".to_owned()]));
         let bad = AuditQuery { from: Some("05/03/2026".into()), ..AuditQuery::default() };
         assert!(matches!(filter(&bad, &who, Tz::UTC), Err(AppError::Invalid(m)) if m.key == "audit-bad-date"));
+    }
+
+    fn entry(action: &str, kind: &str, key: &str, before: Option<&str>, after: Option<&str>) -> AuditEntry {
+        AuditEntry {
+            id: 1,
+            at: Utc.with_ymd_and_hms(2026, 3, 1, 2, 0, 0).unwrap(),
+            actor: "dau-moi".into(),
+            address: None,
+            action: action.into(),
+            record_kind: kind.into(),
+            record_key: key.into(),
+            before_json: before.map(str::to_owned),
+            after_json: after.map(str::to_owned),
+        }
+    }
+
+    /// No row reads as its stored keys: actions, records and what changed are in words.
+    #[test]
+    fn rows_read_as_words() {
+        let t = Tr::new(Lang::Vi);
+        let mut names = Names::default();
+        names.units.insert("ban-a".into(), "Bản A".into());
+        let after = r#"{"id":41,"register":"truyen_thong","unit":"ban-a","date":"2026-02-10",
+            "fields":{"kenh":"truyen_thanh","chu_de":"Chuyển đổi số","so_nguoi":30},"sample":false,"version":1}"#;
+        let l = line(
+            &t,
+            &names,
+            &entry("register.add", "register_record", "41", None, Some(after)),
+            chrono_tz::Asia::Ho_Chi_Minh,
+        );
+        assert_eq!(l.action, "Thêm bản ghi sổ theo dõi");
+        assert!(l.record.ends_with("số 41") && !l.record.contains("register"), "{}", l.record);
+        assert_eq!(l.at, "01/03/2026 09:00:00");
+        assert!(l.details.contains(&"Đơn vị: Bản A".to_owned()), "{:?}", l.details);
+        assert!(l.details.iter().any(|d| d.contains("10/02/2026")), "{:?}", l.details);
+        assert!(l.details.iter().all(|d| !d.contains("truyen_thanh") && !d.contains('_')), "{:?}", l.details);
+        let changed = after.replace("2026-02-10", "2026-02-11");
+        let l =
+            line(&t, &names, &entry("register.update", "register_record", "41", Some(after), Some(&changed)), Tz::UTC);
+        assert_eq!(l.details.len(), 1, "{:?}", l.details);
+        assert!(l.details[0].ends_with("10/02/2026 → 11/02/2026"), "{:?}", l.details);
+        let report = r#"{"state":"submitted","return_reason":null,"body":{"tasks":[{"task":"I.1","lead":true,
+            "status":"in_progress","note":""}],"figures":[],"activities":"","difficulties":"","proposals":""}}"#;
+        let l = line(&t, &names, &entry("report.submit", "report", "p/2026-Q1/ban-a", None, Some(report)), Tz::UTC);
+        assert_eq!(l.action, "Gửi báo cáo");
+        assert_eq!(l.record, "Báo cáo Quý 1 2026 của Bản A");
+        assert!(
+            l.details.contains(&"Nhiệm vụ I.1 – trạng thái: (trống) → Đang thực hiện".to_owned()),
+            "{:?}",
+            l.details
+        );
+        let l = line(&t, &names, &entry("something.new", "thing", "x", None, None), Tz::UTC);
+        assert_eq!((l.action.as_str(), l.record.as_str()), ("Thay đổi khác", "Thay đổi khác"));
+        for action in ["user.add", "commune_report.approve", "register.file.add", "initiative.open_round"] {
+            assert!(!action_words(&t, action).contains('-'), "{action}");
+        }
+        for kind in KINDS {
+            assert!(!kind_words(&t, kind).contains("audit-"), "{kind}");
+        }
     }
 }

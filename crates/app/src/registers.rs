@@ -37,10 +37,12 @@ pub fn default_unit(p: &Principal, plan: &Plan) -> String {
 }
 
 /// A record from what was typed: unit, date, and fields as text, its dates near the plan's
-/// `year`. Every problem is reported.
+/// `year`, the record's own date not after `today` (the plan's today: a register keeps what
+/// happened, see docs/progress.md). Every problem is reported.
 pub fn input(
     def: &RegisterDef,
     year: i32,
+    today: NaiveDate,
     unit: &str,
     date: &str,
     fields: &BTreeMap<String, String>,
@@ -64,6 +66,9 @@ pub fn input(
     match (date, checked) {
         (Some(date), Ok(fields)) => {
             errors.extend(register::check_dates(def, date, &fields, year));
+            if date > today {
+                errors.push(FieldError { field: "date".into(), problem: FieldProblem::AfterToday { today } });
+            }
             if errors.is_empty() {
                 Ok(RecordInput { unit: unit.trim().to_owned(), date, fields, sample })
             } else {
@@ -131,7 +136,12 @@ pub fn csv_header(def: &RegisterDef) -> Vec<&'static str> {
 /// Reads a CSV file of records: every row checked, and every bad row reported with its line
 /// number in the file. The `id` column is ignored (an import adds records); a system column
 /// (an initiative's recognition) is ignored too.
-pub fn from_csv(def: &RegisterDef, year: i32, bytes: &[u8]) -> Result<Vec<(usize, RecordInput)>, AppError> {
+pub fn from_csv(
+    def: &RegisterDef,
+    year: i32,
+    today: NaiveDate,
+    bytes: &[u8],
+) -> Result<Vec<(usize, RecordInput)>, AppError> {
     let text = std::str::from_utf8(bytes).map_err(|_| AppError::invalid("register-csv-not-utf8"))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
@@ -184,7 +194,7 @@ pub fn from_csv(def: &RegisterDef, year: i32, bytes: &[u8]) -> Result<Vec<(usize
                 }
             }
         }
-        match input(def, year, &unit, &date, &fields, false) {
+        match input(def, year, today, &unit, &date, &fields, false) {
             Ok(r) => rows.push((line, r)),
             Err(e) => errors.extend(as_rows(line, e)),
         }
@@ -262,13 +272,15 @@ impl From<StoreError> for NotWritten {
 
 /// The record from what was typed, or every problem with it.
 fn checked(
+    state: &App,
     def: &'static RegisterDef,
     plan: &Plan,
     unit: &str,
     typed: &Typed,
     sample: bool,
 ) -> Result<RecordInput, NotWritten> {
-    input(def, plan.year, unit, &typed.date, &typed.fields, sample)
+    let today = crate::present::today(plan, state.clock.now());
+    input(def, plan.year, today, unit, &typed.date, &typed.fields, sample)
         .map_err(|errors| NotWritten::Refused { def, errors })
 }
 
@@ -295,7 +307,7 @@ pub async fn add(
 ) -> Result<StoredRecord, NotWritten> {
     let unit = typed.unit.clone().unwrap_or_else(|| default_unit(who, plan));
     may_write(who, def, &unit)?;
-    let record = checked(def, plan, &unit, typed, false)?;
+    let record = checked(state, def, plan, &unit, typed, false)?;
     written(def, state.store.add_record(&plan.id, def.key, &record, actor, state.clock.now()).await?)
 }
 
@@ -318,7 +330,7 @@ pub async fn update(
     let unit = typed.unit.clone().unwrap_or_else(|| current.record.unit.clone());
     may_write(who, def, &unit)?;
     let version = version.ok_or_else(|| AppError::invalid("register-version-missing"))?;
-    let record = checked(def, plan, &unit, typed, current.sample)?;
+    let record = checked(state, def, plan, &unit, typed, current.sample)?;
     written(def, state.store.update_record(&plan.id, id, version, &record, actor, state.clock.now()).await?)
 }
 
@@ -357,8 +369,9 @@ pub async fn import(
     bytes: &[u8],
     actor: Actor<'_>,
 ) -> Result<usize, AppError> {
-    let year = state.store.plan(plan_id).await?.ok_or(AppError::NotFound(NotFound::Plan))?.year;
-    let rows = from_csv(def, year, bytes)?;
+    let plan = state.store.plan(plan_id).await?.ok_or(AppError::NotFound(NotFound::Plan))?;
+    let today = crate::present::today(&plan, state.clock.now());
+    let rows = from_csv(def, plan.year, today, bytes)?;
     let mut forbidden = Vec::new();
     for (line, row) in &rows {
         if may_write(who, def, &row.unit).is_err() {
@@ -444,7 +457,8 @@ mod tests {
             date: "31/02/2026".into(),
             fields: BTreeMap::from([("kenh".into(), "loa kéo".into())]),
         };
-        let errors = input(def, 2026, "vhxh", &typed.date, &typed.fields, false).expect_err("a bad record");
+        let today = NaiveDate::from_ymd_opt(2026, 12, 31).expect("a date");
+        let errors = input(def, 2026, today, "vhxh", &typed.date, &typed.fields, false).expect_err("a bad record");
         let refusal = NotWritten::Refused { def, errors };
         let fields: Vec<&str> = refusal.field_errors().iter().map(|e| e.field.as_str()).collect();
         assert!(fields.contains(&"date") && fields.contains(&"kenh"), "{fields:?}");
@@ -454,6 +468,40 @@ mod tests {
         assert_eq!(lines.next(), Some(Tr::new(Lang::Vi).get("register-refused").as_str()));
         assert!(lines.any(|l| l.starts_with("Hình thức: phải là một trong")), "{words}");
         assert!(words.contains("Ngày thực hiện: "), "{words}");
+    }
+
+    /// A register keeps what happened: a record dated after the plan's today is refused, in
+    /// words, beside its date; today itself is fine; other date fields (a deadline) may lie ahead.
+    #[test]
+    fn a_record_dated_after_today_is_refused_beside_its_date() {
+        let def = truyen_thong();
+        let today = NaiveDate::from_ymd_opt(2026, 3, 1).expect("a date");
+        let fields = BTreeMap::from([
+            ("kenh".into(), "truyen_thanh".into()),
+            ("chu_de".into(), "Chuyển đổi số".into()),
+            ("so_nguoi".into(), "30".into()),
+        ]);
+        assert!(input(def, 2026, today, "vhxh", "01/03/2026", &fields, false).is_ok());
+        let errors = input(def, 2026, today, "vhxh", "02/03/2026", &fields, false).expect_err("after today");
+        assert_eq!(errors, vec![FieldError { field: "date".into(), problem: FieldProblem::AfterToday { today } }]);
+        let AppError::Invalid(m) = AppError::from(NotWritten::Refused { def, errors }) else { panic!("not a refusal") };
+        let words = m.words(Lang::Vi);
+        assert!(words.contains("Ngày thực hiện: không được sau ngày hôm nay (01/03/2026)"), "{words}");
+        let csv =
+            "unit,date,kenh,chu_de,so_nguoi\nvhxh,01/03/2026,truyen_thanh,A,3\nvhxh,15/03/2026,truyen_thanh,B,3\n";
+        let Err(AppError::Invalid(m)) = from_csv(def, 2026, today, csv.as_bytes()) else { panic!("imported") };
+        assert!(
+            m.words(Lang::Vi).contains("Dòng 3, Ngày thực hiện: không được sau ngày hôm nay"),
+            "{}",
+            m.words(Lang::Vi)
+        );
+        let deadlines = super::def("yeu_cau_so_lieu").expect("the requests register");
+        let asked = BTreeMap::from([
+            ("co_quan".into(), "Sở KH&CN".into()),
+            ("noi_dung".into(), "Số liệu".into()),
+            ("han".into(), "30/04/2026".into()),
+        ]);
+        assert!(input(deadlines, 2026, today, "vhxh", "01/03/2026", &asked, false).is_ok());
     }
 
     #[test]

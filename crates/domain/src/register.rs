@@ -521,6 +521,11 @@ pub enum FieldProblem {
         from: i32,
         to: i32,
     },
+    /// A record dated after the plan's today: a register keeps what happened, not what is
+    /// planned (docs/progress.md, "Register dates").
+    AfterToday {
+        today: NaiveDate,
+    },
 }
 
 impl FieldProblem {
@@ -556,6 +561,14 @@ impl FieldProblem {
                 format!("phải là một ngày trong các năm {from}–{to}")
             }
             (FieldProblem::DateOutOfRange { from, to }, Lang::En) => format!("must be a date in the years {from}–{to}"),
+            (FieldProblem::AfterToday { today }, Lang::Vi) => format!(
+                "không được sau ngày hôm nay ({}): sổ chỉ ghi việc đã diễn ra; việc dự kiến hãy ghi khi đã thực hiện",
+                today.format("%d/%m/%Y")
+            ),
+            (FieldProblem::AfterToday { today }, Lang::En) => format!(
+                "cannot be after today ({}): a register keeps what has happened; record planned work once it is done",
+                today.format("%d/%m/%Y")
+            ),
         }
     }
 }

@@ -359,11 +359,43 @@ impl ReportBody {
     }
 }
 
+/// What a [`Change`] is about; the reader's words for it are made at the edge
+/// (`app::present::change_line`), never shown as this key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Changed {
+    /// A task's status; `before` and `after` are [`TaskStatus`] keys (`before` empty when the
+    /// task was not in the earlier version).
+    TaskStatus {
+        task: String,
+    },
+    TaskNote {
+        task: String,
+    },
+    /// An indicator's figure; `before` and `after` are numbers as JSON writes them (`22.5`), or
+    /// empty.
+    IndicatorValue {
+        indicator: String,
+    },
+    IndicatorNote {
+        indicator: String,
+    },
+    /// The answer to a free question of an ad hoc request.
+    Answer {
+        question: String,
+    },
+    Activities,
+    Difficulties,
+    Proposals,
+}
+
 /// One difference between two versions of a report.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Change {
-    /// `task I.1 status`, `indicator IV.1 value`, `difficulties` …
+    /// `task I.1 status`, `indicator IV.1 value`, `difficulties` …: a stable name for scripts;
+    /// people read [`Change::what`] worded.
     pub field: String,
+    pub what: Changed,
     pub before: String,
     pub after: String,
 }
@@ -375,21 +407,37 @@ fn figure_text(v: Option<f64>) -> String {
 /// What changed from `a` to `b`.
 pub fn diff(a: &ReportBody, b: &ReportBody) -> Vec<Change> {
     let mut changes = Vec::new();
-    let mut push = |field: String, before: String, after: String| {
+    let mut push = |field: String, what: Changed, before: String, after: String| {
         if before != after {
-            changes.push(Change { field, before, after });
+            changes.push(Change { field, what, before, after });
         }
     };
     for t in &b.tasks {
         let old = a.tasks.iter().find(|o| o.task == t.task);
-        push(format!("task {} status", t.task), old.map_or("", |o| o.status.key()).into(), t.status.key().into());
-        push(format!("task {} note", t.task), old.map_or_else(String::new, |o| o.note.clone()), t.note.clone());
+        push(
+            format!("task {} status", t.task),
+            Changed::TaskStatus { task: t.task.clone() },
+            old.map_or("", |o| o.status.key()).into(),
+            t.status.key().into(),
+        );
+        push(
+            format!("task {} note", t.task),
+            Changed::TaskNote { task: t.task.clone() },
+            old.map_or_else(String::new, |o| o.note.clone()),
+            t.note.clone(),
+        );
     }
     for f in &b.figures {
         let old = a.figures.iter().find(|o| o.indicator == f.indicator);
-        push(format!("indicator {} value", f.indicator), figure_text(old.and_then(|o| o.value)), figure_text(f.value));
+        push(
+            format!("indicator {} value", f.indicator),
+            Changed::IndicatorValue { indicator: f.indicator.clone() },
+            figure_text(old.and_then(|o| o.value)),
+            figure_text(f.value),
+        );
         push(
             format!("indicator {} note", f.indicator),
+            Changed::IndicatorNote { indicator: f.indicator.clone() },
             old.map_or_else(String::new, |o| o.note.clone()),
             f.note.clone(),
         );
@@ -398,13 +446,14 @@ pub fn diff(a: &ReportBody, b: &ReportBody) -> Vec<Change> {
         let old = a.answers.iter().find(|o| o.question == ans.question);
         push(
             format!("answer: {}", ans.question),
+            Changed::Answer { question: ans.question.clone() },
             old.map_or_else(String::new, |o| o.answer.clone()),
             ans.answer.clone(),
         );
     }
-    push("activities".into(), a.activities.clone(), b.activities.clone());
-    push("difficulties".into(), a.difficulties.clone(), b.difficulties.clone());
-    push("proposals".into(), a.proposals.clone(), b.proposals.clone());
+    push("activities".into(), Changed::Activities, a.activities.clone(), b.activities.clone());
+    push("difficulties".into(), Changed::Difficulties, a.difficulties.clone(), b.difficulties.clone());
+    push("proposals".into(), Changed::Proposals, a.proposals.clone(), b.proposals.clone());
     changes
 }
 
@@ -521,7 +570,11 @@ mod tests {
         let changes = diff(&a, &b);
         let fields: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
         assert_eq!(fields, ["task I.1 status", "indicator IV.1 value", "proposals"]);
+        assert_eq!(changes[0].what, Changed::TaskStatus { task: "I.1".into() });
+        assert_eq!((changes[0].before.as_str(), changes[0].after.as_str()), ("not_started", "done"));
+        assert_eq!(changes[1].what, Changed::IndicatorValue { indicator: "IV.1".into() });
         assert_eq!(changes[1].after, "2");
+        assert_eq!(changes[2].what, Changed::Proposals);
         assert!(diff(&a, &a).is_empty());
     }
 

@@ -1,8 +1,16 @@
 //! The audit trail: who changed what, when, from where, what it was and what it became.
 //!
 //! Append-only: this module inserts and reads; nothing updates or deletes an audit row.
+//!
+//! A row's time is the application's clock's, not the machine's: whoever runs a change under a
+//! clock of its own (a demonstration on a frozen date, a test) runs it inside
+//! [`AuditEntry::timed_by`]; outside one, rows take the system time.
 
-use chrono::Utc;
+use std::future::Future;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use kehoach_domain::clock::Clock;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 use serde::Serialize;
 
@@ -33,6 +41,16 @@ pub(crate) struct Entry<'a, T: Serialize> {
     pub after: Option<&'a T>,
 }
 
+tokio::task_local! {
+    /// The clock of the application on whose behalf the current task writes.
+    static CLOCK: Arc<dyn Clock>;
+}
+
+/// The time a row written now carries: the application's clock, else the system's.
+fn now() -> DateTime<Utc> {
+    CLOCK.try_with(|clock| clock.now()).unwrap_or_else(|_| Utc::now())
+}
+
 /// Writes one audit row on `conn`, which should be the transaction making the change.
 pub(crate) async fn record<C: ConnectionTrait, T: Serialize>(conn: &C, entry: Entry<'_, T>) -> Result<(), StoreError> {
     insert(conn, None, entry).await
@@ -56,7 +74,7 @@ async fn insert<C: ConnectionTrait, T: Serialize>(
     audit::ActiveModel {
         commune_id: Set(entry.commune_id),
         province: Set(province.map(str::to_owned)),
-        at: Set(Utc::now()),
+        at: Set(now()),
         actor: Set(entry.actor.name.to_owned()),
         address: Set(entry.actor.address.map(str::to_owned)),
         action: Set(entry.action.to_owned()),
@@ -85,6 +103,14 @@ pub struct AuditEntry {
     pub before_json: Option<String>,
     /// What it became, as JSON.
     pub after_json: Option<String>,
+}
+
+impl AuditEntry {
+    /// Runs `work` with its audit rows timed by `clock` (the application's, which a
+    /// demonstration or a test freezes), instead of the system time.
+    pub async fn timed_by<F: Future>(clock: Arc<dyn Clock>, work: F) -> F::Output {
+        CLOCK.scope(clock, work).await
+    }
 }
 
 /// Which audit rows to read. `communes` limits them to these communes (a commune's staff see
@@ -186,6 +212,9 @@ impl crate::Store {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
+    use chrono::Utc;
     use sea_orm::ConnectionTrait;
 
     use crate::testing::{Backend, TestDb};
@@ -206,6 +235,41 @@ mod tests {
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].actor, "test");
         db.finish().await;
+    }
+
+    /// A row written under the application's clock carries its time, not the machine's.
+    async fn rows_follow_the_applications_clock(backend: Backend) {
+        use chrono::TimeZone;
+        use kehoach_domain::clock::FixedClock;
+
+        let db = TestDb::new(backend).await;
+        let frozen = Utc.with_ymd_and_hms(2026, 3, 1, 2, 0, 0).unwrap();
+        let plan = kehoach_plan::parse(kehoach_plan::DEFAULT_PLAN).expect("the shipped plan");
+        let actor = super::Actor { name: "test", address: None };
+        super::AuditEntry::timed_by(Arc::new(FixedClock::new(frozen)), db.store.import_plan(&plan, actor))
+            .await
+            .expect("imported");
+        let rows = db.store.audit_trail("plan", &plan.id).await.expect("read");
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].at, frozen);
+        // Outside a clock of the application's: the machine's time.
+        let mut later = plan.clone();
+        later.document.title.push_str(" (sửa)");
+        db.store.import_plan(&later, actor).await.expect("updated");
+        let rows = db.store.audit_trail("plan", &plan.id).await.expect("read");
+        assert_eq!(rows.len(), 2);
+        assert!(rows[1].at > frozen + chrono::Duration::days(1), "{:?}", rows[1].at);
+        db.finish().await;
+    }
+
+    #[tokio::test]
+    async fn audit_rows_follow_the_clock_sqlite() {
+        rows_follow_the_applications_clock(Backend::Sqlite).await;
+    }
+
+    #[tokio::test]
+    async fn audit_rows_follow_the_clock_postgres() {
+        rows_follow_the_applications_clock(Backend::Postgres).await;
     }
 
     #[tokio::test]

@@ -147,7 +147,10 @@ error-no-policy = This page has no access rule, so it is refused.
 error-read-only = The province reads the communes' data; it does not change it.
 error-role-cannot = Your role may not do this.
 error-must-change-password = Change your one-time password first (POST /api/v1/me/password).
-error-locked = Too many failed sign-ins. Try again in { $minutes } minute(s).
+error-locked = Too many failed sign-ins. Try again in { $minutes ->
+        [one] { $minutes } minute
+       *[other] { $minutes } minutes
+    }.
 error-too-large = The data sent is too large.
 nav-plan-files = Plan files
 plans-admin-title = The commune's plans
@@ -231,9 +234,18 @@ board-updated = Last updated
 board-reason = Reason returned
 board-csv = Download CSV
 board-all = All
-time-overdue = { $days } day(s) overdue
-time-days-left = { $days } day(s) left
-time-hours-left = { $hours } hour(s) left
+time-overdue = { $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    } overdue
+time-days-left = { $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    } left
+time-hours-left = { $hours ->
+        [one] { $hours } hour
+       *[other] { $hours } hours
+    } left
 board-on-time = on time
 board-timeliness = Timeliness
 consolidation-title = Commune report
@@ -252,8 +264,14 @@ ics-subscribe = Report deadlines (.ics) for your phone calendar
 due-title = To do
 due-nothing = Nothing is due from you now.
 due-my-unit = My unit's tasks and indicators
-due-waiting = { $waiting } report(s) waiting for review
-due-missing = { $missing } unit(s) overdue
+due-waiting = { $waiting ->
+        [one] { $waiting } report waits
+       *[other] { $waiting } reports wait
+    } for review
+due-missing = { $missing ->
+        [one] { $missing } unit
+       *[other] { $missing } units
+    } overdue
 reminders-title = Reminders
 reminders-hint = Units that have not reported, are drafting, or were returned, each with a message ready to paste into a chat or an SMS.
 reminders-none = No unit left to remind.
@@ -264,7 +282,10 @@ period-request = Ad hoc request no. { $number }
 report-questions = Questions
 requests-title = Ad hoc requests
 requests-none = No ad hoc request yet.
-requests-units = unit(s) asked
+requests-units = { $n ->
+        [one] { $n } unit asked
+       *[other] { $n } units asked
+    }
 requests-new = Ask for an ad hoc report
 requests-field-title = Title
 requests-field-details = What is wanted
@@ -288,7 +309,10 @@ files-hint = Photos (JPEG, PNG, WebP, HEIC) or PDF files, at most 10 MB each and
 file-too-large = The file is too large: at most 10 MB.
 file-bad-type = Only photos (JPEG, PNG, WebP, HEIC) and PDF files are accepted.
 file-missing = Choose a file.
-file-too-many = A report keeps at most { $max } evidence files.
+file-too-many = A report keeps at most { $max ->
+        [one] { $max } evidence file
+       *[other] { $max } evidence files
+    }.
 report-done-file = Evidence file added.
 
 ## Registers
@@ -303,13 +327,19 @@ register-add = Add a record
 register-export = Download CSV
 register-year = Year
 register-filter = Filter
-register-count = { $count } records
+register-count = { $count ->
+        [one] { $count } record
+       *[other] { $count } records
+    }
 register-empty = No records yet.
 register-unit = Unit
 register-import = Import a CSV file
 register-import-help = A CSV file (UTF-8) with the same columns as the download. If any row is wrong, nothing is imported and each wrong row is listed.
 register-import-send = Import
-register-imported = { $count } records imported.
+register-imported = { $count ->
+        [one] { $count } record
+       *[other] { $count } records
+    } imported.
 register-save = Save
 register-files = Evidence files
 register-no-files = No evidence files yet.
@@ -350,7 +380,10 @@ evidence-counted = Records counted
 evidence-not-counted = Records in the denominator not counted
 evidence-none = No records yet.
 evidence-figures = Figures from accepted unit reports
-evidence-hidden = { $count } records of other units are counted but not shown to you.
+evidence-hidden = { $count ->
+        [one] { $count } record of another unit is counted but not shown to you.
+       *[other] { $count } records of other units are counted but not shown to you.
+    }
 
 # Initiatives (sáng kiến)
 nav-initiatives = Initiatives
@@ -373,7 +406,10 @@ initiatives-close = Close the round
 initiatives-list = Initiatives proposed this year
 initiatives-none = No initiative has been proposed this year.
 initiatives-total = Total
-initiatives-sheets = { $count } members have scored
+initiatives-sheets = { $count ->
+        [one] { $count } member has scored
+       *[other] { $count } members have scored
+    }
 initiatives-eligible = Eligible
 initiatives-not-eligible = Not eligible
 initiatives-recognised = Recognised
@@ -462,9 +498,15 @@ page-bad-limit = The limit parameter must be a number from 1 to { $max }.
 page-bad-cursor = The cursor parameter is not valid: use the value the previous page gave (its Next-Cursor header) as it came.
 pager-prev = Previous page
 pager-next = Next page
-pager-position = Page { $page } of { $pages } ({ $total } items)
+pager-position = Page { $page } of { $pages } ({ $total ->
+        [one] { $total } item
+       *[other] { $total } items
+    })
 group-no-members = no units yet
-group-member-count = { $n } units
+group-member-count = { $n ->
+        [one] { $n } unit
+       *[other] { $n } units
+    }
 ics-private-title = The unit's private calendar
 ics-private-hint = This calendar also holds the ad hoc report requests. Share its link only within the unit; renewing the link ends the old one.
 ics-private-link = Report deadlines with ad hoc requests (.ics)
@@ -479,3 +521,68 @@ error-busy = The server is busy writing other data. Please try again in a moment
 composed = { $text }
 register-csv-unreadable-because = { register-csv-unreadable }: { $cause }
 register-row-unreadable = { register-row } { $line }: { $cause }
+
+## Words for what changed and who did what (issue 12): never a key on a page
+change-line = { $what }: { $before } → { $after }
+change-empty = (empty)
+change-task-status = Task { $code } – status
+change-task-note = Task { $code } – note
+change-indicator-value = Indicator { $code } – figure
+change-indicator-note = Indicator { $code } – note
+change-answer = Answer to “{ $question }”
+audit-action-register-add = Added a register record
+audit-action-register-update = Changed a register record
+audit-action-register-delete = Deleted a register record
+audit-action-register-import = Imported register records from a CSV file
+audit-action-register-system-field = Recorded the recognition of a record
+audit-action-register-file-add = Attached an evidence file to a record
+audit-action-register-file-remove = Removed an evidence file from a record
+audit-action-report-save = Saved a report draft
+audit-action-report-submit = Submitted a report
+audit-action-report-accept = Accepted a report
+audit-action-report-return = Returned a report for changes
+audit-action-report-reopen = Reopened a report
+audit-action-report-file-add = Added an evidence file to a report
+audit-action-report-file-remove = Removed an evidence file from a report
+audit-action-commune-report-save = Saved the commune report's text
+audit-action-commune-report-send = Sent the commune report for approval
+audit-action-commune-report-approve = Approved the commune report
+audit-action-commune-report-reopen = Reopened the commune report for a correction
+audit-action-commune-report-scan = Attached the signed commune report
+audit-action-document-number = Took a document number
+audit-action-initiative-open-round = Opened an initiative round
+audit-action-initiative-score = Scored an initiative
+audit-action-initiative-decide = Decided on an initiative
+audit-action-initiative-close-round = Closed an initiative round
+audit-action-plan-import = Loaded a plan
+audit-action-plan-update = Updated a plan
+audit-action-plan-drop-units = Removed units from a plan
+audit-action-plan-reference = Recorded the plan's number and date
+audit-action-request-create = Sent an ad hoc report request
+audit-action-unit-add = Added a unit
+audit-action-unit-contact = Updated a unit's contact
+audit-action-unit-calendar-secret = Renewed a unit's private calendar link
+audit-action-user-add = Created an account
+audit-action-user-change-password = Changed a password
+audit-action-user-disable = Disabled an account
+audit-action-user-reset-password = Reset a password
+audit-action-other = Other change
+audit-kind-any = All
+audit-kind-register-record = Register record
+audit-kind-register = Register
+audit-kind-report = Unit report
+audit-kind-commune-report = Commune report
+audit-kind-plan = Plan
+audit-kind-unit = Unit
+audit-kind-user = Account
+audit-kind-initiative = Initiative
+audit-kind-initiative-round = Initiative round
+audit-kind-request = Ad hoc report request
+audit-kind-document = Document number
+audit-record-numbered = { $what } no. { $id }
+audit-record-of = { $what } of { $whose }
+audit-record-year = { $what } { $year }
+audit-details = What changed
+audit-nothing-shown = Nothing else to show.
+audit-created = Created
+audit-removed = Removed

@@ -3,7 +3,7 @@
 use kehoach_domain::measure::Progress;
 use kehoach_domain::period::PeriodId;
 use kehoach_domain::progress::Status;
-use kehoach_domain::report::{Standing, TaskStatus};
+use kehoach_domain::report::{Change, Changed, Standing, TaskStatus};
 use kehoach_domain::{Indicator, IndicatorKind};
 
 use super::Tr;
@@ -68,6 +68,38 @@ pub fn task_status_label(t: &Tr, s: TaskStatus) -> String {
     t.get(&format!("task-status-{}", s.key().replace('_', "-")))
 }
 
+/// One change between two versions of a report, as its reader says it: "Nhiệm vụ I.1 – trạng
+/// thái: Chưa bắt đầu → Đang thực hiện", "Chỉ tiêu IV.1 – số liệu: (trống) → 2,5".
+pub fn change_line(t: &Tr, c: &Change) -> String {
+    let quoted = |text: &str| {
+        if text.trim().is_empty() { t.get("change-empty") } else { format!("“{}”", text.trim()) }
+    };
+    let status =
+        |key: &str| TaskStatus::from_key(key).map_or_else(|| t.get("change-empty"), |s| task_status_label(t, s));
+    let figure = |text: &str| {
+        if text.trim().is_empty() { t.get("change-empty") } else { super::numbers::number_text(text) }
+    };
+    let (what, before, after) = match &c.what {
+        Changed::TaskStatus { task } => {
+            (t.with("change-task-status", "code", task), status(&c.before), status(&c.after))
+        }
+        Changed::TaskNote { task } => (t.with("change-task-note", "code", task), quoted(&c.before), quoted(&c.after)),
+        Changed::IndicatorValue { indicator } => {
+            (t.with("change-indicator-value", "code", indicator), figure(&c.before), figure(&c.after))
+        }
+        Changed::IndicatorNote { indicator } => {
+            (t.with("change-indicator-note", "code", indicator), quoted(&c.before), quoted(&c.after))
+        }
+        Changed::Answer { question } => {
+            (t.with("change-answer", "question", question), quoted(&c.before), quoted(&c.after))
+        }
+        Changed::Activities => (t.get("report-activities"), quoted(&c.before), quoted(&c.after)),
+        Changed::Difficulties => (t.get("report-difficulties"), quoted(&c.before), quoted(&c.after)),
+        Changed::Proposals => (t.get("report-proposals"), quoted(&c.before), quoted(&c.after)),
+    };
+    t.args("change-line", &[("what", what), ("before", before), ("after", after)])
+}
+
 /// An indicator's progress as a page or a table shows it.
 pub struct ProgressCell {
     pub value: String,
@@ -81,15 +113,14 @@ pub struct ProgressCell {
 /// The value (with "%" for a ratio, decimal comma), its parts, the expected value by now and
 /// the status.
 pub fn cell(t: &Tr, i: &Indicator, p: &Progress) -> ProgressCell {
-    use kehoach_domain::layout::decimal;
     let pct = if i.kind == IndicatorKind::Ratio { "%" } else { "" };
     ProgressCell {
-        value: p.value.map(|v| format!("{}{pct}", decimal(v))).unwrap_or_else(|| "—".into()),
+        value: p.value.map(|v| format!("{}{pct}", super::number(v))).unwrap_or_else(|| "—".into()),
         parts: match (p.numerator, p.denominator) {
-            (Some(n), Some(d)) => format!("{}/{}", decimal(n), decimal(d)),
+            (Some(n), Some(d)) => format!("{}/{}", super::number(n), super::number(d)),
             _ => String::new(),
         },
-        expected: p.expected.map(|v| format!("{}{pct}", decimal(v))).unwrap_or_default(),
+        expected: p.expected.map(|v| format!("{}{pct}", super::number(v))).unwrap_or_default(),
         status: p.status.key(),
         status_label: status_label(t, p.status),
     }
@@ -119,5 +150,36 @@ mod tests {
         assert_eq!(period_in_document(PeriodId::Year(2026)), "năm 2026");
         assert_eq!(period_in_document(PeriodId::Request { year: 2026, number: 2 }), "đột xuất số 2 năm 2026");
         assert_eq!(day(chrono::NaiveDate::from_ymd_opt(2026, 3, 5).unwrap()), "05/03/2026");
+    }
+
+    #[test]
+    fn a_change_reads_as_words_not_keys() {
+        use kehoach_domain::report::{IndicatorFigure, ReportBody, TaskProgress, diff};
+        let a = ReportBody {
+            tasks: vec![TaskProgress {
+                task: "I.1".into(),
+                lead: true,
+                status: TaskStatus::NotStarted,
+                note: String::new(),
+            }],
+            figures: vec![IndicatorFigure { indicator: "IV.1".into(), value: None, note: String::new() }],
+            ..Default::default()
+        };
+        let mut b = a.clone();
+        b.tasks[0].status = TaskStatus::InProgress;
+        b.figures[0].value = Some(22.5);
+        b.difficulties = "Thiếu kinh phí".into();
+        let vi = Tr::new(Lang::Vi);
+        let lines: Vec<String> = diff(&a, &b).iter().map(|c| change_line(&vi, c)).collect();
+        assert_eq!(
+            lines,
+            [
+                "Nhiệm vụ I.1 – trạng thái: Chưa bắt đầu → Đang thực hiện",
+                "Chỉ tiêu IV.1 – số liệu: (trống) → 22,5",
+                "Khó khăn, vướng mắc: (trống) → “Thiếu kinh phí”",
+            ]
+        );
+        let en: Vec<String> = diff(&a, &b).iter().map(|c| change_line(&Tr::new(Lang::En), c)).collect();
+        assert_eq!(en[0], "Task I.1 – status: Not started → In progress");
     }
 }

@@ -46,17 +46,23 @@ impl Tr {
 
     /// A text with several arguments.
     pub fn args(&self, key: &str, values: &[(&'static str, String)]) -> String {
-        let args = values
-            .iter()
-            .map(|(name, value)| {
-                (std::borrow::Cow::Borrowed(*name), fluent_templates::fluent_bundle::FluentValue::from(value.clone()))
-            })
-            .collect();
+        let args =
+            values.iter().map(|(name, value)| (std::borrow::Cow::Borrowed(*name), fluent_value(value))).collect();
         LOCALES.lookup_with_args(self.id(), key, &args)
     }
 
     pub fn code(&self) -> &'static str {
         self.lang.code()
+    }
+}
+
+/// A whole number as a number, so that the .ftl files can choose the plural ("1 record", "2
+/// records"); anything else (a code such as "05", a decimal already worded "2,5") as text.
+fn fluent_value(value: &str) -> fluent_templates::fluent_bundle::FluentValue<'static> {
+    use fluent_templates::fluent_bundle::FluentValue;
+    match value.parse::<i64>() {
+        Ok(n) if n.to_string() == value && n.unsigned_abs() < (1 << 53) => FluentValue::from(n),
+        _ => FluentValue::from(value.to_owned()),
     }
 }
 
@@ -87,5 +93,30 @@ mod tests {
         assert_eq!(Tr::new(Lang::Vi).get("nav-plans"), "Kế hoạch");
         assert_eq!(Tr::new(Lang::En).get("nav-plans"), "Plans");
         assert_eq!(Tr::new(Lang::Vi).with("time-frame-year", "year", 2026), "Năm 2026");
+    }
+
+    /// English chooses the plural by the number; Vietnamese has none to choose.
+    #[test]
+    fn english_counts_take_the_right_plural() {
+        let en = Tr::new(Lang::En);
+        assert_eq!(en.with("register-count", "count", 1), "1 record");
+        assert_eq!(en.with("register-count", "count", 2), "2 records");
+        assert_eq!(en.with("register-count", "count", 0), "0 records");
+        assert_eq!(en.with("time-days-left", "days", 1), "1 day left");
+        assert_eq!(en.with("time-overdue", "days", 3), "3 days overdue");
+        assert_eq!(en.with("group-member-count", "n", 1), "1 unit");
+        assert_eq!(en.with("evidence-hidden", "count", 1), "1 record of another unit is counted but not shown to you.");
+        assert_eq!(Tr::new(Lang::Vi).with("register-count", "count", 1), "1 bản ghi");
+        assert_eq!(Tr::new(Lang::Vi).with("register-count", "count", 12345), "12345 bản ghi");
+        // A code stays as typed.
+        assert_eq!(Tr::new(Lang::Vi).with("period-quarter", "quarter", "01"), "Quý 01");
+    }
+
+    /// No text of either language is left with a "(s)" for a plural.
+    #[test]
+    fn no_text_hedges_its_plural() {
+        for text in [include_str!("../../locales/en/main.ftl"), include_str!("../../locales/vi/main.ftl")] {
+            assert!(!text.contains("(s)"), "a plural by (s)");
+        }
     }
 }
