@@ -1,6 +1,9 @@
 //! The web layer's one error type, and how it becomes a response.
 
 use axum::Json;
+use axum::body::Body;
+use axum::extract::Request;
+use axum::middleware::Next;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use chrono::{DateTime, Utc};
@@ -10,6 +13,7 @@ use kehoach_store::StoreError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::auth::session::{Signed, Viewer};
 use crate::i18n::Tr;
 
 #[derive(Debug, thiserror::Error)]
@@ -192,14 +196,49 @@ pub struct PageError {
     pub lang: Lang,
 }
 
+/// What an error page says, kept on its response: [`signed_header`] draws the page again under
+/// the signed-in user's header (the error itself does not know who asked).
+#[derive(Clone)]
+struct ErrorPageWords {
+    status: StatusCode,
+    message: String,
+    lang: Lang,
+}
+
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let (status, _, message) = self.error.parts(self.lang);
-        let page = crate::pages::ErrorPage::new(self.lang, status, message);
-        match askama::Template::render(&page) {
+        let words = ErrorPageWords { status, message: message.clone(), lang: self.lang };
+        let page = crate::pages::ErrorPage::new(self.lang, status, message, &Viewer(None), "/");
+        let mut response = match askama::Template::render(&page) {
             Ok(html) => (status, Html(html)).into_response(),
             Err(_) => (status, page.message).into_response(),
+        };
+        response.extensions_mut().insert(words);
+        response
+    }
+}
+
+/// Middleware inside the session: an error page answered to a signed-in request shows that
+/// user's header (their name, the sign-out button), not "Đăng nhập" as if they were signed out.
+pub async fn signed_header(request: Request, next: Next) -> Response {
+    let viewer = Viewer(request.extensions().get::<Signed>().cloned());
+    let path = request.uri().path().to_owned();
+    let response = next.run(request).await;
+    if viewer.0.is_none() {
+        return response;
+    }
+    let Some(words) = response.extensions().get::<ErrorPageWords>().cloned() else {
+        return response;
+    };
+    let page = crate::pages::ErrorPage::new(words.lang, words.status, words.message, &viewer, &path);
+    match askama::Template::render(&page) {
+        Ok(html) => {
+            let (mut head, _) = response.into_parts();
+            head.headers.remove(header::CONTENT_LENGTH);
+            Response::from_parts(head, Body::from(html))
         }
+        Err(_) => response,
     }
 }
 

@@ -102,8 +102,10 @@ fn app(state: AppState, routes: policy::Routes, settings: Settings) -> Router {
         .fallback(pages::not_found)
         // Inside the session: it needs to know whether the request is signed in.
         .layer(axum::middleware::from_fn(responses::cache_control))
-        .layer(from_fn_with_state(state.clone(), auth::session::load))
         .layer(axum::middleware::from_fn(responses::plain_rejections))
+        // Error pages under the signed-in header (axum's refusals reworded above included).
+        .layer(axum::middleware::from_fn(error::signed_header))
+        .layer(from_fn_with_state(state.clone(), auth::session::load))
         .layer(axum::Extension(settings.trusted_proxies.clone()))
         .layer(axum::middleware::from_fn_with_state(settings, responses::hsts))
         .with_state(state)

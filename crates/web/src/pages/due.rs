@@ -38,6 +38,10 @@ pub struct Dashboard {
     plans: Vec<PlanSummary>,
     items: Vec<DueItem>,
     unit_href: Option<String>,
+    /// The leaders' screen of the user's commune, for those who may see it.
+    leaders_href: Option<String>,
+    /// The province's account: the approved commune reports it may open.
+    province: Option<Vec<super::leaders::ApprovedLine>>,
 }
 
 /// The signed-in user's home: what is due from them and what was returned to them.
@@ -52,6 +56,7 @@ pub async fn dashboard(
     let p = &signed.principal;
     let mut items = Vec::new();
     let mut unit_href = None;
+    let mut leaders_href = None;
     let mine =
         plans.iter().find(|s| Some(&s.commune.code) == p.commune.as_ref() && s.commune.province_code == p.province);
     if let Some(summary) = mine {
@@ -60,6 +65,11 @@ pub async fn dashboard(
             .reporting
             .periods(plan.year)
             .map_err(|e| PageError { error: WebError::Internal(format!("{e:?}")), lang })?;
+        if kehoach_app::leaders::may_see(p, &plan) {
+            leaders_href = Some(super::leaders::href(&plan.id));
+        }
+        // A leader's first thing to do: the commune reports waiting for their approval.
+        items.extend(super::leaders::approval_items(state, &plan, p, lang).await?);
         let now = state.clock.now();
         for period in
             periods.iter().filter(|period| matches!(period.id, kehoach_domain::period::PeriodId::Quarter { .. }))
@@ -144,7 +154,9 @@ pub async fn dashboard(
             }
         }
     }
-    let page = Dashboard { frame: Frame::new(lang, "/", viewer), plans, items, unit_href };
+    let province =
+        if p.role == Role::CapTren { Some(super::leaders::approved_lines(state, p, lang).await?) } else { None };
+    let page = Dashboard { frame: Frame::new(lang, "/", viewer), plans, items, unit_href, leaders_href, province };
     render(&page, lang)
 }
 

@@ -9,6 +9,7 @@ pub(crate) mod contact;
 mod documents;
 pub(crate) mod due;
 pub(crate) mod initiatives;
+pub(crate) mod leaders;
 pub(crate) mod plan;
 mod plans_admin;
 pub(crate) mod progress;
@@ -43,6 +44,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = progress::routes(r);
     let r = documents::routes(r);
     let r = tables::routes(r);
+    let r = leaders::routes(r);
     contact::routes(r)
 }
 
@@ -54,6 +56,8 @@ pub struct FrameUser {
     pub can_manage_users: bool,
     pub can_manage_plans: bool,
     pub can_read_audit: bool,
+    /// Reads units' reports (and so the ad hoc requests): not the province.
+    pub can_read_reports: bool,
 }
 
 /// What every page's frame needs: the translator, the page's own path for the language switch,
@@ -89,6 +93,7 @@ impl Frame {
             can_manage_users: may(&s.principal, Action::ManageUsers),
             can_manage_plans: may(&s.principal, Action::ManagePlans),
             can_read_audit: may(&s.principal, Action::ReadAudit),
+            can_read_reports: may(&s.principal, Action::ReadReport),
         });
         Frame { t, path: path.into(), user }
     }
@@ -100,6 +105,12 @@ impl Frame {
             Lang::En => "vi",
         };
         format!("/lang/{other}?next={}", encode_path(&self.path))
+    }
+
+    /// The ad hoc requests' link: for whoever reads units' reports, and for a visitor (who is
+    /// asked to sign in); not for the province, which may not open them.
+    pub fn shows_requests(&self) -> bool {
+        self.user.as_ref().is_none_or(|u| u.can_read_reports)
     }
 
     pub fn switch_label(&self) -> &'static str {
@@ -142,8 +153,9 @@ pub struct ErrorPage {
 }
 
 impl ErrorPage {
-    pub fn new(lang: Lang, status: StatusCode, message: String) -> ErrorPage {
-        ErrorPage { frame: Frame::new(lang, "/", &Viewer(None)), status: status.as_u16(), message }
+    /// The error page at `path`, under the header of whoever is signed in.
+    pub fn new(lang: Lang, status: StatusCode, message: String, viewer: &Viewer, path: &str) -> ErrorPage {
+        ErrorPage { frame: Frame::new(lang, path, viewer), status: status.as_u16(), message }
     }
 }
 

@@ -78,6 +78,7 @@ struct PeriodsPage {
 }
 
 pub use kehoach_app::present::period_label;
+    approved: super::leaders::ApprovedPeriods,
 
 async fn periods_page(
     State(state): State<AppState>,
@@ -100,7 +101,9 @@ async fn periods_page(
     let page = PeriodsPage {
         frame: Frame::new(lang, format!("/plans/{plan_id}/periods"), &viewer),
         can_board: viewer_may(&viewer, Action::ReadBoard, &plan, None),
+    let approved = super::leaders::approved_periods(&state, &viewer, &plan, lang).await?;
         periods: periods
+        approved,
             .iter()
             .map(|p| PeriodLine {
                 id: p.id.to_string(),

@@ -14,6 +14,7 @@ mod http;
 mod initiatives;
 mod input;
 mod openapi;
+mod leaders;
 mod parity;
 mod registers;
 mod reporting;
