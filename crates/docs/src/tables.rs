@@ -1,29 +1,58 @@
 //! Tables as spreadsheets: one small model ([`Table`]) and its two writers, .xlsx (formatted
-//! header, column widths, frozen header, wrapped text) and .csv (UTF-8 with a BOM so that Excel
-//! reads Vietnamese right). Text is written as given: what is NFC stays NFC; in a CSV, a cell a
-//! spreadsheet would run as a formula is marked as text ([`csv_cell`]).
+//! header, column widths, frozen header, wrapped text; numbers as numbers and dates as dates)
+//! and .csv (UTF-8 with a BOM so that Excel reads Vietnamese right). Text is written as given:
+//! what is NFC stays NFC; in a CSV, a cell a spreadsheet would run as a formula is marked as
+//! text ([`csv_cell`]).
 //!
-//! The caller builds the table from plain values; nothing here reads a store or a file.
+//! The caller builds the table from plain values, as people read them ("22,5", "66,7% (2/3)",
+//! "10/02/2026"); the .xlsx writer stores what a column's [`Kind`] says a cell is as that, with a
+//! number format that shows it the same way. Nothing here reads a store or a file.
 
-use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook};
+use chrono::{NaiveDate, NaiveDateTime, Timelike};
+use rust_xlsxwriter::{Color, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook};
+
+/// What a column's cells are, for the .xlsx (the .csv writes every cell as its text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Kind {
+    #[default]
+    Text,
+    /// A number when the cell reads as one, as Vietnamese writes it ("1.234", "22,5", "66,7%",
+    /// and a ratio's parts after it: "66,7% (2/3)"); other text ("—") stays text.
+    Number,
+    /// A day, "10/02/2026" (or "2026-02-10").
+    Date,
+    /// A moment, "09:30 10/02/2026" (or "10/02/2026 09:30").
+    DateTime,
+}
 
 /// A column: its header label and its width in characters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Column {
     pub label: String,
     pub width: f64,
-    /// Cells that read as a number are written as numbers (sums and filters work in Excel).
-    pub number: bool,
+    /// Cells that read as a number or a date are written as such (sums, sorting and filters work
+    /// in Excel).
+    pub kind: Kind,
 }
 
 impl Column {
     pub fn new(label: impl Into<String>, width: f64) -> Column {
-        Column { label: label.into(), width, number: false }
+        Column { label: label.into(), width, kind: Kind::Text }
     }
 
     /// A column whose cells are numbers when they read as one.
     pub fn number(label: impl Into<String>, width: f64) -> Column {
-        Column { label: label.into(), width, number: true }
+        Column { label: label.into(), width, kind: Kind::Number }
+    }
+
+    /// A column of days.
+    pub fn date(label: impl Into<String>, width: f64) -> Column {
+        Column { label: label.into(), width, kind: Kind::Date }
+    }
+
+    /// A column of moments (a time and a day).
+    pub fn date_time(label: impl Into<String>, width: f64) -> Column {
+        Column { label: label.into(), width, kind: Kind::DateTime }
     }
 }
 
@@ -118,7 +147,7 @@ fn lines(text: &str, width: f64) -> usize {
 fn height(cells: impl Iterator<Item = (f64, usize)>) -> Option<f64> {
     let most = cells.map(|(_, n)| n).max().unwrap_or(1);
     #[allow(clippy::cast_precision_loss)]
-    (most > 1).then(|| LINE_HEIGHT * most as f64 + 2.0)
+    (most > 1).then_some(LINE_HEIGHT * most as f64 + 2.0)
 }
 
 fn as_number(text: &str) -> Option<f64> {
@@ -128,6 +157,67 @@ fn as_number(text: &str) -> Option<f64> {
     }
     t.parse::<f64>().ok().filter(|v| v.is_finite())
 }
+
+/// A cell of a number column as the number it shows and the format that shows it so: "2",
+/// "1.234" (`#,##0`), "22,5" (`#,##0.0`), "66,7%" (0.667 in `0.0%`), "66,7% (2/3)" (0.667 in
+/// `0.0%" (2/3)"`: a number still, its parts in the format). `None` for what is not a number
+/// ("—", "Thường xuyên") and for digits that are a code ("0912345678" keeps its zero).
+fn xlsx_number(text: &str) -> Option<(f64, String)> {
+    let t = text.trim();
+    if t.is_empty() || t.chars().count() > 40 {
+        return None;
+    }
+    let (main, parts) = match t.strip_suffix(')').and_then(|r| r.rsplit_once(" (")) {
+        Some((main, parts))
+            if parts.split('/').count() == 2
+                && parts.split('/').all(|p| kehoach_domain::number::read(p).is_ok_and(|n| !n.percent)) =>
+        {
+            (main.trim(), Some(parts))
+        }
+        _ => (t, None),
+    };
+    let digits: String = main.chars().filter(char::is_ascii_digit).collect();
+    if digits.len() > 15 || (main.starts_with('0') && main.chars().nth(1).is_some_and(|c| c.is_ascii_digit())) {
+        return None;
+    }
+    let typed = kehoach_domain::number::read(main).ok()?;
+    let (value, mut format) = match (typed.percent, typed.value.fract() != 0.0) {
+        (true, false) => (typed.value / 100.0, "0%".to_owned()),
+        (true, true) => (typed.value / 100.0, "0.0%".to_owned()),
+        (false, false) => (typed.value, "#,##0".to_owned()),
+        (false, true) => (typed.value, "#,##0.0##".to_owned()),
+    };
+    if let Some(parts) = parts {
+        format.push_str(&format!("\" ({})\"", parts.replace('"', "")));
+    }
+    Some((value, format))
+}
+
+/// A cell of a date column as a day.
+fn xlsx_date(text: &str) -> Option<ExcelDateTime> {
+    let t = text.trim();
+    let d = NaiveDate::parse_from_str(t, "%d/%m/%Y").or_else(|_| NaiveDate::parse_from_str(t, "%Y-%m-%d")).ok()?;
+    day(d)
+}
+
+fn day(d: NaiveDate) -> Option<ExcelDateTime> {
+    use chrono::Datelike;
+    let year = u16::try_from(d.year()).ok()?;
+    ExcelDateTime::from_ymd(year, u8::try_from(d.month()).ok()?, u8::try_from(d.day()).ok()?).ok()
+}
+
+/// A cell of a date-and-time column as a moment.
+fn xlsx_date_time(text: &str) -> Option<ExcelDateTime> {
+    let t = text.trim();
+    let at = ["%H:%M %d/%m/%Y", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(t, f).ok())?;
+    day(at.date())?.and_hms(u16::try_from(at.hour()).ok()?, u8::try_from(at.minute()).ok()?, 0).ok()
+}
+
+/// How the .xlsx shows a day and a moment.
+const DATE_FORMAT: &str = "dd/mm/yyyy";
+const DATE_TIME_FORMAT: &str = "dd/mm/yyyy hh:mm";
 
 /// The tables as one workbook, a sheet each, in order.
 pub fn to_xlsx(tables: &[Table]) -> Result<Vec<u8>, Error> {
@@ -143,6 +233,8 @@ pub fn to_xlsx(tables: &[Table]) -> Result<Vec<u8>, Error> {
         .set_align(FormatAlign::VerticalCenter);
     let cell = border(font(Format::new())).set_text_wrap().set_align(FormatAlign::Top);
     let number = cell.clone().set_align(FormatAlign::Right);
+    let date = number.clone().set_num_format(DATE_FORMAT);
+    let date_time = number.clone().set_num_format(DATE_TIME_FORMAT);
     let section = cell.clone().set_bold().set_background_color(Color::RGB(SECTION_FILL));
     let mut names: Vec<String> = Vec::new();
     for table in tables {
@@ -195,10 +287,21 @@ pub fn to_xlsx(tables: &[Table]) -> Result<Vec<u8>, Error> {
                 let col = u16::try_from(c).unwrap_or(u16::MAX);
                 if r.section {
                     sheet.write_string_with_format(row, col, text, &section)?;
-                } else if let Some(v) = column.number.then(|| as_number(text)).flatten() {
-                    sheet.write_number_with_format(row, col, v, &number)?;
-                } else {
-                    sheet.write_string_with_format(row, col, text, &cell)?;
+                    continue;
+                }
+                match column.kind {
+                    Kind::Number if let Some((v, shown)) = xlsx_number(text) => {
+                        sheet.write_number_with_format(row, col, v, &number.clone().set_num_format(shown))?;
+                    }
+                    Kind::Date if let Some(d) = xlsx_date(text) => {
+                        sheet.write_datetime_with_format(row, col, &d, &date)?;
+                    }
+                    Kind::DateTime if let Some(at) = xlsx_date_time(text) => {
+                        sheet.write_datetime_with_format(row, col, &at, &date_time)?;
+                    }
+                    _ => {
+                        sheet.write_string_with_format(row, col, text, &cell)?;
+                    }
                 }
             }
             let sizes = table.columns.iter().zip(&r.cells).map(|(c, text)| (c.width, lines(text, c.width)));
@@ -230,7 +333,7 @@ pub fn to_csv_with_header<'a>(table: &Table, header: impl IntoIterator<Item = &'
         let width = table.columns.len();
         for r in &table.rows {
             w.write_record((0..width).map(|c| {
-                let number = !r.section && table.columns.get(c).is_some_and(|col| col.number);
+                let number = !r.section && table.columns.get(c).is_some_and(|col| col.kind == Kind::Number);
                 csv_cell(r.cells.get(c).map_or("", String::as_str), number).into_owned()
             }))?;
         }
@@ -431,6 +534,28 @@ mod tests {
         let bytes = to_xlsx(&sample()).unwrap();
         let sheet = zip_entry(&bytes, "xl/worksheets/sheet1.xml");
         assert!(sheet.contains(r#"customHeight="1""#), "{sheet}");
+    }
+
+    #[test]
+    fn xlsx_numbers_keep_what_people_read() {
+        let n = |t: &str| xlsx_number(t).map(|(v, f)| ((v * 1000.0).round() / 1000.0, f));
+        assert_eq!(n("30"), Some((30.0, "#,##0".into())));
+        assert_eq!(n("1.234"), Some((1234.0, "#,##0".into())), "dots between thousands");
+        assert_eq!(n("22,5"), Some((22.5, "#,##0.0##".into())), "a decimal comma");
+        assert_eq!(n("22.5"), Some((22.5, "#,##0.0##".into())), "as JSON writes it");
+        assert_eq!(n("50%"), Some((0.5, "0%".into())));
+        assert_eq!(n("66,7%"), Some((0.667, "0.0%".into())));
+        assert_eq!(n("66,7% (2/3)"), Some((0.667, "0.0%\" (2/3)\"".into())), "the parts in the format");
+        assert_eq!(n("2 (1/3)"), Some((2.0, "#,##0\" (1/3)\"".into())));
+        assert_eq!(n("0"), Some((0.0, "#,##0".into())));
+        for text in ["—", "", "Thường xuyên", "0912345678", "01", "Tối thiểu 4 lượt/ năm", "2 (a/b)", "1.2.3"]
+        {
+            assert_eq!(n(text), None, "{text:?} is text");
+        }
+        assert!(
+            xlsx_date("10/02/2026").is_some() && xlsx_date("2026-02-10").is_some() && xlsx_date("10/2026").is_none()
+        );
+        assert!(xlsx_date_time("09:30 01/03/2026").is_some() && xlsx_date_time("01/03/2026").is_none());
     }
 
     #[test]

@@ -59,7 +59,7 @@ fn libreoffice_opens_the_plan_as_a4_with_landscape_appendices() {
     let sizes = pdfinfo(&pdf, &["-f", "1", "-l", &pages.to_string()]);
     let first = sizes.lines().find(|l| l.starts_with("Page    1 size:")).expect("page 1");
     assert!(first.contains("595.") && first.contains("x 841."), "A4 portrait: {first}");
-    let last = sizes.lines().filter(|l| l.contains(" size:") && l.starts_with("Page ")).last().expect("last page");
+    let last = sizes.lines().filter(|l| l.contains(" size:") && l.starts_with("Page ")).next_back().expect("last page");
     assert!(last.contains("841.") && last.contains("x 595."), "A4 landscape appendix: {last}");
     let text = Command::new(tool("pdftotext")).arg(&pdf).arg("-").output().expect("pdftotext");
     let text = String::from_utf8_lossy(&text.stdout);
@@ -76,10 +76,22 @@ fn libreoffice_reads_a_table_back_with_its_vietnamese_and_numbers() {
     let table = Table {
         sheet: "Sổ tuyên truyền".into(),
         title: Some("SỔ THEO DÕI HOẠT ĐỘNG TUYÊN TRUYỀN".into()),
-        columns: vec![Column::new("Hình thức", 30.0), Column::new("Nội dung", 40.0), Column::number("Số người", 10.0)],
+        columns: vec![
+            Column::new("Hình thức", 30.0),
+            Column::new("Nội dung", 40.0),
+            Column::number("Số người", 10.0),
+            Column::date("Ngày", 12.0),
+            Column::number("Tỷ lệ", 14.0),
+        ],
         rows: vec![
             Row::section(vec!["I".into(), "Quý I".into()]),
-            Row::data(vec!["Đài truyền thanh xã".into(), "Bồi dưỡng, tập huấn chuyển đổi số".into(), "45".into()]),
+            Row::data(vec![
+                "Đài truyền thanh xã".into(),
+                "Bồi dưỡng, tập huấn chuyển đổi số".into(),
+                "45".into(),
+                "10/02/2026".into(),
+                "66,7% (2/3)".into(),
+            ]),
         ],
     };
     let dir = workdir("xlsx");
@@ -95,7 +107,12 @@ fn libreoffice_reads_a_table_back_with_its_vietnamese_and_numbers() {
     let csv = std::fs::read_to_string(dir.join("so.csv"))
         .unwrap_or_else(|_| panic!("LibreOffice could not open the .xlsx: {}", String::from_utf8_lossy(&out.stderr)));
     assert!(csv.contains("SỔ THEO DÕI HOẠT ĐỘNG TUYÊN TRUYỀN"), "{csv}");
-    assert!(csv.contains("Đài truyền thanh xã,\"Bồi dưỡng, tập huấn chuyển đổi số\",45"), "{csv}");
+    // The number, the day and the share as LibreOffice shows them from their formats (its
+    // locale here writes a decimal point).
+    assert!(
+        csv.contains("Đài truyền thanh xã,\"Bồi dưỡng, tập huấn chuyển đổi số\",45,10/02/2026,66.7% (2/3)"),
+        "{csv}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

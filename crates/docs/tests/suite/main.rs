@@ -4,3 +4,4 @@
 
 mod docx;
 mod libreoffice;
+mod xlsx;
