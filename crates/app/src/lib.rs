@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod commune_report;
 pub mod contacts;
 pub mod documents;
 pub mod error;

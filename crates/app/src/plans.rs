@@ -23,7 +23,15 @@ pub enum UploadError {
 
 /// The plan with this id, or not found.
 pub async fn get(state: &App, plan_id: &str) -> Result<kehoach_domain::Plan, AppError> {
-    state.store.plan(plan_id).await?.ok_or(AppError::NotFound(crate::error::NotFound::Plan))
+    let mut plan = state.store.plan(plan_id).await?.ok_or(AppError::NotFound(crate::error::NotFound::Plan))?;
+    // The plan file did not carry its number and date; the office filled them in since.
+    if plan.document.number.is_none()
+        && let Some((number, issued_on)) = state.store.plan_reference(plan_id).await?
+    {
+        plan.document.number = Some(number);
+        plan.document.issued_on = Some(issued_on);
+    }
+    Ok(plan)
 }
 
 /// Every plan, the newest year first.

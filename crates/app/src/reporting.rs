@@ -7,7 +7,7 @@ use kehoach_domain::period::{Period, PeriodId};
 use kehoach_domain::report::{self, Refusal, ReportBody, ReportState, Standing, Step};
 use kehoach_domain::request::AdHocRequest;
 use kehoach_domain::{Plan, Unit};
-use kehoach_store::{Actor, IssuedNumber, ReportWrite, StoredReport, WriteOutcome};
+use kehoach_store::{Actor, ReportWrite, StoredReport, WriteOutcome};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -51,7 +51,7 @@ pub fn units_for<'a>(plan: &'a Plan, request: Option<&AdHocRequest>) -> Vec<&'a 
 
 /// Finds the plan and period; unknown ones are not found.
 pub async fn plan_period(state: &App, plan_id: &str, period: &str) -> Result<(Plan, Period), AppError> {
-    let plan = state.store.plan(plan_id).await?.ok_or(AppError::NotFound(NotFound::Plan))?;
+    let plan = crate::plans::get(state, plan_id).await?;
     let id: PeriodId = period.parse().map_err(|()| AppError::NotFound(NotFound::Page))?;
     if id.year() != plan.year {
         return Err(AppError::NotFound(NotFound::Page));
@@ -98,6 +98,7 @@ pub fn refusal_key(r: Refusal) -> &'static str {
         Refusal::NotSubmitted => "refusal-not-submitted",
         Refusal::NotAccepted => "refusal-not-accepted",
         Refusal::ReasonRequired => "refusal-reason-required",
+        Refusal::PeriodClosed => "refusal-period-closed",
     }
 }
 
@@ -159,6 +160,10 @@ pub async fn apply(
             }
         }
         return Err(StepError::Conflict(stored.map(Box::new)));
+    }
+    // The period's commune report is approved: its unit reports are closed until it is reopened.
+    if crate::commune_report::is_closed(state, &ctx.plan, &ctx.period).await? {
+        return Err(StepError::Refused(Refusal::PeriodClosed));
     }
     let current = stored.as_ref().map_or(ReportState::Draft, |s| s.state);
     let outcome = report::step(current, &step, now, ctx.period.deadline, ctx.plan.reporting.late_submission)
@@ -251,76 +256,11 @@ pub async fn consolidation(state: &App, plan: &Plan, period: &Period) -> Result<
     Ok(kehoach_domain::consolidation::consolidate(plan, &pairs))
 }
 
-/// The commune's report for a period: its narrative and the consolidation it stands on (frozen
-/// once approved).
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct CommuneReportView {
-    pub plan: String,
-    pub period: String,
-    pub approved: bool,
-    pub narrative: String,
-    /// Send it back with the next change (0: nothing stored yet).
-    pub version: i32,
-    pub consolidation: Consolidation,
-    pub updated_by: Option<String>,
-    pub updated_at: Option<DateTime<Utc>>,
-    pub approved_by: Option<String>,
-    pub approved_at: Option<DateTime<Utc>>,
-}
+pub use crate::commune_report::{CommuneReportView, awaiting_approval};
 
+/// The commune's report for a period as it stands.
 pub async fn commune_report(state: &App, plan: &Plan, period: &Period) -> Result<CommuneReportView, AppError> {
-    let stored = state.store.commune_report(&plan.id, &period.id.to_string()).await?;
-    let consolidation = match stored.as_ref().and_then(|s| s.frozen_json.as_deref()) {
-        Some(frozen) => serde_json::from_str(frozen).map_err(|e| AppError::Internal(e.to_string()))?,
-        None => consolidation(state, plan, period).await?,
-    };
-    Ok(CommuneReportView {
-        plan: plan.id.clone(),
-        period: period.id.to_string(),
-        approved: stored.as_ref().is_some_and(|s| s.approved),
-        narrative: stored.as_ref().map(|s| s.narrative.clone()).unwrap_or_default(),
-        version: stored.as_ref().map_or(0, |s| s.version),
-        consolidation,
-        updated_by: stored.as_ref().map(|s| s.updated_by.clone()),
-        updated_at: stored.as_ref().map(|s| s.updated_at),
-        approved_by: stored.as_ref().and_then(|s| s.approved_by.clone()),
-        approved_at: stored.as_ref().and_then(|s| s.approved_at),
-    })
-}
-
-/// Saves the narrative or approves, at the version seen. `Err(Conflict)`: changed meanwhile or
-/// already approved.
-pub async fn change_commune_report(
-    state: &App,
-    plan: &Plan,
-    period: &Period,
-    version: i32,
-    narrative: Option<&str>,
-    actor: Actor<'_>,
-) -> Result<CommuneReportView, AppError> {
-    let period_id = period.id.to_string();
-    let now = state.clock.now();
-    let frozen;
-    let change = match narrative {
-        Some(text) => kehoach_store::CommuneReportChange::Narrative(text),
-        None => {
-            frozen = serde_json::to_string(&consolidation(state, plan, period).await?)
-                .map_err(|e| AppError::Internal(e.to_string()))?;
-            kehoach_store::CommuneReportChange::Approve { frozen_json: &frozen }
-        }
-    };
-    match state.store.write_commune_report(&plan.id, &period_id, version, change, actor, now).await? {
-        kehoach_store::CommuneWrite::Written(_) => {
-            let view = commune_report(state, plan, period).await?;
-            // Approval issues the report's number, on the day it was approved.
-            number_report(state, plan, period, &view, actor).await?;
-            Ok(view)
-        }
-        kehoach_store::CommuneWrite::Refused(current) => {
-            let key = if current.is_some_and(|c| c.approved) { "commune-report-frozen" } else { "report-conflict" };
-            Err(AppError::conflict(key))
-        }
-    }
+    crate::commune_report::view(state, plan, period).await
 }
 
 /// A submitted version and what changed since the one before.
@@ -355,24 +295,4 @@ pub async fn versions(state: &App, ctx: &ReportContext) -> Result<Vec<VersionVie
         previous = body;
     }
     Ok(out)
-}
-
-/// Gives an approved commune report its number, on the day it was approved: once; asking
-/// again gives the same.
-pub async fn number_report(
-    state: &App,
-    plan: &Plan,
-    period: &Period,
-    view: &CommuneReportView,
-    actor: Actor<'_>,
-) -> Result<Option<IssuedNumber>, AppError> {
-    let Some(approved_at) = view.approved_at.filter(|_| view.approved) else { return Ok(None) };
-    let day = crate::present::local_day(plan, approved_at);
-    let subject = kehoach_docs::docx::report::subject(&plan.id, period.id);
-    Ok(Some(
-        state
-            .store
-            .issue_number(&plan.id, kehoach_docs::docx::report::TYPE, &subject, day, actor, state.clock.now())
-            .await?,
-    ))
 }

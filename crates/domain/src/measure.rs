@@ -153,7 +153,7 @@ impl<'a> Sources<'a> {
 }
 
 /// The records or figures a value is made of.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Evidence {
     /// Ids of the records counted, and for a ratio, of all the records it is taken over.
@@ -171,7 +171,7 @@ pub enum Evidence {
 }
 
 /// An indicator's value and status at a date.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Progress {
     pub indicator: String,
     pub date: NaiveDate,

@@ -35,6 +35,20 @@ pub struct DocumentInfo {
     pub doc_type: String,
     /// The subject line (trích yếu).
     pub title: String,
+    /// Who numbers the commune's reports.
+    #[serde(default)]
+    pub report_numbering: ReportNumbering,
+}
+
+/// Who gives a commune report its number. A commune office numbers every outgoing document of
+/// the People's Committee from one register kept by its clerk (văn thư), so by default the number
+/// is entered from that register at approval; a commune may let the product number its reports.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportNumbering {
+    #[default]
+    Office,
+    Product,
 }
 
 /// The opening paragraph: the legal bases (căn cứ) and the sentence that follows them.

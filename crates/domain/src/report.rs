@@ -66,6 +66,9 @@ pub enum Refusal {
     NotAccepted,
     /// Returning or reopening needs a reason.
     ReasonRequired,
+    /// The period's commune report is approved: its unit reports are closed unless it is
+    /// reopened.
+    PeriodClosed,
 }
 
 /// The outcome of a step: the new state, and whether a submission came late.

@@ -4,7 +4,7 @@
 use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
 use kehoach_app::App;
-use kehoach_store::{Actor, Store};
+use kehoach_store::Store;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -64,7 +64,7 @@ pub async fn run(command: ExportCommand) -> anyhow::Result<ExitCode> {
     match command {
         ExportCommand::Report { period, doc } => {
             let state = state(&doc.database).await?;
-            let (_, bytes) = kehoach_app::documents::commune_report(&state, &doc.plan, &period, true, Actor::CLI)
+            let (_, bytes) = kehoach_app::documents::commune_report(&state, &doc.plan, &period, None, true)
                 .await
                 .map_err(crate::cli::app_error)
                 .with_context(|| format!("plan `{}`, period `{period}`", doc.plan))?;

@@ -6,7 +6,7 @@ use std::ops::Range;
 use chrono::NaiveDate;
 use kehoach_domain::{
     Appendices, Commune, DocumentInfo, Figure, Indicator, IndicatorKind, IndicatorSection, Plan, Preamble,
-    ReportingRegime, Section, SectionKind, SectionPart, Signer, Target, Task, TaskGroup, TimeFrame, Unit, UnitGroup,
+    ReportNumbering, ReportingRegime, Section, SectionKind, SectionPart, Signer, Target, Task, TaskGroup, TimeFrame, Unit, UnitGroup,
     UnitKind, UnitRef, UnitRefKind,
 };
 use toml::Spanned;
@@ -20,6 +20,8 @@ const INDICATOR_KINDS: &[&str] = &["count", "ratio", "qualitative"];
 const FREQUENCIES: &[&str] = &["quarterly"];
 const TIME_FRAME_WORDS: &[&str] = &["ongoing", "every_year"];
 const COMMUNE_KINDS: &[&str] = &["xã", "phường", "đặc khu"];
+/// Who numbers the commune reports: the office's register (entered at approval), or the product.
+const NUMBERINGS: &[&str] = &["office", "product"];
 
 /// Parses and validates a plan file. On failure, every problem found, in file order.
 pub fn parse(source: &str) -> Result<Plan, Vec<Problem>> {
@@ -307,6 +309,7 @@ impl Checker<'_> {
             issued_on: None,
             doc_type: String::new(),
             title: String::new(),
+            report_numbering: ReportNumbering::Office,
         };
         let Some(raw) = raw else {
             self.missing(&(0..0), "document", "tệp kế hoạch");
@@ -333,6 +336,13 @@ impl Checker<'_> {
             issued_on,
             doc_type: self.text(&r.doc_type, "doc_type", table, &at),
             title: self.text(&r.title, "title", table, &at),
+            report_numbering: match r.report_numbering {
+                None => ReportNumbering::Office,
+                Some(_) => match self.choice(&r.report_numbering, "report_numbering", table, &at, NUMBERINGS).as_str() {
+                    "product" => ReportNumbering::Product,
+                    _ => ReportNumbering::Office,
+                },
+            },
         }
     }
 

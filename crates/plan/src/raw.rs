@@ -57,6 +57,7 @@ pub struct RawDocument {
     pub issued_on: S<toml::value::Datetime>,
     pub doc_type: S<String>,
     pub title: S<String>,
+    pub report_numbering: S<String>,
 }
 
 #[derive(Deserialize)]

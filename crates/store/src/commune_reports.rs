@@ -1,9 +1,11 @@
-//! The commune's report for a period: a narrative written at the version seen, then approved
-//! and frozen.
+//! The commune's report for a period: a narrative written at the version seen, sent for
+//! approval, approved as a record (see `commune_report_records`), reopened for a correction.
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde::Serialize;
+
+use kehoach_domain::record::CommuneReportState;
 
 use crate::audit::{self, Actor};
 use crate::entity::{commune_report, plan};
@@ -13,6 +15,7 @@ use crate::{Store, StoreError};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CommuneReportRecord {
     pub period: String,
+    pub state: CommuneReportState,
     pub approved: bool,
     pub narrative: String,
     pub version: i32,
@@ -28,10 +31,8 @@ pub struct CommuneReportRecord {
 #[derive(Debug, Clone)]
 pub enum CommuneReportChange<'a> {
     Narrative(&'a str),
-    /// Approve it, freezing this consolidation.
-    Approve {
-        frozen_json: &'a str,
-    },
+    /// Send it to the leaders for approval.
+    SendForApproval,
 }
 
 /// What a change did.
@@ -42,10 +43,12 @@ pub enum CommuneWrite {
     Refused(Option<CommuneReportRecord>),
 }
 
-fn record(r: commune_report::Model) -> CommuneReportRecord {
+pub(crate) fn record(r: commune_report::Model) -> CommuneReportRecord {
+    let state = CommuneReportState::from_key(&r.state).unwrap_or(CommuneReportState::Draft);
     CommuneReportRecord {
         period: r.period,
-        approved: r.state == "approved",
+        state,
+        approved: state == CommuneReportState::Approved,
         narrative: r.narrative,
         version: r.version,
         frozen_json: r.frozen_json,
@@ -111,12 +114,9 @@ impl Store {
                 row.narrative = Set(text.to_owned());
                 "commune_report.save"
             }
-            CommuneReportChange::Approve { frozen_json } => {
-                row.state = Set("approved".into());
-                row.frozen_json = Set(Some(frozen_json.to_owned()));
-                row.approved_by = Set(Some(actor.name.to_owned()));
-                row.approved_at = Set(Some(now));
-                "commune_report.approve"
+            CommuneReportChange::SendForApproval => {
+                row.state = Set(CommuneReportState::AwaitingApproval.key().into());
+                "commune_report.send"
             }
         };
         row.version = Set(expected_version + 1);

@@ -5,6 +5,7 @@
 mod accounts;
 mod audit;
 mod backup;
+mod commune_report_records;
 mod commune_reports;
 mod document_numbers;
 pub mod entity;
@@ -27,6 +28,7 @@ pub mod testing;
 pub use accounts::{Admission, NewUser, SessionRecord, UserProblem, UserRecord};
 pub use audit::{Actor, AuditEntry, AuditFilter};
 pub use backup::{BackupSummary, RestoreRefusal, RestoreSummary, restore};
+pub use commune_report_records::{Approval, NewRecord, RecordInfo, Reopening, ScanOutcome};
 pub use commune_reports::{CommuneReportChange, CommuneReportRecord, CommuneWrite};
 pub use document_numbers::IssuedNumber;
 pub use error::StoreError;

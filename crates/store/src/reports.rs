@@ -82,7 +82,7 @@ fn stored(r: unit_report::Model) -> Result<StoredReport, StoreError> {
 }
 
 impl Store {
-    async fn plan_row(&self, plan_id: &str) -> Result<plan::Model, StoreError> {
+    pub(crate) async fn plan_row(&self, plan_id: &str) -> Result<plan::Model, StoreError> {
         plan::Entity::find()
             .filter(plan::Column::Slug.eq(plan_id))
             .one(&self.db)

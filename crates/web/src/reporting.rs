@@ -34,6 +34,7 @@ pub fn refusal_key(r: Refusal) -> (&'static str, &'static str) {
         Refusal::NotSubmitted => "not_submitted",
         Refusal::NotAccepted => "not_accepted",
         Refusal::ReasonRequired => "reason_required",
+        Refusal::PeriodClosed => "period_closed",
     };
     (code, kehoach_app::reporting::refusal_key(r))
 }

@@ -8,11 +8,12 @@ use kehoach_domain::layout::{decimal, short_date};
 use kehoach_domain::measure::Progress;
 use kehoach_domain::period::PeriodId;
 use kehoach_domain::progress::Status;
+use kehoach_domain::record::AsOfBasis;
 use kehoach_domain::report::TaskStatus;
-use kehoach_domain::{IndicatorKind, Plan, recipient_lines};
+use kehoach_domain::{IndicatorKind, Plan, Signer, recipient_lines};
 
 use super::plan::{heading, signature};
-use super::{Appendix, Block, Column, Doc, Layout, Row, write};
+use super::{Appendix, Block, Column, Doc, Layout, Row, Signature, write};
 use crate::Error;
 
 /// The document's symbol: a report of the commune's People's Committee.
@@ -39,6 +40,10 @@ pub struct ReportInput<'a> {
     /// Every indicator of the plan, computed at `progress_date`.
     pub progress: &'a [Progress],
     pub progress_date: NaiveDate,
+    /// Why the figures stand at `progress_date`: the period's cut-off, or an earlier approval.
+    pub as_of_basis: AsOfBasis,
+    /// Who signs; the plan's signer when `None`.
+    pub signer: Option<&'a Signer>,
     /// Labels in the document's language (Vietnamese), as the interface words them.
     pub task_status: &'a dyn Fn(TaskStatus) -> String,
     pub indicator_status: &'a dyn Fn(Status) -> String,
@@ -61,6 +66,13 @@ fn in_sentence(title: &str) -> String {
         Some(first) => first.to_lowercase().chain(chars).collect(),
         None => String::new(),
     }
+}
+
+/// "Kính gửi" names the body in full: "Sở Khoa học và Công nghệ tỉnh" becomes "… tỉnh Sơn La".
+fn addressee(plan: &Plan, name: &str) -> String {
+    let name = name.trim();
+    let bare_province = ["tỉnh", "Tỉnh", "thành phố", "Thành phố"].iter().any(|w| name.ends_with(&format!(" {w}")));
+    if bare_province { format!("{name} {}", plan.commune.province) } else { name.to_owned() }
 }
 
 fn unit_lines(texts: &[UnitText]) -> Vec<Block> {
@@ -127,7 +139,17 @@ fn blocks(r: &ReportInput<'_>) -> Vec<Block> {
                         text.push_str(&format!(". {}", n.note.trim()));
                     }
                 }
-                None => text.push_str("chưa có báo cáo của cơ quan chủ trì"),
+                // No word from the lead: what the coordinators reported stands in for it.
+                None => match line.map(|l| l.coordinators.as_slice()).unwrap_or_default() {
+                    [] => text.push_str("chưa có báo cáo của cơ quan chủ trì"),
+                    coordinators => {
+                        let said: Vec<String> = coordinators
+                            .iter()
+                            .map(|c| format!("{} ({})", (r.task_status)(c.status), c.unit_name))
+                            .collect();
+                        text.push_str(&format!("theo báo cáo của đơn vị phối hợp: {}", said.join("; ")));
+                    }
+                },
             }
             text.push('.');
             out.push(Block::Text(text.replace("..", ".")));
@@ -140,8 +162,12 @@ fn blocks(r: &ReportInput<'_>) -> Vec<Block> {
     }
 
     out.push(Block::Part("3. Kết quả thực hiện các chỉ tiêu".into()));
+    let basis = match r.as_of_basis {
+        AsOfBasis::DataCutOff => "ngày chốt số liệu của kỳ báo cáo",
+        AsOfBasis::Approval => "ngày phê duyệt báo cáo, trước ngày chốt số liệu của kỳ",
+    };
     out.push(Block::Note(format!(
-        "(số liệu tính đến ngày {}, chi tiết tại Phụ lục I kèm theo)",
+        "(số liệu tính đến ngày {} — {basis}; chi tiết tại Phụ lục I kèm theo)",
         short_date(r.progress_date)
     )));
     for p in r.progress {
@@ -232,7 +258,8 @@ fn appendix(r: &ReportInput<'_>) -> Appendix {
 pub fn report_doc(r: &ReportInput<'_>) -> Doc {
     let plan = r.plan;
     let number = r.number.map(|n| n.to_string());
-    let to: Vec<String> = plan.reporting.upward_to.iter().filter_map(|u| plan.ref_name(u)).map(str::to_owned).collect();
+    let to: Vec<String> =
+        plan.reporting.upward_to.iter().filter_map(|u| plan.ref_name(u)).map(|name| addressee(plan, name)).collect();
     let mut recipients = Vec::new();
     if !to.is_empty() {
         recipients.push("Như trên".to_owned());
@@ -249,7 +276,10 @@ pub fn report_doc(r: &ReportInput<'_>) -> Doc {
         ],
         to,
         blocks: blocks(r),
-        signature: signature(plan),
+        signature: match r.signer {
+            Some(s) => Signature { authority: s.authority.clone(), title: s.title.clone(), name: s.name.clone() },
+            None => signature(plan),
+        },
         recipients: recipient_lines(&recipients),
         appendices: vec![appendix(r)],
     }

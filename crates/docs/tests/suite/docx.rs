@@ -225,6 +225,8 @@ fn report_of(
         consolidation,
         progress: &progress,
         progress_date: NaiveDate::from_ymd_opt(2026, 3, 14).unwrap_or_default(),
+        as_of_basis: kehoach_domain::record::AsOfBasis::DataCutOff,
+        signer: None,
         task_status: &|s| s.key().to_owned(),
         indicator_status: &label,
     };

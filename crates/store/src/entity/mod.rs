@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod commune;
 pub mod commune_report;
+pub mod commune_report_record;
 pub mod document_number;
 pub mod indicator;
 pub mod indicator_section;
@@ -13,6 +14,7 @@ pub mod initiative_round;
 pub mod initiative_score;
 pub mod login_throttle;
 pub mod plan;
+pub mod plan_reference;
 pub mod register_file;
 pub mod register_record;
 pub mod report_file;

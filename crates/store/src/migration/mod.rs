@@ -14,6 +14,7 @@ mod m0009_initiatives;
 mod m0010_document_numbers;
 mod m0011_audit_scope;
 mod m0013_calendar_secret;
+mod m0014_commune_report_records;
 
 /// A foreign key that deletes the row with what it points at.
 fn cascade(
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0010_document_numbers::Migration),
             Box::new(m0011_audit_scope::Migration),
             Box::new(m0013_calendar_secret::Migration),
+            Box::new(m0014_commune_report_records::Migration),
         ]
     }
 }

@@ -3,15 +3,14 @@
 use axum::extract::State;
 use axum::response::Response;
 use kehoach_domain::Action;
-use kehoach_store::Actor;
 
 use crate::AppState;
 use crate::auth::session::Viewer;
-use crate::client::ClientAddress;
 use crate::documents;
 use crate::error::{ApiError, ErrorBody, InLang};
 use crate::i18n::RequestLang;
-use crate::params::Params;
+use crate::params::{Params, QueryParams};
+pub use crate::documents::Wanted;
 use crate::policy::Routes;
 
 pub fn routes(r: Routes) -> Routes {
@@ -36,21 +35,20 @@ pub(super) async fn plan_docx(
 
 /// The commune report of a period (`2026-Q1`, `2026-Y`, `2026-R1`) as a .docx: numbered
 /// `Số: NN/BC-UBND` once approved, marked "DỰ THẢO" before (drafts only for the commune's staff;
-/// the province gets approved reports only).
+/// the province gets approved reports only). An approved version is served byte for byte as it
+/// was approved, whatever changed since.
 #[utoipa::path(get, path = "/api/v1/plans/{plan}/periods/{period}/report.docx",
-    params(("plan" = String, Path), ("period" = String, Path)),
+    params(("plan" = String, Path), ("period" = String, Path), Wanted),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"), (status = 404, body = ErrorBody)))]
 pub(super) async fn report_docx(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
     viewer: Viewer,
-    ClientAddress(address): ClientAddress,
     Params((plan_id, period)): Params<(String, String)>,
+    QueryParams(wanted): QueryParams<Wanted>,
 ) -> Result<Response, ApiError> {
     let plan = kehoach_app::plans::get(&state, &plan_id).await.api(lang)?;
     let drafts = kehoach_app::reporting::may_see_drafts(viewer.0.as_ref().map(|s| &s.principal), &plan);
-    let name = viewer.0.as_ref().map_or("", |s| s.principal.username.as_str());
-    let actor = Actor { name, address: address.as_deref() };
-    let (file, bytes) = documents::commune_report(&state, &plan.id, &period, drafts, actor).await.api(lang)?;
+    let (file, bytes) = documents::commune_report(&state, &plan.id, &period, wanted.version, drafts).await.api(lang)?;
     Ok(documents::download(&file, bytes))
 }

@@ -3,15 +3,14 @@
 use axum::extract::State;
 use axum::response::Response;
 use kehoach_domain::Action;
-use kehoach_store::Actor;
 
 use crate::AppState;
 use crate::auth::session::Viewer;
-use crate::client::ClientAddress;
 use crate::documents;
 use crate::error::{InLang, PageError};
 use crate::i18n::RequestLang;
-use crate::params::Params;
+use crate::params::{Params, QueryParams};
+pub use crate::documents::Wanted;
 use crate::policy::Routes;
 
 pub fn routes(r: Routes) -> Routes {
@@ -38,13 +37,11 @@ pub async fn report_docx(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
     viewer: Viewer,
-    ClientAddress(address): ClientAddress,
     Params((plan_id, period)): Params<(String, String)>,
+    QueryParams(wanted): QueryParams<Wanted>,
 ) -> Result<Response, PageError> {
     let plan = super::plan::load_plan(&state, &plan_id, lang).await?;
     let drafts = kehoach_app::reporting::may_see_drafts(viewer.0.as_ref().map(|s| &s.principal), &plan);
-    let name = viewer.0.as_ref().map_or("", |s| s.principal.username.as_str());
-    let actor = Actor { name, address: address.as_deref() };
-    let (file, bytes) = documents::commune_report(&state, &plan.id, &period, drafts, actor).await.page(lang)?;
+    let (file, bytes) = documents::commune_report(&state, &plan.id, &period, wanted.version, drafts).await.page(lang)?;
     Ok(documents::download(&file, bytes))
 }

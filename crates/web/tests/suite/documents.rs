@@ -35,14 +35,15 @@ fn text(docx: &[u8]) -> String {
         .join("\n")
 }
 
-async fn approve(server: &TestServer, officer: &Who, leader: &Who, period: &str, narrative: &str) {
+async fn approve(server: &TestServer, officer: &Who, leader: &Who, period: &str, narrative: &str, number: u32) {
     let url = format!("/api/v1/plans/muong-la-2026/periods/{period}/consolidation");
     let current = as_user(server.get(&url), officer).await.json::<Value>();
     let saved =
         as_user(server.put(&url), officer).json(&json!({"version": current["version"], "narrative": narrative})).await;
     assert_eq!(saved.status_code(), StatusCode::OK, "{}", saved.text());
     let version = saved.json::<Value>()["version"].clone();
-    let approved = as_user(server.post(&format!("{url}/approve")), leader).json(&json!({"version": version})).await;
+    let approved = as_user(server.post(&format!("{url}/approve")), leader).json(&json!({"version": version, "number": number, "confirm_incomplete": true}))
+        .await;
     assert_eq!(approved.status_code(), StatusCode::OK, "{}", approved.text());
 }
 
@@ -77,7 +78,7 @@ on_both_databases!(
         assert_eq!(server.get(report).await.status_code(), StatusCode::UNAUTHORIZED);
 
         // Approved on 10 March: number 01 of the year's reports, dated that day.
-        approve(&server, &officer, &leader, "2026-Q1", "UBND xã ban hành kế hoạch, giao nhiệm vụ cho các đơn vị.").await;
+        approve(&server, &officer, &leader, "2026-Q1", "UBND xã ban hành kế hoạch, giao nhiệm vụ cho các đơn vị.", 1).await;
         let issued = as_user(server.get(report), &province).await;
         assert_eq!(issued.status_code(), StatusCode::OK);
         assert!(issued.header("content-disposition").to_str().unwrap().contains("bao-cao-01-"));
@@ -90,7 +91,7 @@ on_both_databases!(
 
         // Q2, approved later, takes 02; Q1 keeps 01 however often it is downloaded.
         clock.set(Utc.with_ymd_and_hms(2026, 6, 8, 2, 0, 0).unwrap());
-        approve(&server, &officer, &leader, "2026-Q2", "Tiếp tục triển khai.").await;
+        approve(&server, &officer, &leader, "2026-Q2", "Tiếp tục triển khai.", 2).await;
         let q2 = text(as_user(server.get("/plans/muong-la-2026/periods/2026-Q2/report.docx"), &leader).await.as_bytes());
         assert!(q2.contains("Số: 02/BC-UBND") && q2.contains("ngày 08 tháng 6 năm 2026"), "{q2}");
         let again = text(as_user(server.get(report), &officer).await.as_bytes());

@@ -16,6 +16,7 @@ mod input;
 mod openapi;
 mod leaders;
 mod parity;
+mod records;
 mod registers;
 mod reporting;
 mod sign_in_race;

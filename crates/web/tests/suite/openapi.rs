@@ -549,9 +549,21 @@ on_both_databases!(
         c.ok(M::GET, &format!("{Q1}/consolidation"), Some(officer), Body::None).await;
         let narrative = json!({"version": 0, "narrative": "Quý I, các bản đã tuyên truyền về chuyển đổi số."});
         c.ok(M::PUT, &format!("{Q1}/consolidation"), Some(officer), Body::Json(narrative)).await;
-        c.ok(M::POST, &format!("{Q1}/consolidation/approve"), Some(leader), Body::Json(json!({"version": 1}))).await;
+        c.ok(M::PUT, &format!("{PLAN}/reference"), Some(admin), Body::Json(json!({"number": "12", "issued_on": "2026-01-20"}))).await;
+        c.ok(M::POST, &format!("{Q1}/consolidation/send"), Some(officer), Body::Json(json!({"version": 1}))).await;
+        c.ok(M::GET, &format!("{Q1}/consolidation/signers"), Some(leader), Body::None).await;
+        c.refused(M::POST, &format!("{Q1}/consolidation/approve"), Some(leader), Body::Json(json!({"version": 2, "number": 1})), StatusCode::CONFLICT)
+            .await;
+        let approval = json!({"version": 2, "number": 1, "confirm_incomplete": true});
+        c.ok(M::POST, &format!("{Q1}/consolidation/approve"), Some(leader), Body::Json(approval)).await;
         c.ok(M::GET, &format!("{Q1}/commune-report"), Some(province), Body::None).await;
         c.ok(M::GET, &format!("{Q1}/report.docx"), Some(province), Body::None).await;
+        c.ok(M::GET, &format!("{Q1}/report.docx?version=1"), Some(province), Body::None).await;
+        let scan = Body::File("bao-cao-da-ky.pdf", "application/pdf", b"%PDF-1.4\n%%EOF\n".to_vec());
+        c.ok(M::POST, &format!("{Q1}/commune-report/versions/1/scan"), Some(leader), scan).await;
+        c.ok(M::GET, &format!("{Q1}/commune-report/versions/1/scan.pdf"), Some(province), Body::None).await;
+        let reopen = json!({"version": 3, "reason": "Đính chính số liệu chỉ tiêu IV.1"});
+        c.ok(M::POST, &format!("{Q1}/consolidation/reopen"), Some(leader), Body::Json(reopen)).await;
 
         // An ad hoc request.
         let request = json!({

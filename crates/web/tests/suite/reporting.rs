@@ -346,15 +346,30 @@ on_both_databases!(
         let stale = as_user(w.server.put(url), &w.officer).json(&json!({"version": 0, "narrative": "cũ"})).await;
         assert_eq!(stale.status_code(), StatusCode::CONFLICT);
         assert_eq!(as_user(w.server.post(&format!("{url}/approve")), &w.officer).json(&json!({"version": 1})).await.status_code(), StatusCode::FORBIDDEN);
-        let approved = as_user(w.server.post(&format!("{url}/approve")), &w.leader).json(&json!({"version": 1})).await.json::<Value>();
+        // Units are missing: the leader is told which, and approves only once confirmed.
+        let unconfirmed = as_user(w.server.post(&format!("{url}/approve")), &w.leader).json(&json!({"version": 1, "number": 3})).await;
+        assert_eq!(unconfirmed.status_code(), StatusCode::CONFLICT);
+        let message = unconfirmed.json::<Value>()["error"]["message"].as_str().unwrap().to_owned();
+        assert!(message.contains("chưa được chấp nhận") && message.contains("Phòng Văn hóa - Xã hội"), "{message}");
+        // The office numbers its reports: no number, no approval.
+        let unnumbered = as_user(w.server.post(&format!("{url}/approve")), &w.leader)
+            .json(&json!({"version": 1, "confirm_incomplete": true}))
+            .await;
+        assert_eq!(unnumbered.status_code(), StatusCode::UNPROCESSABLE_ENTITY, "{}", unnumbered.text());
+        let approved = as_user(w.server.post(&format!("{url}/approve")), &w.leader)
+            .json(&json!({"version": 1, "number": 3, "confirm_incomplete": true}))
+            .await
+            .json::<Value>();
         assert_eq!(approved["approved"], true);
         assert_eq!(approved["approved_by"], "lanh-dao");
+        assert_eq!(approved["records"][0]["number_text"], "03/BC-UBND");
 
-        // Frozen: a report reopened afterwards changes nothing of it, and it cannot be edited.
+        // Frozen, and the period's unit reports are closed: none can be reopened or changed.
         let reopen = as_user(w.server.post("/api/v1/plans/muong-la-2026/periods/2026-Q1/reports/ban-b/reopen"), &w.officer)
             .json(&json!({"version": 2, "reason": "Sửa số liệu"}))
             .await;
-        assert_eq!(reopen.status_code(), StatusCode::OK);
+        assert_eq!(reopen.status_code(), StatusCode::CONFLICT, "{}", reopen.text());
+        assert!(reopen.text().contains("đã khóa"), "{}", reopen.text());
         let after = as_user(w.server.get(url), &w.leader).await.json::<Value>();
         assert_eq!(after["consolidation"]["accepted"], 2);
         let edit = as_user(w.server.put(url), &w.officer).json(&json!({"version": 2, "narrative": "x"})).await;
