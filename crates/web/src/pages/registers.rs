@@ -129,6 +129,8 @@ struct ListPage {
 struct ListQuery {
     year: Option<String>,
     done: Option<String>,
+    /// Set after a record was deleted, to say so.
+    deleted: Option<String>,
 }
 
 /// At most this many rows on a page: a phone shows the latest, the CSV gives them all.
@@ -156,7 +158,6 @@ async fn list_page(
             .await
             .page(lang)?;
     let rows = records.iter().map(|r| row(&plan, def, r, lang)).collect();
-    let t = Tr::new(lang);
     let page = ListPage {
         frame: Frame::new(lang, format!("/plans/{}/registers/{}", plan.id, def.key), viewer),
         def,
@@ -169,7 +170,7 @@ async fn list_page(
         can_edit: viewer_may(viewer, Action::EditRegister, &plan, None)
             && may_write(signed, def, &registers::default_unit(signed, &plan)).is_ok(),
         error: error.clone(),
-        done: done.map(|n| t.with("register-imported", "count", n)),
+        done,
         plan,
     };
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
@@ -185,7 +186,13 @@ async fn list(
 ) -> Result<Response, PageError> {
     let def = def(&register).page(lang)?;
     let plan = load_plan(&state, &plan_id, lang).await?;
-    list_page(&state, &viewer, plan, def, q.year, lang, None, q.done).await
+    let t = Tr::new(lang);
+    let done = match (q.done, q.deleted) {
+        (Some(n), _) => Some(t.with("register-imported", "count", n)),
+        (None, Some(_)) => Some(t.get("forms-record-deleted")),
+        (None, None) => None,
+    };
+    list_page(&state, &viewer, plan, def, q.year, lang, None, done).await
 }
 
 /// A field of the form, with its current value and what is wrong with it.
@@ -220,6 +227,8 @@ struct RecordPage {
     files: Vec<FileInfo>,
     can_edit: bool,
     error: Option<String>,
+    /// What the last action did ("Đã lưu"), after its redirect.
+    notice: Option<String>,
 }
 
 /// What the form shows: typed values (after a refusal) or the stored record's.
@@ -229,6 +238,7 @@ struct Shown {
     values: BTreeMap<String, String>,
     errors: Vec<FieldError>,
     message: Option<String>,
+    notice: Option<String>,
 }
 
 fn form_value(f: &FieldDef, record: &StoredRecord) -> String {
@@ -248,6 +258,7 @@ fn shown_of(record: &StoredRecord, def: &RegisterDef) -> Shown {
         values: def.input_fields().map(|f| (f.key.to_owned(), form_value(f, record))).collect(),
         errors: Vec::new(),
         message: None,
+        notice: None,
     }
 }
 
@@ -358,6 +369,7 @@ async fn record_page(
         files,
         can_edit,
         error: shown.message.clone(),
+        notice: shown.notice.clone(),
         plan,
     };
     Ok((status, render(&page, lang)?).into_response())
@@ -375,22 +387,24 @@ async fn new_form(
     let unit = registers::default_unit(signed, &plan);
     may_write(signed, def, &unit).page(lang)?;
     let today = crate::progress::today(&state, &plan).format("%Y-%m-%d").to_string();
-    let shown = Shown { unit, date: today, values: BTreeMap::new(), errors: Vec::new(), message: None };
+    let shown = Shown { unit, date: today, values: BTreeMap::new(), errors: Vec::new(), message: None, notice: None };
     record_page(&state, &viewer, plan, def, None, shown, lang, StatusCode::OK).await
 }
 
-/// The form's pairs: `unit`, `date`, `version`, and fields as `f.<key>`.
-fn read_form(pairs: &[(String, String)]) -> (Typed, Option<i32>) {
+/// The form's pairs: `unit`, `date`, `version`, and fields as `f.<key>`; whole numbers as
+/// Vietnamese users type them ("1.234") read by [`kehoach_app::input::register_numbers`].
+fn read_form(def: &RegisterDef, pairs: &[(String, String)]) -> (Typed, Option<i32>) {
     let one = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
-    let fields =
+    let mut fields =
         pairs.iter().filter_map(|(k, v)| k.strip_prefix("f.").map(|key| (key.to_owned(), v.clone()))).collect();
+    kehoach_app::input::register_numbers(def, &mut fields);
     let typed = Typed { unit: Some(one("unit")), date: one("date"), fields };
     (typed, Some(one("version").parse().unwrap_or(0)))
 }
 
 /// What was typed, shown again above the refusal.
 fn shown_again(typed: Typed, unit: String, errors: Vec<FieldError>, message: String) -> Shown {
-    Shown { unit, date: typed.date, values: typed.fields, errors, message: Some(message) }
+    Shown { unit, date: typed.date, values: typed.fields, errors, message: Some(message), notice: None }
 }
 
 async fn create(
@@ -403,14 +417,13 @@ async fn create(
 ) -> Result<Response, PageError> {
     let def = def(&register).page(lang)?;
     let plan = load_plan(&state, &plan_id, lang).await?;
-    let (mut typed, _) = read_form(&pairs);
+    let (mut typed, _) = read_form(def, &pairs);
     // A unit left blank is the default one.
     typed.unit = typed.unit.filter(|u| !u.trim().is_empty());
     let refusal = match app::add(&state, acting.principal(), &plan, def, &typed, acting.actor()).await {
         Ok(r) => {
-            return Ok(
-                Redirect::to(&format!("/plans/{}/registers/{}/{}", plan.id, def.key, r.record.id)).into_response()
-            );
+            return Ok(Redirect::to(&format!("/plans/{}/registers/{}/{}?done=created", plan.id, def.key, r.record.id))
+                .into_response());
         }
         Err(refusal) => refusal,
     };
@@ -433,17 +446,31 @@ async fn readable(
     registers::readable(state, signed, &plan.id, def, id).await.page(lang)
 }
 
+/// What the last action on a record did, after its redirect.
+#[derive(Deserialize)]
+struct RecordDone {
+    done: Option<String>,
+}
+
 async fn show(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
     viewer: Viewer,
     Params((plan_id, register, id)): Params<(String, String, i32)>,
+    QueryParams(done): QueryParams<RecordDone>,
 ) -> Result<Response, PageError> {
     let def = def(&register).page(lang)?;
     let signed = signed(&viewer, lang)?;
     let plan = load_plan(&state, &plan_id, lang).await?;
     let record = readable(&state, signed, &plan, def, id, lang).await?;
-    let shown = shown_of(&record, def);
+    let mut shown = shown_of(&record, def);
+    let t = Tr::new(lang);
+    shown.notice = match done.done.as_deref() {
+        Some("created") => Some(t.get("forms-record-created")),
+        Some("saved") => Some(t.get("forms-record-saved")),
+        Some("file") => Some(t.get("forms-file-added")),
+        _ => None,
+    };
     record_page(&state, &viewer, plan, def, Some(&record), shown, lang, StatusCode::OK).await
 }
 
@@ -457,9 +484,13 @@ async fn update(
 ) -> Result<Response, PageError> {
     let def = def(&register).page(lang)?;
     let plan = load_plan(&state, &plan_id, lang).await?;
-    let (typed, version) = read_form(&pairs);
+    let (typed, version) = read_form(def, &pairs);
     let refusal = match app::update(&state, acting.principal(), &plan, def, id, version, &typed, acting.actor()).await {
-        Ok(_) => return Ok(Redirect::to(&format!("/plans/{}/registers/{}/{id}", plan.id, def.key)).into_response()),
+        Ok(_) => {
+            return Ok(
+                Redirect::to(&format!("/plans/{}/registers/{}/{id}?done=saved", plan.id, def.key)).into_response()
+            );
+        }
         Err(refusal) => refusal,
     };
     let errors = refusal.field_errors().to_vec();
@@ -498,7 +529,7 @@ async fn remove(
         .await
         .map_err(WebError::from)
     {
-        Ok(()) => Ok(Redirect::to(&format!("/plans/{}/registers/{}", plan.id, def.key)).into_response()),
+        Ok(()) => Ok(Redirect::to(&format!("/plans/{}/registers/{}?deleted={id}", plan.id, def.key)).into_response()),
         Err(error) => {
             let Some(message) = error.conflict_words(lang) else { return Err(PageError { error, lang }) };
             let mut shown = shown_of(&current, def);
@@ -563,7 +594,7 @@ async fn upload(
     kehoach_app::registers::attach(&state, &signed.principal, &plan_id, def, id, &name, &bytes, actor)
         .await
         .page(lang)?;
-    Ok(Redirect::to(&format!("/plans/{plan_id}/registers/{}/{id}", def.key)).into_response())
+    Ok(Redirect::to(&format!("/plans/{plan_id}/registers/{}/{id}?done=file", def.key)).into_response())
 }
 
 async fn download(

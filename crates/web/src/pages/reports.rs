@@ -1,11 +1,14 @@
 //! The reporting cycle's pages: the periods, a unit's report form, the timeliness board.
 
+use std::collections::BTreeMap;
+
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
+use kehoach_app::input::ReportField;
 use kehoach_domain::report::{Change, ReportBody, ReportState, Standing, Step, TaskStatus, diff};
 use kehoach_domain::{Action, Lang, Plan};
 use serde::Deserialize;
@@ -75,10 +78,10 @@ struct PeriodsPage {
     periods: Vec<PeriodLine>,
     can_board: bool,
     my_unit: Option<String>,
+    approved: super::leaders::ApprovedPeriods,
 }
 
 pub use kehoach_app::present::period_label;
-    approved: super::leaders::ApprovedPeriods,
 
 async fn periods_page(
     State(state): State<AppState>,
@@ -98,12 +101,12 @@ async fn periods_page(
         .as_ref()
         .and_then(|s| s.principal.unit.clone())
         .filter(|u| plan.reporting_units().any(|r| r.code == *u));
+    let approved = super::leaders::approved_periods(&state, &viewer, &plan, lang).await?;
     let page = PeriodsPage {
+        approved,
         frame: Frame::new(lang, format!("/plans/{plan_id}/periods"), &viewer),
         can_board: viewer_may(&viewer, Action::ReadBoard, &plan, None),
-    let approved = super::leaders::approved_periods(&state, &viewer, &plan, lang).await?;
         periods: periods
-        approved,
             .iter()
             .map(|p| PeriodLine {
                 id: p.id.to_string(),
@@ -128,15 +131,62 @@ pub struct TaskField {
     pub title: String,
     pub lead: bool,
     pub status: String,
+    /// The status in words, for the page that reads the report.
+    pub status_label: String,
     pub note: String,
+    pub note_error: Option<String>,
+    /// Nothing reported yet: not started, no note.
+    pub empty: bool,
 }
 
 pub struct FigureField {
     pub code: String,
     pub title: String,
     pub unit: String,
+    /// As stored, with a decimal comma, or as typed when it was refused.
     pub value: String,
     pub note: String,
+    pub error: Option<String>,
+    pub note_error: Option<String>,
+}
+
+/// A free text of the form (an answer, a narrative): its field's name, label, text, problem.
+pub struct TextField {
+    pub name: String,
+    pub label: String,
+    pub text: String,
+    pub rows: u8,
+    pub error: Option<String>,
+}
+
+/// A section of the form and how many of its fields are still empty.
+pub struct Section {
+    pub empty: usize,
+    pub errors: usize,
+}
+
+impl Section {
+    /// Open on the page while something is empty or wrong; a finished section folds away.
+    pub fn open(&self) -> bool {
+        self.empty > 0 || self.errors > 0
+    }
+
+    pub fn full(&self) -> bool {
+        self.empty == 0
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.errors > 0
+    }
+}
+
+/// What the user sent, shown again: the body read from the form, the figures as typed, and
+/// each refused field's problem by the field's name in the form.
+#[derive(Default)]
+pub struct Typed {
+    pub body: Option<ReportBody>,
+    pub raw: BTreeMap<String, String>,
+    pub errors: BTreeMap<String, String>,
 }
 
 #[derive(Template)]
@@ -155,6 +205,12 @@ struct ReportPage {
     deadline: String,
     tasks: Vec<TaskField>,
     figures: Vec<FigureField>,
+    answers: Vec<TextField>,
+    texts: Vec<TextField>,
+    /// Empty fields and problems per section: tasks, figures, answers, texts.
+    sections: [Section; 4],
+    /// Every refused field's problem, with the field's name, for the list at the top.
+    field_errors: Vec<(String, String)>,
     statuses: Vec<(String, String)>,
     can_edit: bool,
     can_review: bool,
@@ -184,8 +240,31 @@ pub struct VersionLine {
     pub changes: Vec<Change>,
 }
 
-fn fields(ctx: &ReportContext, body: &ReportBody) -> (Vec<TaskField>, Vec<FigureField>) {
-    let tasks = body
+/// The form's name of a field of a report's content.
+fn field_name(field: &ReportField) -> String {
+    match field {
+        ReportField::Activities => "activities".into(),
+        ReportField::Difficulties => "difficulties".into(),
+        ReportField::Proposals => "proposals".into(),
+        ReportField::Code => String::new(),
+        ReportField::TaskNote(code) => format!("task.{code}.note"),
+        ReportField::FigureValue(code) => format!("figure.{code}.value"),
+        ReportField::FigureNote(code) => format!("figure.{code}.note"),
+        ReportField::Answer(i) => format!("answer.{i}"),
+    }
+}
+
+struct Fields {
+    tasks: Vec<TaskField>,
+    figures: Vec<FigureField>,
+    answers: Vec<TextField>,
+    texts: Vec<TextField>,
+    sections: [Section; 4],
+}
+
+fn fields(ctx: &ReportContext, body: &ReportBody, typed: &Typed, t: &Tr) -> Fields {
+    let error = |name: &str| typed.errors.get(name).cloned();
+    let tasks: Vec<TaskField> = body
         .tasks
         .iter()
         .map(|tp| {
@@ -195,25 +274,74 @@ fn fields(ctx: &ReportContext, body: &ReportBody) -> (Vec<TaskField>, Vec<Figure
                 title: task.map_or_else(String::new, |t| format!("{}: {}", t.content, t.description)),
                 lead: tp.lead,
                 status: tp.status.key().to_owned(),
+                status_label: t.get(&format!("task-status-{}", tp.status.key().replace('_', "-"))),
                 note: tp.note.clone(),
+                note_error: error(&format!("task.{}.note", tp.task)),
+                empty: tp.status == TaskStatus::NotStarted && tp.note.trim().is_empty(),
             }
         })
         .collect();
-    let figures = body
+    let figures: Vec<FigureField> = body
         .figures
         .iter()
         .map(|f| {
             let ind = ctx.plan.indicator(&f.indicator);
+            let name = format!("figure.{}.value", f.indicator);
             FigureField {
                 code: f.indicator.clone(),
                 title: ind.map_or_else(String::new, |i| i.name.clone()),
                 unit: ind.and_then(|i| i.measure_unit.clone()).unwrap_or_default(),
-                value: f.value.map_or_else(String::new, |v| v.to_string().replace('.', ",")),
+                value: typed
+                    .raw
+                    .get(&name)
+                    .cloned()
+                    .unwrap_or_else(|| f.value.map_or_else(String::new, |v| v.to_string().replace('.', ","))),
                 note: f.note.clone(),
+                error: error(&name),
+                note_error: error(&format!("figure.{}.note", f.indicator)),
             }
         })
         .collect();
-    (tasks, figures)
+    let answers: Vec<TextField> = body
+        .answers
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let name = format!("answer.{i}");
+            TextField { error: error(&name), name, label: a.question.clone(), text: a.answer.clone(), rows: 3 }
+        })
+        .collect();
+    let texts: Vec<TextField> = [
+        ("activities", "report-activities", &body.activities, 4),
+        ("difficulties", "report-difficulties", &body.difficulties, 3),
+        ("proposals", "report-proposals", &body.proposals, 3),
+    ]
+    .into_iter()
+    .map(|(name, label, text, rows)| TextField {
+        name: name.into(),
+        label: t.get(label),
+        text: text.clone(),
+        rows,
+        error: error(name),
+    })
+    .collect();
+    let count_texts = |list: &[TextField]| Section {
+        empty: list.iter().filter(|f| f.text.trim().is_empty()).count(),
+        errors: list.iter().filter(|f| f.error.is_some()).count(),
+    };
+    let sections = [
+        Section {
+            empty: tasks.iter().filter(|f| f.empty).count(),
+            errors: tasks.iter().filter(|f| f.note_error.is_some()).count(),
+        },
+        Section {
+            empty: figures.iter().filter(|f| f.value.trim().is_empty()).count(),
+            errors: figures.iter().filter(|f| f.error.is_some() || f.note_error.is_some()).count(),
+        },
+        count_texts(&answers),
+        count_texts(&texts),
+    ];
+    Fields { tasks, figures, answers, texts, sections }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -222,7 +350,7 @@ async fn show(
     viewer: &Viewer,
     ctx: &ReportContext,
     view: ReportView,
-    shown_body: Option<&ReportBody>,
+    typed: &Typed,
     lang: Lang,
     notice: Option<String>,
     error: Option<String>,
@@ -253,8 +381,32 @@ async fn show(
             by: f.uploaded_by,
         })
         .collect();
-    let (tasks, figures) = fields(ctx, shown_body.unwrap_or(&view.body));
-    let status = if error.is_some() { StatusCode::CONFLICT } else { StatusCode::OK };
+    let shown = fields(ctx, typed.body.as_ref().unwrap_or(&view.body), typed, &t);
+    let status = if !typed.errors.is_empty() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else if error.is_some() {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::OK
+    };
+    let mut field_errors: Vec<(String, String)> = Vec::new();
+    for name in shown
+        .tasks
+        .iter()
+        .map(|f| format!("task.{}.note", f.code))
+        .chain(
+            shown.figures.iter().flat_map(|f| [format!("figure.{}.value", f.code), format!("figure.{}.note", f.code)]),
+        )
+        .chain(shown.answers.iter().chain(&shown.texts).map(|f| f.name.clone()))
+    {
+        if let Some(message) = typed.errors.get(&name) {
+            field_errors.push((name, message.clone()));
+        }
+    }
+    // A problem with no field of the form (a code sent by hand) is said at the top.
+    if let Some(message) = typed.errors.get("") {
+        field_errors.push((String::new(), message.clone()));
+    }
     let page = ReportPage {
         frame: Frame::new(lang, format!("/plans/{}/periods/{period}/reports/{}", ctx.plan.id, ctx.unit.code), viewer),
         plan_id: ctx.plan.id.clone(),
@@ -265,8 +417,12 @@ async fn show(
         state_label: t.get(&format!("report-state-{}", view.state.key())),
         standing_label: standing_label(&t, view.standing),
         deadline: local(&ctx.plan, view.deadline),
-        tasks,
-        figures,
+        tasks: shown.tasks,
+        figures: shown.figures,
+        answers: shown.answers,
+        texts: shown.texts,
+        sections: shown.sections,
+        field_errors,
         statuses: TaskStatus::ALL
             .iter()
             .map(|s| (s.key().to_owned(), t.get(&format!("task-status-{}", s.key().replace('_', "-")))))
@@ -306,12 +462,15 @@ async fn report_page(
         "save" | "submit" | "accept" | "return" | "reopen" | "file" => Some(t.get(&format!("report-done-{d}"))),
         _ => None,
     });
-    show(&state, &viewer, &ctx, view, None, lang, notice, None, Vec::new()).await
+    show(&state, &viewer, &ctx, view, &Typed::default(), lang, notice, None, Vec::new()).await
 }
 
-/// Reads the form's fields into a report body; a figure that is not a number is named.
-fn body_from_form(pairs: &[(String, String)], ctx: &ReportContext, t: &Tr) -> Result<ReportBody, String> {
+/// Reads the form's fields into a report body, as typed: figures as Vietnamese users write them
+/// ([`kehoach_app::input::figure`]); a figure that is not a number is kept as typed, with its
+/// problem, and the body is then not written.
+fn typed_form(pairs: &[(String, String)], ctx: &ReportContext, lang: Lang) -> Typed {
     let get = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| kehoach_domain::text::nfc(v.trim()));
+    let mut typed = Typed::default();
     let mut body = ctx.template();
     for (i, answer) in body.answers.iter_mut().enumerate() {
         answer.answer = get(&format!("answer.{i}")).unwrap_or_default();
@@ -323,22 +482,22 @@ fn body_from_form(pairs: &[(String, String)], ctx: &ReportContext, t: &Tr) -> Re
         task.note = get(&format!("task.{}.note", task.task)).unwrap_or_default();
     }
     for figure in &mut body.figures {
-        let text = get(&format!("figure.{}.value", figure.indicator)).unwrap_or_default();
-        figure.value = if text.is_empty() {
-            None
-        } else {
-            // Only the reading of the number is the form's; its bounds are the same rule as the
-            // API's (`kehoach_app::input::report_body`).
-            let number: f64 =
-                text.replace(',', ".").parse().map_err(|_| t.with("report-bad-number", "code", &figure.indicator))?;
-            Some(number)
-        };
+        let name = format!("figure.{}.value", figure.indicator);
+        let text = get(&name).unwrap_or_default();
+        match kehoach_app::input::figure(&figure.indicator, &text) {
+            Ok(value) => figure.value = value,
+            Err(problem) => {
+                typed.errors.insert(name.clone(), problem.words(lang));
+                typed.raw.insert(name, text);
+            }
+        }
         figure.note = get(&format!("figure.{}.note", figure.indicator)).unwrap_or_default();
     }
     body.activities = get("activities").unwrap_or_default();
     body.difficulties = get("difficulties").unwrap_or_default();
     body.proposals = get("proposals").unwrap_or_default();
-    Ok(body)
+    typed.body = Some(body);
+    typed
 }
 
 async fn save_report(
@@ -354,8 +513,21 @@ async fn save_report(
     let value = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
     let version: i32 = value("version").and_then(|v| v.parse().ok()).unwrap_or(-1);
     let (step, done) = if value("intent") == Some("submit") { (Step::Submit, "submit") } else { (Step::Save, "save") };
-    let body = body_from_form(&pairs, &ctx, &t).map_err(|m| PageError { error: WebError::Invalid(m), lang })?;
-    let body = kehoach_app::input::report_body(body).page(lang)?;
+    let mut typed = typed_form(&pairs, &ctx, lang);
+    let read = typed.body.clone().unwrap_or_else(|| ctx.template());
+    // The same rules as the API's (`kehoach_app::input::report_body`), each problem beside its
+    // field; the form comes back as typed, and nothing is written.
+    let checked = kehoach_app::input::report_problems(read);
+    let body = match checked {
+        Ok(body) if typed.errors.is_empty() => body,
+        Ok(_) => return refused_form(&state, &viewer, &ctx, typed, lang, version).await,
+        Err(problems) => {
+            for (field, problem) in problems {
+                typed.errors.entry(field_name(&field)).or_insert_with(|| problem.words(lang));
+            }
+            return refused_form(&state, &viewer, &ctx, typed, lang, version).await;
+        }
+    };
     let actor = acting.actor();
     match reporting::apply(&state, &ctx, step, version, Some(&body), actor, lang).await {
         Ok(_) => {
@@ -366,15 +538,36 @@ async fn save_report(
             // and carries the current version so that saving again is a deliberate choice.
             let changes = diff(&current.body, &body.fitted_to(&current.body));
             let message = t.get("report-conflict");
-            show(&state, &viewer, &ctx, *current, Some(&body), lang, None, Some(message), changes).await
+            let typed = Typed { body: Some(body), ..Typed::default() };
+            show(&state, &viewer, &ctx, *current, &typed, lang, None, Some(message), changes).await
         }
         Err(StepError::Refused(message)) => {
             let stored = reporting::stored(&state, &plan, &period, &unit).await.page(lang)?;
             let view = reporting::view(&ctx, stored.as_ref(), state.clock.now(), lang);
-            show(&state, &viewer, &ctx, view, Some(&body), lang, None, Some(message), Vec::new()).await
+            let typed = Typed { body: Some(body), ..Typed::default() };
+            show(&state, &viewer, &ctx, view, &typed, lang, None, Some(message), Vec::new()).await
         }
         Err(StepError::Web(error)) => Err(PageError { error, lang }),
     }
+}
+
+/// The form again (422), as typed, each problem beside its field; at the version the user
+/// read, so that saving the corrected form is not taken for someone else's change.
+async fn refused_form(
+    state: &AppState,
+    viewer: &Viewer,
+    ctx: &ReportContext,
+    typed: Typed,
+    lang: Lang,
+    version: i32,
+) -> Result<Response, PageError> {
+    let stored = reporting::stored(state, &ctx.plan.id, &ctx.period.id.to_string(), &ctx.unit.code).await.page(lang)?;
+    let mut view = reporting::view(ctx, stored.as_ref(), state.clock.now(), lang);
+    if version >= 0 {
+        view.version = version;
+    }
+    let message = Tr::new(lang).with("forms-report-refused", "count", typed.errors.len());
+    show(state, viewer, ctx, view, &typed, lang, None, Some(message), Vec::new()).await
 }
 
 #[derive(Deserialize)]
@@ -410,12 +603,13 @@ async fn review_report(
             Ok(Redirect::to(&format!("/plans/{plan}/periods/{period}/reports/{unit}?done={done}")).into_response())
         }
         Err(StepError::Conflict(current)) => {
-            show(&state, &viewer, &ctx, *current, None, lang, None, Some(t.get("report-conflict")), Vec::new()).await
+            let typed = Typed::default();
+            show(&state, &viewer, &ctx, *current, &typed, lang, None, Some(t.get("report-conflict")), Vec::new()).await
         }
         Err(StepError::Refused(message)) => {
             let stored = reporting::stored(&state, &plan, &period, &unit).await.page(lang)?;
             let view = reporting::view(&ctx, stored.as_ref(), state.clock.now(), lang);
-            show(&state, &viewer, &ctx, view, None, lang, None, Some(message), Vec::new()).await
+            show(&state, &viewer, &ctx, view, &Typed::default(), lang, None, Some(message), Vec::new()).await
         }
         Err(StepError::Web(error)) => Err(PageError { error, lang }),
     }

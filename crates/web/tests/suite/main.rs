@@ -10,6 +10,7 @@ mod bounded;
 mod concurrency;
 mod documents;
 mod exports_safe;
+mod forms;
 mod http;
 mod initiatives;
 mod input;
