@@ -588,3 +588,58 @@ impl Store {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::{NaiveDate, Utc};
+    use sea_orm::ConnectionTrait;
+
+    use super::NewRecord;
+    use crate::testing::{Backend, TestDb};
+    use crate::{Actor, Approval};
+
+    /// The database itself keeps an approved report as it was: what was approved cannot be
+    /// updated, whoever asks; marking it superseded can.
+    async fn the_record_cannot_be_changed(backend: Backend) {
+        let db = TestDb::new(backend).await;
+        let store = db.store.clone();
+        let actor = Actor { name: "test", address: None };
+        store.import_plan(&kehoach_plan::parse(kehoach_plan::DEFAULT_PLAN).unwrap(), actor).await.unwrap();
+        let new = NewRecord {
+            number: 3,
+            numbered_by: "office",
+            doc_type: "BC",
+            subject: "report:muong-la-2026:2026-Q1",
+            issued_on: NaiveDate::from_ymd_opt(2026, 3, 10).unwrap(),
+            signer_json: "{}",
+            snapshot_json: "{}",
+            docx: b"PK-approved",
+            docx_sha256: "00",
+        };
+        let approved = store.approve_commune_report("muong-la-2026", "2026-Q1", 0, new, actor, Utc::now()).await.unwrap();
+        assert!(matches!(approved, Approval::Approved(..)), "{approved:?}");
+        for change in [
+            "UPDATE commune_report_records SET number = 4",
+            "UPDATE commune_report_records SET snapshot = 'changed'",
+            "UPDATE commune_report_records SET docx_sha256 = 'ff'",
+            "UPDATE commune_report_records SET version = 2",
+        ] {
+            assert!(store.db.execute_unprepared(change).await.is_err(), "{backend:?}: {change} went through");
+        }
+        store.db.execute_unprepared("UPDATE commune_report_records SET superseded_reason = 'đính chính'").await.unwrap();
+        let (info, bytes) = store.commune_report_docx("muong-la-2026", "2026-Q1", 1).await.unwrap().unwrap();
+        assert_eq!((info.number, bytes.as_slice()), (3, b"PK-approved".as_slice()));
+        assert_eq!(info.superseded_reason.as_deref(), Some("đính chính"));
+        db.finish().await;
+    }
+
+    #[tokio::test]
+    async fn sqlite() {
+        the_record_cannot_be_changed(Backend::Sqlite).await;
+    }
+
+    #[tokio::test]
+    async fn postgres() {
+        the_record_cannot_be_changed(Backend::Postgres).await;
+    }
+}
