@@ -129,6 +129,27 @@ pub(crate) async fn click(c: &Client, css: &str) {
     }
 }
 
+/// Opens every folded section of a long form (`details`), as a user taps them open.
+pub(crate) async fn open_sections(c: &Client) {
+    c.execute("document.querySelectorAll('details').forEach(function (d) { d.open = true; })", vec![]).await.unwrap();
+}
+
+/// A value computed in the page, as a number.
+async fn number(c: &Client, script: &str) -> f64 {
+    c.execute(script, vec![]).await.unwrap().as_f64().unwrap_or_else(|| panic!("not a number: {script}"))
+}
+
+/// The value of a form field.
+async fn value_of(c: &Client, css: &str) -> String {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default()
+}
+
 pub(crate) async fn page_text(c: &Client) -> String {
     c.find(Locator::Css("body")).await.unwrap().text().await.unwrap()
 }
@@ -178,8 +199,36 @@ async fn the_reporting_cycle_on_a_phone() {
         Some("Tổ chức 02 buổi tuyên truyền tại nhà văn hoá bản"),
         "unsaved text survives a reload"
     );
+    // The save and submit buttons are in reach without scrolling to the end of the form.
+    let bar =
+        number(&c, "return document.querySelector('button[name=intent][value=submit]').getBoundingClientRect().bottom")
+            .await;
+    let screen = number(&c, "return window.innerHeight").await;
+    assert!(bar <= screen, "the submit button is on the first screen ({bar} > {screen})");
+    // A typing slip keeps the user in the form: the value and the rest of what was typed stay,
+    // the problem is said beside the field, and nothing is saved.
+    open_sections(&c).await;
+    fill(&c, "input[name='figure.IV.1.value']", "năm mươi").await;
+    click(&c, "button[name=intent][value=save]").await;
+    let refused = page_text(&c).await;
+    assert!(refused.contains("Số liệu của chỉ tiêu IV.1 phải là một số"), "{refused}");
+    assert!(!refused.contains("Đã lưu nháp."), "nothing saved");
+    assert_eq!(value_of(&c, "input[name='figure.IV.1.value']").await, "năm mươi", "the value as typed");
+    assert_eq!(
+        value_of(&c, "textarea[name=activities]").await,
+        "Tổ chức 02 buổi tuyên truyền tại nhà văn hoá bản",
+        "the rest as typed"
+    );
+    let beside =
+        c.find(Locator::Css("input[name='figure.IV.1.value'] + .field-error")).await.expect("beside the field");
+    assert!(beside.text().await.unwrap().contains("IV.1"));
+    // "50%" is read as 50.
+    open_sections(&c).await;
+    fill(&c, "input[name='figure.IV.1.value']", "50%").await;
     click(&c, "button[name=intent][value=submit]").await;
     assert!(page_text(&c).await.contains("Đã gửi báo cáo."));
+    let sent = c.find(Locator::Css(".report-read")).await.expect("the sent report, as text").text().await.unwrap();
+    assert!(sent.contains("50 lượt") || sent.contains("50\n"), "50% read as 50: {sent}");
     sign_out(&c).await;
 
     // The focal officer sees it on time, and returns it with a reason.
@@ -198,14 +247,26 @@ async fn the_reporting_cycle_on_a_phone() {
     c.goto(&report).await.unwrap();
     let text = page_text(&c).await;
     assert!(text.contains("Bổ sung số lượt tuyên truyền (chỉ tiêu IV.1)"), "{text}");
+    open_sections(&c).await;
     fill(&c, "input[name='figure.IV.1.value']", "2").await;
     click(&c, "button[name=intent][value=submit]").await;
     assert!(page_text(&c).await.contains("Đã gửi báo cáo."));
     sign_out(&c).await;
 
-    // The officer accepts; the board shows it accepted, on time.
+    // The officer reads the report as text, and accepts from the top of the page; the board
+    // shows it accepted, on time.
     sign_in(&c, &base, "mau-dau-moi").await;
     c.goto(&report).await.unwrap();
+    let fields = number(
+        &c,
+        "return document.querySelectorAll('#report-form textarea, #report-form input[name^=figure]').length",
+    )
+    .await;
+    assert_eq!(fields, 0.0, "no fields to scroll through");
+    let accept = number(&c, "return document.querySelector('button[value=accept]').getBoundingClientRect().top").await;
+    let report_top = number(&c, "return document.querySelector('.report-read').getBoundingClientRect().top").await;
+    assert!(accept < report_top, "Accept comes before the report");
+    assert!(accept < screen, "Accept is on the first screen ({accept} px)");
     click(&c, "button[value=accept]").await;
     assert!(page_text(&c).await.contains("Đã chấp nhận báo cáo."));
     c.goto(&format!("{base}/plans/muong-la-2026/periods/2026-Q1/board")).await.unwrap();
