@@ -163,20 +163,7 @@ pub async fn overview(state: &App, who: &Principal, plan: &Plan) -> Result<Overv
 
 /// The periods whose commune report waits for the leaders' approval.
 pub async fn awaiting_approval(state: &App, plan: &Plan) -> Result<Vec<Period>, AppError> {
-    // Until the report has a state "sent for approval": a quarter whose deadline has passed and
-    // whose report has been written (its narrative saved) but not approved.
-    let now = state.clock.now();
-    let mut waiting = Vec::new();
-    for period in quarters(plan)? {
-        if period.deadline > now {
-            continue;
-        }
-        let stored = state.store.commune_report(&plan.id, &period.id.to_string()).await?;
-        if stored.is_some_and(|s| !s.approved && s.version > 0) {
-            waiting.push(period);
-        }
-    }
-    Ok(waiting)
+    crate::commune_report::awaiting_approval(state, plan).await
 }
 
 /// An approved commune report, as the province lists it.

@@ -8,6 +8,7 @@ mod common;
 
 mod backup;
 mod browser;
+mod browser_approval;
 mod cli;
 mod kill9;
 mod users;
