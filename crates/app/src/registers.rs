@@ -128,9 +128,39 @@ pub fn refused(def: &RegisterDef, errors: &[RowError], rows: bool) -> AppError {
     }))
 }
 
-/// The CSV columns of a register: `id`, `unit`, `date`, then its fields.
+/// The CSV column of a record's number, and of its unit's code.
+const ID_COLUMN: &str = "Mã bản ghi";
+const UNIT_COLUMN: &str = "Mã đơn vị";
+
+/// The CSV columns of a register as its readers name them (the file is for people and
+/// spreadsheets): "Mã bản ghi", "Mã đơn vị", the date's label, then its fields' labels.
+/// [`from_csv`] reads these names back, and the columns' keys (`unit`, `date`, `kenh` …) too.
 pub fn csv_header(def: &RegisterDef) -> Vec<&'static str> {
-    ["id", "unit", "date"].into_iter().chain(def.fields.iter().map(|f| f.key)).collect()
+    [ID_COLUMN, UNIT_COLUMN, def.date_label(Lang::Vi)]
+        .into_iter()
+        .chain(def.fields.iter().map(|f| f.label(Lang::Vi)))
+        .collect()
+}
+
+/// The key of a CSV column named by its key or by its label in either language, folded (case
+/// and diacritics do not matter); the name as given when it is none of them.
+fn column_key(def: &RegisterDef, name: &str) -> String {
+    use kehoach_domain::text::fold;
+    let folded = fold(name);
+    let is = |names: &[&str]| names.iter().any(|n| fold(n) == folded);
+    if is(&["id", ID_COLUMN, "Record number"]) {
+        return "id".into();
+    }
+    if is(&["unit", UNIT_COLUMN, "Unit code", "Đơn vị", "Unit"]) {
+        return "unit".into();
+    }
+    if is(&["date", def.date_label(Lang::Vi), def.date_label(Lang::En)]) {
+        return "date".into();
+    }
+    def.fields
+        .iter()
+        .find(|f| is(&[f.key, f.label(Lang::Vi), f.label(Lang::En)]))
+        .map_or_else(|| name.to_owned(), |f| f.key.to_owned())
 }
 
 /// Reads a CSV file of records: every row checked, and every bad row reported with its line
@@ -149,11 +179,16 @@ pub fn from_csv(
         .headers()
         .map_err(|e| AppError::Invalid(Msg::new("register-csv-unreadable-because").with("cause", e)))?
         .iter()
-        .map(|h| kehoach_domain::text::nfc(h.trim()))
+        .map(|h| column_key(def, &kehoach_domain::text::nfc(h.trim())))
         .collect();
     for required in ["unit", "date"] {
         if !header.iter().any(|h| h == required) {
-            return Err(AppError::Invalid(Msg::new("register-csv-missing-column").with("column", required)));
+            let named = move |lang: Lang| match (required, lang) {
+                ("unit", Lang::Vi) => UNIT_COLUMN.to_owned(),
+                ("unit", Lang::En) => "Unit code".to_owned(),
+                (_, lang) => def.date_label(lang).to_owned(),
+            };
+            return Err(AppError::Invalid(Msg::new("register-csv-missing-column").with_words("column", named)));
         }
     }
     let unknown: Vec<&str> = header
@@ -502,6 +537,24 @@ mod tests {
             ("han".into(), "30/04/2026".into()),
         ]);
         assert!(input(deadlines, 2026, today, "vhxh", "01/03/2026", &asked, false).is_ok());
+    }
+
+    /// The export names its columns in words; the import reads them back, and keys too.
+    #[test]
+    fn csv_columns_are_named_in_words_and_read_back() {
+        let def = truyen_thong();
+        let today = NaiveDate::from_ymd_opt(2026, 3, 1).expect("a date");
+        let header = csv_header(def).join(",");
+        assert!(header.starts_with("Mã bản ghi,Mã đơn vị,Ngày thực hiện,Hình thức"), "{header}");
+        assert!(!header.contains('_'), "{header}");
+        let quoted: Vec<String> = csv_header(def).iter().map(|c| format!("\"{c}\"")).collect();
+        let named = format!("{}\n,vhxh,01/03/2026,Đài truyền thanh xã,Chủ đề,,30,không\n", quoted.join(","));
+        let rows = from_csv(def, 2026, today, named.as_bytes()).expect("read by its labels");
+        assert_eq!(rows[0].1.fields.get("kenh").and_then(|v| v.as_str()), Some("truyen_thanh"));
+        let keyed = "unit,date,kenh,chu_de\nvhxh,01/03/2026,hop_ban,A\n";
+        assert_eq!(from_csv(def, 2026, today, keyed.as_bytes()).expect("read by its keys").len(), 1);
+        let unknown = "unit,date,kenh,chu_de,mau_sac\nvhxh,01/03/2026,hop_ban,A,đỏ\n";
+        assert!(from_csv(def, 2026, today, unknown.as_bytes()).is_err());
     }
 
     #[test]

@@ -5,7 +5,6 @@ use axum::extract::State;
 use axum::response::Html;
 use kehoach_app::audit;
 use kehoach_domain::Action;
-use kehoach_store::AuditEntry;
 
 use super::{Frame, render};
 use crate::AppState;
@@ -22,35 +21,14 @@ pub fn routes(r: Routes) -> Routes {
 
 pub use kehoach_app::audit::AuditQuery;
 
-pub struct AuditLine {
-    pub at: String,
-    pub actor: String,
-    pub address: String,
-    pub action: String,
-    pub record: String,
-    pub before: String,
-    pub after: String,
-}
-
 #[derive(Template)]
 #[template(path = "audit.html")]
 struct AuditPage {
     frame: Frame,
     query: AuditQuery,
-    lines: Vec<AuditLine>,
-}
-
-fn line(e: AuditEntry, zone: kehoach_app::present::Tz) -> AuditLine {
-    let local = e.at.with_timezone(&zone);
-    AuditLine {
-        at: local.format("%d/%m/%Y %H:%M:%S").to_string(),
-        actor: e.actor,
-        address: e.address.unwrap_or_default(),
-        action: e.action,
-        record: format!("{} {}", e.record_kind, e.record_key),
-        before: e.before_json.unwrap_or_default(),
-        after: e.after_json.unwrap_or_default(),
-    }
+    /// The kinds of record to filter by: (stored kind, its words).
+    kinds: Vec<(String, String)>,
+    lines: Vec<audit::Line>,
 }
 
 async fn audit_page(
@@ -61,6 +39,8 @@ async fn audit_page(
     QueryParams(query): QueryParams<AuditQuery>,
 ) -> Result<Html<String>, PageError> {
     let (entries, zone) = audit::trail(&state, acting.principal(), &query).await.page(lang)?;
-    let lines = entries.into_iter().map(|e| line(e, zone)).collect();
-    render(&AuditPage { frame: Frame::new(lang, "/audit", &viewer), query, lines }, lang)
+    let lines = audit::lines(&state, acting.principal(), &entries, zone, lang).await.page(lang)?;
+    let t = kehoach_app::present::Tr::new(lang);
+    let kinds = audit::KINDS.iter().map(|k| ((*k).to_owned(), audit::kind_words(&t, k))).collect();
+    render(&AuditPage { frame: Frame::new(lang, "/audit", &viewer), query, kinds, lines }, lang)
 }

@@ -215,6 +215,9 @@ async fn reminders_page(
     let rows = reporting::board(&state, &plan, &period).await.page(lang)?;
     let label = period_label(&t, &period.id.to_string());
     let deadline = local(&plan, period.deadline);
+    // The message goes to the unit: in Vietnamese, whatever the sender's interface language.
+    let vi = Tr::new(Lang::Vi);
+    let label_vi = period_label(&vi, &period.id.to_string());
     let mut lines = Vec::new();
     for row in to_chase(&rows) {
         let contact = kehoach_app::contacts::get(&state, &plan.id, &row.unit).await.page(lang)?;
@@ -223,7 +226,7 @@ async fn reminders_page(
             name: row.unit_name.clone(),
             standing: standing_label(&t, row.standing),
             phone: contact.and_then(|c| c.phone).unwrap_or_default(),
-            message: reminder_text(&t, &plan, &label, &deadline, row, &link),
+            message: reminder_text(&vi, &plan, &label_vi, &deadline, row, &link),
         });
     }
     let page = RemindersPage {

@@ -217,8 +217,8 @@ struct ReportPage {
     /// A message after the last action, or why it failed.
     notice: Option<String>,
     error: Option<String>,
-    /// On a conflict: what the other person changed, against what this user sent.
-    conflict: Vec<Change>,
+    /// On a conflict: what the other person changed, against what this user sent, in words.
+    conflict: Vec<String>,
     versions: Vec<VersionLine>,
     files: Vec<FileLine>,
 }
@@ -237,7 +237,8 @@ pub struct VersionLine {
     pub at: String,
     pub by: String,
     pub late: bool,
-    pub changes: Vec<Change>,
+    /// In words: "Nhiệm vụ I.1 – trạng thái: Chưa bắt đầu → Đang thực hiện".
+    pub changes: Vec<String>,
 }
 
 /// The form's name of a field of a report's content.
@@ -367,7 +368,7 @@ async fn show(
             at: local(&ctx.plan, v.at),
             by: v.by,
             late: v.late,
-            changes: v.changes,
+            changes: v.changes.iter().map(|c| kehoach_app::present::change_line(&t, c)).collect(),
         })
         .collect();
     let files = evidence::list(state, ctx)
@@ -432,7 +433,7 @@ async fn show(
             && matches!(view.state, ReportState::Submitted | ReportState::Accepted),
         notice,
         error,
-        conflict,
+        conflict: conflict.iter().map(|c| kehoach_app::present::change_line(&t, c)).collect(),
         versions,
         files,
         view,

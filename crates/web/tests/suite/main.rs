@@ -22,3 +22,4 @@ mod registers;
 mod reporting;
 mod sign_in_race;
 mod tables;
+mod vietnamese;

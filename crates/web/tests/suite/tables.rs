@@ -245,7 +245,7 @@ on_both_databases!(
         assert!(records.iter().all(|r| r[4] == "Bồi dưỡng, tập huấn" && r[6] == "30"));
         // The same records and values as the CSV, whose machine header stays as the import reads it.
         let csv = csv_rows(&as_user(w.server.get(&format!("{API}/registers/truyen_thong/records.csv")), &w.officer).await);
-        assert_eq!(csv[0][..4], ["id", "unit", "date", "kenh"]);
+        assert_eq!(csv[0][..4], ["Mã bản ghi", "Mã đơn vị", "Ngày thực hiện", "Hình thức"]);
         assert_eq!(csv[1..], *records);
 
         for url in [format!("{API}/registers/truyen_thong/records.xlsx"), format!("/plans/{PLAN}/registers/truyen_thong/records.xlsx")] {

@@ -1,0 +1,458 @@
+//! Vietnamese all the way (issue 12): every page and every export, read in Vietnamese by each
+//! role that can reach it, on the demonstration's data (its sample units and register records,
+//! a report submitted, returned and sent again, a draft, an ad hoc request), shows no internal
+//! key or code: no `snake_case` word, no `«…»` around a key, no interface key shown raw, no
+//! state's stored name (`in_progress`, `submitted`), no number with a decimal point.
+//!
+//! The pages walked are the router's own list ([`kehoach_web::routes`]): a page added later is
+//! walked too. A route that needs what the demonstration does not have (a file, a secret link)
+//! is named in [`NOT_WALKED`] with the reason.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{Cursor, Read};
+use std::sync::Arc;
+
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
+use axum_test::{TestResponse, TestServer};
+use calamine::{Reader, Xlsx, open_workbook_from_rs};
+use chrono::{TimeZone, Utc};
+use kehoach_domain::clock::FixedClock;
+use kehoach_domain::{Unit, UnitKind};
+use kehoach_store::{Actor, RecordFilter, Store, on_both_databases};
+use serde_json::{Value, json};
+
+use crate::common;
+use common::{Who, as_user, session_of};
+
+#[path = "../../../kehoach/src/demo_registers.rs"]
+#[allow(dead_code)]
+mod demo_registers;
+
+const PLAN: &str = "muong-la-2026";
+const API: &str = "/api/v1/plans/muong-la-2026";
+
+/// Routes the walk leaves out, and why.
+const NOT_WALKED: &[(&str, &str)] = &[
+    ("/api/", "the JSON API speaks to programs: its field names and codes are its contract"),
+    ("/static/", "style sheets and scripts"),
+    ("/lang/", "switches the language and sends back"),
+    ("/files/{file}", "an evidence file is the user's own bytes"),
+    ("/private/{secret}", "needs a unit's secret calendar link"),
+    ("/healthz", "for monitoring, not people"),
+    ("/certificate", "needs a recognised initiative (none in the demonstration)"),
+    ("/scan.pdf", "the signed scan is the office's own PDF"),
+];
+
+/// The demonstration's world on its clock: 1 June 2026, 09:00 in Vietnam (Q2 open, due on 5 June).
+async fn world(store: &Store) -> (TestServer, Vec<(&'static str, Who)>) {
+    common::commune(store).await;
+    let actor = Actor { name: "test", address: None };
+    let sample = |code: &str, name: &str, kind| Unit { code: code.into(), name: name.into(), kind, sample: true };
+    store
+        .add_units(
+            "muong-la",
+            &[
+                sample("ban-mau-1", "Bản Mẫu Một (mẫu)", UnitKind::Village),
+                sample("ban-mau-2", "Bản Mẫu Hai (mẫu)", UnitKind::Village),
+                sample("tieu-khu-mau", "Tiểu khu Mẫu (mẫu)", UnitKind::Quarter),
+                sample("htx-mau", "HTX Mẫu (mẫu)", UnitKind::Cooperative),
+            ],
+            actor,
+        )
+        .await
+        .unwrap();
+    let now = Utc.with_ymd_and_hms(2026, 6, 1, 2, 0, 0).unwrap();
+    let added = demo_registers::seed(store, PLAN, now).await.unwrap();
+    assert!(added > 20, "the demonstration's records: {added}");
+    let server = TestServer::new(kehoach_web::router_at(store.clone(), Arc::new(FixedClock::new(now))));
+    let mut people = Vec::new();
+    for name in ["quan-tri", "lanh-dao", "dau-moi", "ban-a", "ban-b", "so-khcn"] {
+        people.push((name, session_of(store, name).await));
+    }
+    let who = |n: &str| people.iter().find(|(p, _)| *p == n).map(|(_, w)| w.clone()).unwrap();
+    let (village, officer) = (who("ban-a"), who("dau-moi"));
+
+    // Bản A reports on Q2: a task under way, a figure with decimals; returned, then sent again.
+    let report = format!("{API}/periods/2026-Q2/reports/ban-a");
+    let mut body = as_user(server.get(&report), &village).await.json::<Value>()["body"].clone();
+    for t in body["tasks"].as_array_mut().unwrap() {
+        t["status"] = json!("in_progress");
+        t["note"] = json!("Đã phổ biến tại họp bản");
+    }
+    for f in body["figures"].as_array_mut().unwrap() {
+        f["value"] = json!(22.5);
+    }
+    body["difficulties"] = json!("Thiếu kinh phí");
+    let r =
+        as_user(server.post(&format!("{report}/submit")), &village).json(&json!({"version": 0, "body": body})).await;
+    assert_eq!(r.status_code(), StatusCode::OK, "{}", r.text());
+    let r = as_user(server.post(&format!("{report}/return")), &officer)
+        .json(&json!({"version": 1, "reason": "Bổ sung số liệu"}))
+        .await;
+    assert_eq!(r.status_code(), StatusCode::OK, "{}", r.text());
+    for t in body["tasks"].as_array_mut().unwrap() {
+        t["status"] = json!("done");
+    }
+    for f in body["figures"].as_array_mut().unwrap() {
+        f["value"] = json!(66.75);
+    }
+    let r =
+        as_user(server.post(&format!("{report}/submit")), &village).json(&json!({"version": 2, "body": body})).await;
+    assert_eq!(r.status_code(), StatusCode::OK, "{}", r.text());
+    // Bản B keeps a draft.
+    let draft = format!("{API}/periods/2026-Q2/reports/ban-b");
+    let body = as_user(server.get(&draft), &who("ban-b")).await.json::<Value>()["body"].clone();
+    let r = as_user(server.put(&draft), &who("ban-b")).json(&json!({"version": 0, "body": body})).await;
+    assert!(r.status_code().is_success(), "{}", r.text());
+    // An ad hoc request to the villages.
+    let deadline = Utc.with_ymd_and_hms(2026, 6, 10, 2, 0, 0).unwrap().to_rfc3339();
+    let r = as_user(server.post(&format!("{API}/requests")), &officer)
+        .json(&json!({"title": "Số liệu mô hình", "details": "Báo cáo các mô hình đang duy trì", "units": ["ban-a", "ban-b"],
+            "questions": ["Có bao nhiêu hộ tham gia?"], "deadline": deadline}))
+        .await;
+    assert!(r.status_code().is_success(), "{}", r.text());
+    // A record added and changed through the API, for the audit trail.
+    let r = as_user(server.post(&format!("{API}/registers/truyen_thong/records")), &officer)
+        .json(&json!({"unit": "vhxh", "date": "2026-05-20", "fields": {"kenh": "hop_ban", "chu_de": "Chuyển đổi số", "so_nguoi": 25}}))
+        .await;
+    assert_eq!(r.status_code(), StatusCode::CREATED, "{}", r.text());
+    (server, people)
+}
+
+/// The concrete paths of a route pattern in the demonstration's world; none when the walk
+/// leaves the route out.
+fn paths(pattern: &str, records: &BTreeMap<String, Vec<i32>>, task: &str) -> Vec<String> {
+    if NOT_WALKED.iter().any(|(p, _)| pattern.contains(p)) {
+        return Vec::new();
+    }
+    let mut out = vec![pattern.replace("{plan}", PLAN)];
+    let mut expand = |name: &str, values: &[String]| {
+        if out.iter().any(|p| p.contains(name)) {
+            out = out.iter().flat_map(|p| values.iter().map(move |v| p.replace(name, v))).collect();
+        }
+    };
+    expand("{period}", &["2026-Q1".into(), "2026-Q2".into(), "2026-R1".into(), "2026-Y".into()]);
+    expand("{unit}", &["ban-a".into(), "ban-b".into(), "vhxh".into()]);
+    let code = if pattern.contains("/indicators/") { "IV.1".to_owned() } else { task.to_owned() };
+    expand("{code}", &[code]);
+    expand("{user}", &["ban-a".into()]);
+    // A register's pages, and a record of it (the newest).
+    let mut with_records = Vec::new();
+    for p in out {
+        if !p.contains("{register}") {
+            with_records.push(p);
+            continue;
+        }
+        for (register, ids) in records {
+            let p = p.replace("{register}", register);
+            match ids.first() {
+                Some(id) => with_records.push(p.replace("{id}", &id.to_string()).replace("{record}", &id.to_string())),
+                None if !p.contains("{id}") => with_records.push(p),
+                None => {}
+            }
+        }
+    }
+    with_records.into_iter().map(|p| p.replace("{record}", "1").replace("{id}", "1")).collect()
+}
+
+/// What a reader sees of a page: its text and the texts of its labels (title, placeholder,
+/// alt, aria-label), without tags, scripts or styles.
+fn visible(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        for hidden in ["<script", "<style"] {
+            if rest.starts_with(hidden) {
+                let close = format!("</{}>", &hidden[1..]);
+                rest = rest.find(&close).map_or("", |e| &rest[e + close.len()..]);
+            }
+        }
+        let Some(end) = rest.find('>') else { break };
+        let tag = &rest[..end];
+        for attr in ["title=\"", "placeholder=\"", "alt=\"", "aria-label=\""] {
+            if let Some(a) = tag.find(&format!(" {attr}")) {
+                let value = &tag[a + attr.len() + 1..];
+                out.push(' ');
+                out.push_str(value.split('"').next().unwrap_or(""));
+            }
+        }
+        out.push(' ');
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    out.replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&#34;", "\"")
+}
+
+/// The text of a .docx: its paragraphs' runs.
+fn docx_text(bytes: &[u8]) -> String {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).expect("a .docx is a zip");
+    let mut text = String::new();
+    for i in 0..zip.len() {
+        let mut file = zip.by_index(i).unwrap();
+        let name = file.name().to_owned();
+        if name.starts_with("word/") && name.ends_with(".xml") {
+            let mut xml = String::new();
+            file.read_to_string(&mut xml).unwrap();
+            text.push_str(&visible(&xml.replace("</w:p>", "\n</w:p>")));
+        }
+    }
+    text
+}
+
+/// What a calendar application shows of a calendar: its name, its events' titles, places and
+/// descriptions (not the format's own fields, such as `VERSION:2.0`).
+fn calendar_text(ics: &str) -> String {
+    let unfolded = ics.replace("\r\n ", "").replace("\n ", "");
+    unfolded
+        .lines()
+        .filter_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            let name = name.split(';').next().unwrap_or(name);
+            ["NAME", "X-WR-CALNAME", "SUMMARY", "DESCRIPTION", "LOCATION"]
+                .contains(&name)
+                .then(|| value.replace("\\n", "\n").replace("\\,", ","))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The cells of every sheet of an .xlsx.
+fn xlsx_text(bytes: &[u8]) -> String {
+    let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.to_vec())).expect("an .xlsx");
+    let mut text = String::new();
+    for name in book.sheet_names() {
+        text.push_str(&name);
+        text.push('\n');
+        let range = book.worksheet_range(&name).unwrap();
+        for row in range.rows() {
+            for cell in row {
+                // Numbers are numbers in a spreadsheet: its reader shows them in the reader's
+                // locale; only text cells are words.
+                if let calamine::Data::String(s) = cell {
+                    text.push_str(s);
+                }
+                text.push_str(" | ");
+            }
+            text.push('\n');
+        }
+    }
+    text
+}
+
+/// Every key of the interface's texts.
+fn interface_keys() -> BTreeSet<String> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../app/locales/vi");
+    let mut keys = BTreeSet::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for line in text.lines().filter(|l| !l.starts_with([' ', '#', '-']) && l.contains(" =")) {
+            let key = line.split(" =").next().unwrap_or("").trim();
+            if key.contains('-') {
+                keys.insert(key.to_owned());
+            }
+        }
+    }
+    keys
+}
+
+/// Stored names of states and roles that must never reach a Vietnamese reader.
+const STORED_NAMES: &[&str] = &[
+    "not_started",
+    "in_progress",
+    "done",
+    "ongoing",
+    "draft",
+    "submitted",
+    "accepted",
+    "returned",
+    "achieved",
+    "on_track",
+    "at_risk",
+    "behind",
+    "not_measurable",
+    "submitted_on_time",
+    "submitted_late",
+    "missing",
+    "admin",
+    "lanh_dao",
+    "dau_moi",
+    "don_vi",
+    "cap_tren",
+];
+
+/// The words of a text, split at anything that is not a letter, a digit, `_`, `-` or `.`.
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-' || c == '.'))
+        .map(|w| w.trim_matches(|c| c == '.' || c == '-'))
+        .filter(|w| !w.is_empty())
+}
+
+fn is_snake(w: &str) -> bool {
+    w.contains('_')
+        && w.split('_').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
+}
+
+/// "22.5" or "3.14": a number with a decimal point, where Vietnamese writes a comma (the dot
+/// of "1.234" groups thousands, and a code such as "I.1" or "2.1.3" is not a number).
+fn is_decimal_point(w: &str) -> bool {
+    let parts: Vec<&str> = w.split('.').collect();
+    parts.len() == 2
+        && !parts[0].is_empty()
+        && parts[0].chars().all(|c| c.is_ascii_digit())
+        && (1..=2).contains(&parts[1].len())
+        && parts[1].chars().all(|c| c.is_ascii_digit())
+}
+
+/// What in `text` looks like an internal key or code.
+fn codes_in(text: &str, keys: &BTreeSet<String>) -> Vec<String> {
+    let mut found = Vec::new();
+    if text.contains("Unknown localization") {
+        found.push("a missing interface text".to_owned());
+    }
+    for w in words(text) {
+        if is_snake(w) {
+            found.push(format!("snake_case word `{w}`"));
+        } else if keys.contains(w) {
+            found.push(format!("interface key shown raw `{w}`"));
+        } else if STORED_NAMES.contains(&w) {
+            found.push(format!("stored name `{w}`"));
+        } else if is_decimal_point(w) {
+            found.push(format!("decimal point `{w}`"));
+        }
+    }
+    let mut rest = text;
+    while let Some(start) = rest.find('«') {
+        let inner = &rest[start + '«'.len_utf8()..];
+        let Some(end) = inner.find('»') else { break };
+        let quoted = &inner[..end];
+        if !quoted.is_empty()
+            && quoted.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+        {
+            found.push(format!("key in «…»: «{quoted}»"));
+        }
+        rest = &inner[end..];
+    }
+    found.sort();
+    found.dedup();
+    found
+}
+
+/// The words of an answer as its reader gets them, by its type; none for what is not words.
+fn text_of(r: &TestResponse) -> Option<String> {
+    let kind = r.maybe_header("content-type").and_then(|v| v.to_str().ok().map(str::to_owned)).unwrap_or_default();
+    if kind.starts_with("text/html") {
+        Some(visible(&r.text()))
+    } else if kind.starts_with("text/csv") || kind.starts_with("text/plain") {
+        Some(r.text())
+    } else if kind.starts_with("text/calendar") {
+        Some(calendar_text(&r.text()))
+    } else if kind.contains("spreadsheetml") {
+        Some(xlsx_text(r.as_bytes()))
+    } else if kind.contains("wordprocessingml") {
+        Some(docx_text(r.as_bytes()))
+    } else {
+        None
+    }
+}
+
+/// A snippet of `text` around `needle`, for the failure message.
+fn around(text: &str, needle: &str) -> String {
+    let w = needle.split('`').nth(1).or_else(|| needle.split('«').nth(1)).unwrap_or(needle).trim_end_matches('»');
+    let at = text.find(w).unwrap_or(0);
+    let start = text.floor_char_boundary(at.saturating_sub(60));
+    let end = text.ceil_char_boundary((at + w.len() + 60).min(text.len()));
+    text[start..end].split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+on_both_databases!(
+    /// Every page and export, as each role that reaches it, in Vietnamese: no internal code.
+    async fn every_page_and_export_reads_in_vietnamese(store) {
+        let (server, people) = world(&store).await;
+        let keys = interface_keys();
+        assert!(keys.len() > 300, "interface keys: {}", keys.len());
+        let mut records: BTreeMap<String, Vec<i32>> = BTreeMap::new();
+        for def in kehoach_domain::register::REGISTERS {
+            let filter = RecordFilter { register: Some(def.key), unit: None, from: None, to: None, ids: None, limit: Some(1) };
+            let ids = store.records(PLAN, &filter).await.unwrap().into_iter().map(|r| r.record.id).collect();
+            records.insert(def.key.to_owned(), ids);
+        }
+        let task = kehoach_plan::parse(kehoach_plan::DEFAULT_PLAN).unwrap().tasks[0].code.clone();
+        let routes = kehoach_web::routes();
+        // Each problem once, with where it was seen.
+        let mut problems: BTreeMap<String, (String, BTreeSet<String>)> = BTreeMap::new();
+        let mut read = 0;
+        let mut unread = Vec::new();
+        let mut kinds = BTreeSet::new();
+        for rule in routes.rules().iter().filter(|r| r.method == Method::GET) {
+            let paths = paths(rule.path, &records, &task);
+            let mut reached = paths.is_empty();
+            for path in paths {
+                let anonymous = [("(anonymous)", None)];
+                let signed = people.iter().map(|(name, who)| (*name, Some(who)));
+                for (name, who) in anonymous.into_iter().chain(signed) {
+                    let mut request = server.get(&path);
+                    request = request.add_header(HeaderName::from_static("accept-language"), HeaderValue::from_static("vi"));
+                    if let Some(who) = who {
+                        request = as_user(request, who);
+                    }
+                    let r = request.await;
+                    if r.status_code() != StatusCode::OK {
+                        continue;
+                    }
+                    reached = true;
+                    let Some(text) = text_of(&r) else { continue };
+                    read += 1;
+                    kinds.insert(r.maybe_header("content-type").map(|v| v.to_str().unwrap_or("").split(';').next().unwrap_or("").to_owned()));
+                    for found in codes_in(&text, &keys) {
+                        let seen = problems.entry(found.clone()).or_insert_with(|| (around(&text, &found), BTreeSet::new()));
+                        seen.1.insert(format!("{path} ({name})"));
+                    }
+                }
+            }
+            if !reached {
+                unread.push(rule.path);
+            }
+        }
+        println!("walked {read} pages and exports in Vietnamese; {} problems", problems.len());
+        let report: Vec<String> = problems
+            .iter()
+            .map(|(found, (snippet, seen))| {
+                let some: Vec<&String> = seen.iter().take(3).collect();
+                format!("{found} — on {} pages, e.g. {some:?}: …{snippet}…", seen.len())
+            })
+            .collect();
+        assert!(problems.is_empty(), "internal codes shown to readers:\n{}", report.join("\n"));
+        assert!(read > 200, "pages and exports read: {read}");
+        for kind in ["text/html", "text/csv", "text/calendar"] {
+            assert!(kinds.contains(&Some(kind.to_owned())), "no {kind} read: {kinds:?}");
+        }
+        assert!(kinds.iter().flatten().any(|k| k.contains("spreadsheetml")), "no .xlsx read: {kinds:?}");
+        assert!(kinds.iter().flatten().any(|k| k.contains("wordprocessingml")), "no .docx read: {kinds:?}");
+        assert!(unread.is_empty(), "routes no role could read in the demonstration (say why in NOT_WALKED): {unread:?}");
+    }
+);
+
+/// The detector itself: what it flags and what it lets through.
+#[test]
+fn the_detector_knows_a_code_from_a_word() {
+    let keys = BTreeSet::from(["report-title".to_owned()]);
+    assert!(codes_in("Nhiệm vụ I.1 – trạng thái: Chưa bắt đầu → Đang thực hiện", &keys).is_empty());
+    assert!(codes_in("Kết quả 66,7% · 1.234 người · mục I.2 · 05/03/2026 · ban-a", &keys).is_empty());
+    assert_eq!(codes_in("task I.1 status: «not_started» → «in_progress»", &keys).len(), 4);
+    assert_eq!(codes_in("register.add · register_record 41", &keys), ["snake_case word `register_record`"]);
+    assert_eq!(codes_in("Tiêu đề report-title", &keys), ["interface key shown raw `report-title`"]);
+    assert_eq!(codes_in("IV.1: 22.5", &keys), ["decimal point `22.5`"]);
+    assert_eq!(codes_in("Trạng thái: submitted", &keys), ["stored name `submitted`"]);
+    let shown =
+        visible("<p title=\"Gợi ý\">Xin <b>chào</b></p><script>var in_progress;</script><a href=\"/x_y\">z</a>");
+    assert!(shown.contains("Gợi ý") && shown.contains("chào") && shown.contains('z'), "{shown}");
+    assert!(!shown.contains("in_progress") && !shown.contains("x_y"), "{shown}");
+}
