@@ -244,7 +244,7 @@ fn the_report_heading_number_date_and_appendix() {
     assert!(has("Số: 05/BC-UBND"), "a leading zero under 10");
     assert!(has("Mường La, ngày 05 tháng 3 năm 2026"), "day under 10 with 0, March without");
     assert!(has("BÁO CÁO") && has("Quý I năm 2026"));
-    assert!(has("Kính gửi: Sở Khoa học và Công nghệ tỉnh."), "{paras:?}");
+    assert!(has("Kính gửi: Sở Khoa học và Công nghệ tỉnh Sơn La."), "the province named: {paras:?}");
     assert!(has("KT. CHỦ TỊCH") && has("PHÓ CHỦ TỊCH") && has("Trần Hải Sơn"));
     assert!(has("Nơi nhận:") && has("- Như trên;") && has("- Lưu: VT, VHXH."));
     assert!(!has("DỰ THẢO"), "an approved report is no draft");

@@ -59,7 +59,7 @@ fn libreoffice_opens_the_plan_as_a4_with_landscape_appendices() {
     let sizes = pdfinfo(&pdf, &["-f", "1", "-l", &pages.to_string()]);
     let first = sizes.lines().find(|l| l.starts_with("Page    1 size:")).expect("page 1");
     assert!(first.contains("595.") && first.contains("x 841."), "A4 portrait: {first}");
-    let last = sizes.lines().filter(|l| l.contains(" size:") && l.starts_with("Page ")).next_back().expect("last page");
+    let last = sizes.lines().rfind(|l| l.contains(" size:") && l.starts_with("Page ")).expect("last page");
     assert!(last.contains("841.") && last.contains("x 595."), "A4 landscape appendix: {last}");
     let text = Command::new(tool("pdftotext")).arg(&pdf).arg("-").output().expect("pdftotext");
     let text = String::from_utf8_lossy(&text.stdout);
