@@ -1,17 +1,30 @@
 //! Demonstration data: sample villages, a quarter, a cooperative and one user of each role, all
 //! marked as samples, so that a newcomer can walk the reporting cycle. Never real names.
 
+use std::sync::Arc;
+
 use anyhow::bail;
 use kehoach_app::accounts::{self, NewAccount};
+use kehoach_domain::clock::Clock;
 use kehoach_domain::{Role, Unit, UnitKind};
-use kehoach_store::{Actor, Store};
+use kehoach_store::{Actor, AuditEntry, Store};
 
 /// The password of every sample user, printed with them.
 pub const DEMO_PASSWORD: &str = "mau-kehoach-2026";
 
-/// Adds what is missing of the sample data to the commune of the newest plan; a second run
-/// adds nothing.
+/// Adds what is missing of the sample data to the commune of the newest plan, at the system
+/// time; a second run adds nothing.
 pub async fn seed(store: &Store) -> anyhow::Result<()> {
+    seed_at(store, Arc::new(kehoach_app::SystemClock)).await
+}
+
+/// [`seed`] on the demonstration's clock (`serve --demo` with `KEHOACH_FROZEN_NOW`): no record
+/// dated after its today, and the audit rows at its time.
+pub async fn seed_at(store: &Store, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
+    AuditEntry::timed_by(clock.clone(), seed_on(store, clock)).await
+}
+
+async fn seed_on(store: &Store, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
     let Some(plan) = store.plans().await?.into_iter().next() else {
         bail!("no plan in the database");
     };
@@ -31,7 +44,8 @@ pub async fn seed(store: &Store) -> anyhow::Result<()> {
     if !missing.is_empty() {
         store.add_units(&commune, &missing, Actor::SYSTEM).await?;
     }
-    let app = kehoach_app::App::at_system_time(store.clone());
+    let now = clock.now();
+    let app = kehoach_app::App::new(store.clone(), clock);
     let users = [
         ("mau-dau-moi", "Cán bộ đầu mối (mẫu)", Role::DauMoi, None),
         ("mau-lanh-dao", "Lãnh đạo UBND xã (mẫu)", Role::LanhDao, None),
@@ -59,7 +73,7 @@ pub async fn seed(store: &Store) -> anyhow::Result<()> {
         }
         println!("  {username:<14} {}", role.key());
     }
-    let records = crate::demo_registers::seed(store, &plan.id).await?;
+    let records = crate::demo_registers::seed(store, &plan.id, now).await.map_err(anyhow::Error::msg)?;
     if records > 0 {
         println!("  {records} bản ghi mẫu trong các sổ theo dõi / sample register records");
     }

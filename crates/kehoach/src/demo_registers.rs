@@ -1,23 +1,35 @@
 //! Sample register records, all marked as samples: every register gets a few, so that every
 //! indicator of the plan shows a value, a status and its evidence. Never real names.
+//!
+//! On the demonstration's clock: a record dated after its today is left out, as a register
+//! refuses it (docs/progress.md, "Register dates"), and the records' times are its time.
+//! (The web tests seed the same samples: this file has no dependency of the binary's own.)
 
 use std::collections::BTreeMap;
 
-use anyhow::{Context, bail};
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use kehoach_domain::register::{check_fields, register};
 use kehoach_store::{Actor, RecordInput, RecordOutcome, Store};
 
-/// Adds the sample records to the plan's commune, unless its registers already hold records.
-pub async fn seed(store: &Store, plan_id: &str) -> anyhow::Result<usize> {
-    if store.register_counts(plan_id).await?.values().sum::<u64>() > 0 {
+/// Why the samples could not be added.
+pub type SeedError = String;
+
+fn failed(e: impl std::fmt::Display) -> SeedError {
+    e.to_string()
+}
+
+/// Adds the sample records dated up to `now`'s day in the plan's time zone to the plan's
+/// commune, unless its registers already hold records.
+pub async fn seed(store: &Store, plan_id: &str, now: DateTime<Utc>) -> Result<usize, SeedError> {
+    if store.register_counts(plan_id).await.map_err(failed)?.values().sum::<u64>() > 0 {
         return Ok(0);
     }
-    let plan = store.plan(plan_id).await?.context("no plan")?;
+    let plan = store.plan(plan_id).await.map_err(failed)?.ok_or_else(|| failed("no plan"))?;
     let year = plan.year;
     let focal = plan.reporting.report_to.code.clone();
     let day = |m: u32, d: u32| NaiveDate::from_ymd_opt(year, m, d).unwrap_or_default();
-    let mut seeder = Seeder { store, plan_id, added: 0 };
+    let today = plan.reporting.zone().map_or_else(|_| now.date_naive(), |z| now.with_timezone(&z).date_naive());
+    let mut seeder = Seeder { store, plan_id, added: 0, now, today };
     let unit = focal.as_str();
 
     let mut staff = Vec::new();
@@ -289,23 +301,33 @@ struct Seeder<'a> {
     store: &'a Store,
     plan_id: &'a str,
     added: usize,
+    now: DateTime<Utc>,
+    today: NaiveDate,
 }
 
 impl Seeder<'_> {
-    async fn add(&mut self, key: &str, unit: &str, date: NaiveDate, fields: &[(&str, &str)]) -> anyhow::Result<i32> {
-        let def = register(key).context("register")?;
+    /// Adds one sample record and gives its id; a record dated after today is not added (its id
+    /// is 0, and a record pointing at it is left out in turn).
+    async fn add(&mut self, key: &str, unit: &str, date: NaiveDate, fields: &[(&str, &str)]) -> Result<i32, SeedError> {
+        let def = register(key).ok_or_else(|| failed(format!("no register {key}")))?;
+        let points_at_nothing = fields.iter().any(|(k, v)| {
+            def.field(k).is_some_and(|f| matches!(f.ty, kehoach_domain::register::FieldType::Ref(_))) && *v == "0"
+        });
+        if date > self.today || points_at_nothing {
+            return Ok(0);
+        }
         let typed: BTreeMap<String, String> = fields.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
         let fields = match check_fields(def, date, &typed) {
             Ok(f) => f,
-            Err(e) => bail!("sample record of {key} is invalid: {e:?}"),
+            Err(e) => return Err(format!("sample record of {key} is invalid: {e:?}")),
         };
         let input = RecordInput { unit: unit.to_owned(), date, fields, sample: true };
-        match self.store.add_record(self.plan_id, key, &input, Actor::SYSTEM, Utc::now()).await? {
+        match self.store.add_record(self.plan_id, key, &input, Actor::SYSTEM, self.now).await.map_err(failed)? {
             RecordOutcome::Written(r) => {
                 self.added += 1;
                 Ok(r.record.id)
             }
-            other => bail!("sample record of {key} refused: {other:?}"),
+            other => Err(format!("sample record of {key} refused: {other:?}")),
         }
     }
 }

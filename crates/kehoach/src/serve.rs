@@ -34,12 +34,6 @@ pub async fn run(
     settings: Settings,
 ) -> anyhow::Result<ExitCode> {
     let store = Store::connect(url).await.context("database")?;
-    prepare(&store).await?;
-    if demo {
-        crate::demo::seed(&store).await?;
-    }
-    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
-    info!("serving on http://{}", listener.local_addr()?);
     let clock: Arc<dyn Clock> = match frozen_now {
         Some(at) => {
             tracing::warn!(%at, "the clock is frozen: for demonstrations and tests only");
@@ -47,6 +41,14 @@ pub async fn run(
         }
         None => Arc::new(kehoach_app::SystemClock),
     };
+    // On the application's clock: the plan loaded and the first admin made, in the audit trail.
+    kehoach_store::AuditEntry::timed_by(clock.clone(), prepare(&store)).await?;
+    if demo {
+        // On the demonstration's clock: its samples and their audit rows follow it.
+        crate::demo::seed_at(&store, clock.clone()).await?;
+    }
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
+    info!("serving on http://{}", listener.local_addr()?);
     kehoach_web::serve_with(listener, store, clock, settings).await?;
     Ok(ExitCode::SUCCESS)
 }

@@ -108,6 +108,8 @@ fn app(state: AppState, routes: policy::Routes, settings: Settings) -> Router {
         .layer(from_fn_with_state(state.clone(), auth::session::load))
         .layer(axum::Extension(settings.trusted_proxies.clone()))
         .layer(axum::middleware::from_fn_with_state(settings, responses::hsts))
+        // The request's changes leave audit rows at the application's time (a frozen one too).
+        .layer(from_fn_with_state(state.clone(), audit_clock))
         .with_state(state)
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)));
@@ -115,6 +117,15 @@ fn app(state: AppState, routes: policy::Routes, settings: Settings) -> Router {
         app = app.layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));
     }
     app
+}
+
+/// Runs the request with its audit rows timed by the application's clock, not the machine's.
+async fn audit_clock(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    kehoach_store::AuditEntry::timed_by(state.clock.clone(), next.run(request)).await
 }
 
 /// Serves until Ctrl-C or SIGTERM, finishing requests in flight.

@@ -116,6 +116,10 @@ async fn world(store: &Store) -> (TestServer, Vec<(&'static str, Who)>) {
         .json(&json!({"unit": "vhxh", "date": "2026-05-20", "fields": {"kenh": "hop_ban", "chu_de": "Chuyển đổi số", "so_nguoi": 25}}))
         .await;
     assert_eq!(r.status_code(), StatusCode::CREATED, "{}", r.text());
+    // Its audit row is at the application's time, not the machine's (issue 12, item 10).
+    let id = r.json::<Value>()["id"].to_string();
+    let trail = store.audit_trail("register_record", &id).await.unwrap();
+    assert_eq!(trail.iter().map(|e| e.at).collect::<Vec<_>>(), [now], "{trail:?}");
     (server, people)
 }
 
