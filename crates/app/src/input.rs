@@ -128,12 +128,14 @@ pub fn figure(code: &str, text: &str) -> Result<Option<f64>, Msg> {
     }
 }
 
-/// A register record's whole-number fields as typed in a form ("1.234", "32 người" is not),
-/// rewritten as plain digits for the register's own check; what is not a whole number is left
-/// as typed, for that check to refuse beside its field.
+/// A register record's whole-number fields as typed in a form ("1.234", "1 200"), rewritten as
+/// plain digits for the register's own check; what is not a count of things ("2,5", "-3",
+/// "32 người", "50%": a count is not a percentage) is left as typed, for that check to refuse
+/// beside its field.
 pub fn register_numbers(def: &RegisterDef, fields: &mut BTreeMap<String, String>) {
     for f in def.input_fields().filter(|f| f.ty == FieldType::Int) {
         if let Some(text) = fields.get_mut(f.key)
+            && number::read(text).is_ok_and(|typed| !typed.percent)
             && let Ok(n) = number::read_whole(text)
             && n >= 0
         {
@@ -189,7 +191,7 @@ mod tests {
         register_numbers(def, &mut fields);
         assert_eq!(fields["so_nguoi"], "1234");
         assert_eq!(fields["chu_de"], "1.234", "only number fields");
-        for bad in ["2,5", "-3", "ba mươi"] {
+        for bad in ["2,5", "-3", "ba mươi", "50%"] {
             fields.insert("so_nguoi".into(), bad.into());
             register_numbers(def, &mut fields);
             assert_eq!(fields["so_nguoi"], bad, "left for the register's check to refuse");

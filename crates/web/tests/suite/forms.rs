@@ -24,8 +24,40 @@ struct World {
     officer: (String, String),
 }
 
+/// The Mường La plan with IV.1 made of the units' reported figures (`report_sum`), so that the
+/// villages' form asks for it: the plan as shipped counts it from the registers and asks no
+/// village for a figure.
+fn plan_with_a_reported_figure() -> kehoach_domain::Plan {
+    let counted = "[indicators.measure]
+# Activities on the commune radio, at village meetings and at conferences this year.
+kind = \"count\"
+register = \"truyen_thong\"
+window = \"year\"
+where = { kenh = [\"truyen_thanh\", \"hop_ban\", \"hoi_nghi\"] }";
+    assert!(kehoach_plan::DEFAULT_PLAN.contains(counted), "IV.1's measure as the test knows it");
+    let text = kehoach_plan::DEFAULT_PLAN.replace(counted, "[indicators.measure]\nkind = \"report_sum\"");
+    kehoach_plan::parse(&text).unwrap()
+}
+
 async fn world(store: Store) -> World {
-    common::commune(&store).await;
+    use kehoach_domain::{Role, Unit, UnitKind};
+    use kehoach_store::NewUser;
+    store.import_plan(&plan_with_a_reported_figure(), common::TEST).await.unwrap();
+    let village = Unit { code: "ban-a".into(), name: "Bản A (mẫu)".into(), kind: UnitKind::Village, sample: true };
+    store.add_units("muong-la", &[village], common::TEST).await.unwrap();
+    for (username, role, unit) in [("ban-a", Role::DonVi, Some("ban-a")), ("dau-moi", Role::DauMoi, None)] {
+        let new = NewUser {
+            username: username.into(),
+            full_name: format!("Họ tên {username}"),
+            role,
+            province: Some("son-la".into()),
+            commune: Some("muong-la".into()),
+            unit: unit.map(Into::into),
+            password_hash: "$argon2id$unused".into(),
+            must_change_password: false,
+        };
+        store.add_user(&new, common::TEST).await.unwrap().unwrap();
+    }
     // 1 March 2026, 09:00 in Vietnam: Q1 is open.
     let clock = Arc::new(FixedClock::new(Utc.with_ymd_and_hms(2026, 3, 1, 2, 0, 0).unwrap()));
     let server = TestServer::new(kehoach_web::router_at(store.clone(), clock));
@@ -210,11 +242,11 @@ on_both_databases!(
             ]
         };
         let refused =
-            as_user(w.server.post("/plans/muong-la-2026/registers/truyen_thong"), &w.village).form(&fields("ba mươi")).await;
+            as_user(w.server.post("/plans/muong-la-2026/registers/truyen_thong"), &w.village).form(&fields("50%")).await;
         assert_eq!(refused.status_code(), StatusCode::UNPROCESSABLE_ENTITY);
         let page = refused.text();
         let field = &page[page.find("name=\"f.so_nguoi\"").expect("the field")..];
-        assert!(field.contains("value=\"ba mươi\""), "kept as typed");
+        assert!(field.contains("value=\"50%\""), "kept as typed: a count is not a percentage");
         assert!(field[..field.find("</label>").unwrap()].contains("class=\"error\""), "the problem beside the field");
         assert!(page.contains("Giới thiệu mô hình tưới tiết kiệm"), "the rest kept");
         assert!(!page.contains("type=\"number\""), "a count may be typed 1.234");
