@@ -12,7 +12,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Utc};
 use kehoach_domain::initiative::{InitiativeProblem, ScoreSheet, SheetProblem, points};
 use kehoach_domain::{Action, Lang, Plan};
 use kehoach_store::UserRecord;
@@ -388,13 +388,8 @@ async fn certificate_page(
         return Err(PageError { error: WebError::NotFound(NotFound::Page), lang });
     };
     let decided = kehoach_app::present::local_day(&plan, item.decided_at);
-    let date_line = format!(
-        "{}, ngày {:02} tháng {:02} năm {}",
-        plan.document.place,
-        decided.day(),
-        decided.month(),
-        decided.year()
-    );
+    // Decree 30: "ngày 05 tháng 3", the month on two digits only for January and February.
+    let date_line = format!("{}, {}", plan.document.place, kehoach_app::present::day_in_words(decided));
     let page = CertificatePage {
         frame: Frame::new(lang, format!("/plans/{}/initiatives/{record}/certificate", plan.id), &viewer),
         year: plan.year,
