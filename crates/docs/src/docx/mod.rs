@@ -48,6 +48,8 @@ pub struct Layout {
     pub line_spacing: f64,
     /// Room between a rule (under the issuing body, the motto, the subject) and the next line.
     pub after_rule_pt: f64,
+    /// Room between a table cell's text and its rules, above and below.
+    pub cell_padding_pt: f64,
 }
 
 impl Default for Layout {
@@ -70,6 +72,7 @@ impl Default for Layout {
             after_pt: 6.0,
             line_spacing: 1.15,
             after_rule_pt: 6.0,
+            cell_padding_pt: 2.0,
         }
     }
 }
@@ -300,14 +303,26 @@ impl Writer<'_> {
             .set_grid(vec![twips(left_w) as usize, twips(right_w) as usize])
     }
 
+    /// A paragraph in a cell of an appendix table: the body's line spacing, so that no accent
+    /// touches the line above, and 2 pt from the cell's rules.
+    fn cell_line(&self, text: &str, bold: bool, align: AlignmentType) -> Paragraph {
+        let l = self.layout;
+        self.line(text, l.heading_pt, bold, false, align).line_spacing(
+            LineSpacing::new()
+                .before(points(l.cell_padding_pt))
+                .after(points(l.cell_padding_pt))
+                .line((l.line_spacing * 240.0).round() as i32)
+                .line_rule(LineSpacingType::Auto),
+        )
+    }
+
     fn appendix_table(&self, a: &Appendix) -> Table {
-        let pt = self.layout.heading_pt;
         let widths: Vec<usize> = a.columns.iter().map(|c| twips(c.width_mm) as usize).collect();
         let header = TableRow::new(
             a.columns
                 .iter()
                 .map(|c| {
-                    self.cell(vec![self.line(&c.label, pt, true, false, AlignmentType::Center)], c.width_mm)
+                    self.cell(vec![self.cell_line(&c.label, true, AlignmentType::Center)], c.width_mm)
                         .vertical_align(VAlignType::Center)
                 })
                 .collect(),
@@ -322,9 +337,13 @@ impl Writer<'_> {
                 let first = r.cells.first().map_or("", String::as_str);
                 let rest = r.cells.get(1).map_or("", String::as_str);
                 let span: f64 = a.columns.iter().skip(1).map(|c| c.width_mm).sum();
+                // A section's row stays on the page of its first row.
                 vec![
-                    self.cell(vec![self.line(first, pt, true, false, AlignmentType::Center)], a.columns[0].width_mm),
-                    self.cell(vec![self.line(rest, pt, true, false, AlignmentType::Left)], span)
+                    self.cell(
+                        vec![self.cell_line(first, true, AlignmentType::Center).keep_next(true)],
+                        a.columns[0].width_mm,
+                    ),
+                    self.cell(vec![self.cell_line(rest, true, AlignmentType::Left).keep_next(true)], span)
                         .grid_span(a.columns.len().saturating_sub(1).max(1)),
                 ]
             } else {
@@ -334,7 +353,7 @@ impl Writer<'_> {
                     .enumerate()
                     .map(|(i, (text, c))| {
                         let align = if i == 0 { AlignmentType::Center } else { AlignmentType::Left };
-                        self.cell(vec![self.line(text, pt, false, false, align)], c.width_mm)
+                        self.cell(vec![self.cell_line(text, false, align)], c.width_mm)
                     })
                     .collect()
             };

@@ -340,6 +340,14 @@ fn appendix_tables_repeat_their_header_row_and_keep_rows_whole() {
             );
             assert!(rows[1..].iter().all(|r| !r.contains("tblHeader")), "only the header row");
             assert!(rows.iter().all(|r| r.contains("<w:cantSplit />")), "every row kept whole");
+            // A section's row (its title across the columns) stays with the row under it.
+            let sections: Vec<&&str> = rows.iter().filter(|r| r.contains("<w:gridSpan")).collect();
+            assert!(!sections.is_empty() && sections.iter().all(|r| r.contains("<w:keepNext")), "{sections:?}");
+            // Cells' lines: the body's spacing and 2 pt from the rules.
+            assert!(
+                rows.iter()
+                    .all(|r| r.contains(r#"<w:spacing w:before="40" w:after="40" w:line="276" w:lineRule="auto" />"#))
+            );
         }
         assert!(!doc.contains("w:trHeight"), "the header's mark is gone");
     }

@@ -251,6 +251,43 @@ fn assert_body_lines_apart(pages: &[Page], from: &str, to: &str, what: &str) {
     eprintln!("{what}: {} body line pairs, the closest {closest:.2} pt apart ({body_pt} pt text)", distances.len());
 }
 
+/// In the appendices' tables (from 30 pt above the header's "STT"), lines of a cell far enough apart for their accents: at least
+/// 1.15 × the cells' font size, and clear of the line above's glyphs.
+fn assert_table_lines_apart(pages: &[Page], what: &str) {
+    let cell_pt = Layout::default().heading_pt;
+    let mut pairs = 0;
+    let mut closest = f64::INFINITY;
+    for (n, page) in pages.iter().enumerate().filter(|(_, p)| p.landscape()) {
+        // The table: from its header row down.
+        let table_top =
+            page.lines().filter(|l| l.packed() == "STT").map(|l| l.top).fold(f64::INFINITY, f64::min) - 30.0;
+        for block in &page.blocks {
+            for pair in block.windows(2) {
+                let (above, line) = (&pair[0], &pair[1]);
+                if above.top < table_top {
+                    continue;
+                }
+                let distance = line.top - above.top;
+                let height = above.bottom - above.top;
+                if distance <= 1.0 || (line.bottom - line.top - height).abs() >= 0.5 {
+                    continue;
+                }
+                pairs += 1;
+                closest = closest.min(distance);
+                assert!(
+                    distance >= 1.15 * cell_pt - 0.05 && distance >= height - 0.05,
+                    "{what}: page {}: a line of a table cell {distance:.1} pt below the one above ({cell_pt} pt text, \
+                     glyphs {height:.1} pt high): {}",
+                    n + 1,
+                    line.text
+                );
+            }
+        }
+    }
+    assert!(pairs >= 10, "{what}: too few wrapped lines in the tables: {pairs}");
+    eprintln!("{what}: {pairs} table line pairs, the closest {closest:.2} pt apart ({cell_pt} pt text)");
+}
+
 /// Every landscape page holds a table's header row (its column labels, `labels`), and a page that
 /// does not start an appendix starts with it: above the row with "STT", only the header's own
 /// lines (and the page number).
@@ -316,6 +353,7 @@ fn libreoffice_lays_the_report_out_with_spaced_lines_and_a_header_row_on_every_a
         "Cơ quan chủ trì",
     ];
     assert_pages_start_with_the_header(&pages, &labels, "the report");
+    assert_table_lines_apart(&pages, "the report");
     let info = pdfinfo(&pdf, &[]);
     assert!(info.contains("ỦY BAN NHÂN DÂN XÃ MƯỜNG LA"), "the author is the issuing body: {info}");
     let _ = std::fs::remove_dir_all(&dir);
@@ -343,5 +381,6 @@ fn libreoffice_lays_the_plan_out_with_spaced_lines_and_a_header_row_on_every_app
     let tasks = ["STT", "Nội dung", "Nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian thực hiện"];
     let all: Vec<&str> = indicators.iter().chain(tasks.iter()).copied().collect();
     assert_pages_start_with_the_header(&pages, &all, "the plan");
+    assert_table_lines_apart(&pages, "the plan");
     let _ = std::fs::remove_dir_all(&dir);
 }
