@@ -118,7 +118,7 @@ async fn page(
         .map(|s| StalledLine {
             code: s.task.code.clone(),
             title: s.task.content.clone(),
-            why: stalled_why(&t, s),
+            why: stalled_why(&t, &plan, s),
             href: format!("/plans/{}/tasks/{}", plan.id, s.task.code),
         })
         .collect();
@@ -180,13 +180,16 @@ fn pace_line(t: &Tr, p: &Pace) -> PaceLine {
     }
 }
 
-fn stalled_why(t: &Tr, s: &leaders::Stalled) -> String {
+fn stalled_why(t: &Tr, plan: &Plan, s: &leaders::Stalled) -> String {
     let lead = match &s.lead {
         Some(note) => t.with("leaders-stalled-lead-not-started", "unit", &note.unit_name),
-        None => t.get("leaders-stalled-no-lead-report"),
+        None => {
+            let name = plan.task(&s.task.code).and_then(|task| plan.ref_name(&task.lead)).unwrap_or_default();
+            t.with("leaders-stalled-no-lead-report", "unit", name)
+        }
     };
     if s.coordinators_moving > 0 {
-        format!("{lead} {}", t.with("leaders-stalled-coordinators", "count", s.coordinators_moving))
+        format!("{lead}; {}", t.with("leaders-stalled-coordinators", "count", s.coordinators_moving))
     } else {
         lead
     }
@@ -234,7 +237,7 @@ fn status_fill(s: Status) -> &'static str {
 /// the table.
 pub fn pace_svg(t: &Tr, pace: &[Pace]) -> String {
     let shown: Vec<(&Pace, f64)> = pace.iter().filter_map(|p| p.value_share().map(|v| (p, v))).collect();
-    let (w, left, right, row, top) = (360.0_f64, 46.0_f64, 34.0_f64, 20.0_f64, 16.0_f64);
+    let (w, left, right, row, top) = (360.0_f64, 44.0_f64, 40.0_f64, 15.0_f64, 15.0_f64);
     let h = top + row * shown.len() as f64 + 8.0;
     let max = shown.iter().map(|(_, v)| *v).fold(100.0_f64, f64::max).min(150.0);
     let x = |share: f64| left + (w - left - right) * share.min(max) / max;
@@ -246,7 +249,7 @@ pub fn pace_svg(t: &Tr, pace: &[Pace]) -> String {
     // The year's target (100 %).
     let _ = write!(
         svg,
-        r##"<line x1="{0:.1}" y1="{1}" x2="{0:.1}" y2="{2}" class="target" stroke="#a3231f" stroke-dasharray="4 3"/><text x="{0:.1}" y="10" text-anchor="middle" class="tick" font-size="9">{3}</text>"##,
+        r##"<line x1="{0:.1}" y1="{1}" x2="{0:.1}" y2="{2}" class="target" stroke="#a3231f" stroke-dasharray="4 3"/><text x="{0:.1}" y="8" text-anchor="middle" fill="#333333" font-size="9">{3}</text>"##,
         x(100.0),
         top - 4.0,
         h - 4.0,
@@ -257,23 +260,23 @@ pub fn pace_svg(t: &Tr, pace: &[Pace]) -> String {
         let fill = status_fill(p.progress.status);
         let _ = write!(
             svg,
-            r#"<text x="2" y="{:.1}" class="tick" font-size="10">{}</text>"#,
-            y + row * 0.65,
+            r##"<text x="2" y="{:.1}" fill="#333333" font-size="11">{}</text>"##,
+            y + row * 0.75,
             escape(&p.indicator.code)
         );
         let _ = write!(
             svg,
             r##"<rect x="{left}" y="{:.1}" width="{:.1}" height="{:.1}" fill="#eeeeee"/>"##,
-            y + 3.0,
+            y + 2.0,
             w - left - right,
-            row - 6.0
+            row - 4.0
         );
         let _ = write!(
             svg,
             r#"<rect x="{left}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{fill}" class="bar status-{}"><title>{}</title></rect>"#,
-            y + 3.0,
+            y + 2.0,
             (x(*share) - left).max(0.0),
-            row - 6.0,
+            row - 4.0,
             p.progress.status.key(),
             escape(&format!("{}: {}%", p.indicator.code, decimal(*share)))
         );
@@ -288,9 +291,9 @@ pub fn pace_svg(t: &Tr, pace: &[Pace]) -> String {
         }
         let _ = write!(
             svg,
-            r#"<text x="{:.1}" y="{:.1}" class="tick" font-size="9">{}%</text>"#,
+            r##"<text x="{:.1}" y="{:.1}" fill="#333333" font-size="10">{}%</text>"##,
             w - right + 3.0,
-            y + row * 0.65,
+            y + row * 0.75,
             decimal(share.round())
         );
     }
@@ -327,7 +330,7 @@ fn standings(o: &Overview) -> (usize, usize, usize, usize) {
 pub fn units_svg(t: &Tr, o: &Overview) -> String {
     let (on_time, late, missing, open) = standings(o);
     let total = o.board.len().max(1) as f64;
-    let (w, h) = (360.0_f64, 44.0_f64);
+    let (w, h) = (360.0_f64, 30.0_f64);
     let mut svg = String::new();
     let _ = write!(
         svg,
@@ -358,11 +361,6 @@ pub fn units_svg(t: &Tr, o: &Overview) -> String {
         }
         x += width;
     }
-    let _ = write!(
-        svg,
-        r##"<text x="0" y="40" font-size="9" class="tick" fill="#555555">{}</text>"##,
-        escape(&t.get("leaders-units-legend"))
-    );
     svg.push_str("</svg>");
     svg
 }

@@ -135,7 +135,7 @@ on_both_databases!(
         let stalled = section(&page, "h-stalled");
         assert!(stalled.contains("Nhiệm vụ chưa có tiến độ"), "{stalled}");
         assert!(stalled.contains("/plans/muong-la-2026/tasks/I.1\""), "{stalled}");
-        assert!(stalled.contains("Cơ quan chủ trì chưa báo cáo"), "{stalled}");
+        assert!(stalled.contains("Phòng Văn hóa - Xã hội (chủ trì) chưa báo cáo"), "{stalled}");
 
         // In English too, without a key shown.
         let en = as_user(w.server.get(&format!("{LEADERS}?lang=en")), &w.leader).await.text();
