@@ -16,3 +16,4 @@ forms-record-saved = Your changes are saved.
 forms-record-deleted = The record is deleted.
 forms-file-added = The evidence file is attached.
 forms-open-record = Open the record
+forms-file-removed = The evidence file is removed.

@@ -13,3 +13,4 @@ forms-record-saved = Đã lưu các thay đổi.
 forms-record-deleted = Đã xóa bản ghi.
 forms-file-added = Đã đính kèm tệp minh chứng.
 forms-open-record = Mở bản ghi
+forms-file-removed = Đã xóa tệp minh chứng.

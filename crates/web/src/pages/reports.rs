@@ -229,6 +229,8 @@ pub struct FileLine {
     pub name: String,
     pub size: String,
     pub by: String,
+    /// A photo a browser shows: drawn as a thumbnail.
+    pub image: bool,
 }
 
 /// A submission on the form's page, with what changed since the one before.
@@ -380,6 +382,7 @@ async fn show(
             name: f.name,
             size: format!("{:.1} MB", f64::from(f.size) / 1_048_576.0),
             by: f.uploaded_by,
+            image: matches!(f.mime.as_str(), "image/jpeg" | "image/png" | "image/webp"),
         })
         .collect();
     let shown = fields(ctx, typed.body.as_ref().unwrap_or(&view.body), typed, &t);
@@ -461,6 +464,7 @@ async fn report_page(
     let t = Tr::new(lang);
     let notice = flash.done.as_deref().and_then(|d| match d {
         "save" | "submit" | "accept" | "return" | "reopen" | "file" => Some(t.get(&format!("report-done-{d}"))),
+        "file-removed" => Some(t.get("forms-file-removed")),
         _ => None,
     });
     show(&state, &viewer, &ctx, view, &Typed::default(), lang, notice, None, Vec::new()).await
@@ -639,7 +643,7 @@ async fn remove_file(
     let ctx = reporting::context(&state, &plan, &period, &unit).await.page(lang)?;
     let actor = acting.actor();
     kehoach_app::evidence::detach(&state, &ctx, file, actor).await.page(lang)?;
-    Ok(Redirect::to(&format!("/plans/{plan}/periods/{period}/reports/{unit}")).into_response())
+    Ok(Redirect::to(&format!("/plans/{plan}/periods/{period}/reports/{unit}?done=file-removed")).into_response())
 }
 
 /// A file as it was sent: as an attachment, so that a browser never runs it as a page.

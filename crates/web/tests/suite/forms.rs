@@ -307,3 +307,35 @@ fn the_number_reader() {
     assert_eq!(read_whole("1.234"), Ok(1234));
     assert_eq!(read_whole("2,5"), Err(NumberProblem::NotANumber));
 }
+
+on_both_databases!(
+    /// A photo attached to the report is shown as a thumbnail; its removal is set apart from the
+    /// main actions, and confirmed after its redirect.
+    async fn evidence_thumbnails_and_a_confirmed_removal(store) {
+        use axum_test::multipart::{MultipartForm, Part};
+        let w = world(store).await;
+        let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0];
+        jpeg.extend(std::iter::repeat_n(7u8, 500));
+        let form = MultipartForm::new().add_part("file", Part::bytes(jpeg).file_name("ảnh họp bản.jpg"));
+        let added = as_user(w.server.post(&format!("{PAGE}/files?csrf={}", w.village.1)), &w.village).multipart(form).await;
+        assert_eq!(added.status_code(), StatusCode::SEE_OTHER, "{}", added.text());
+        let location = added.header("location").to_str().unwrap().to_owned();
+        let page = as_user(w.server.get(&location), &w.village).await.text();
+        assert!(page.contains("Đã thêm tài liệu minh chứng."), "confirmed");
+        let files = as_user(w.server.get(&format!("{API}/files")), &w.village).await.json::<Vec<Value>>();
+        let id = files[0]["id"].as_i64().unwrap();
+        assert!(page.contains(&format!("<img class=\"thumb\" src=\"{PAGE}/files/{id}\"")), "a thumbnail: {page}");
+        let remove = &page[page.find(&format!("{PAGE}/files/{id}/remove")).expect("a remove button")..];
+        assert!(remove[..remove.find("</form>").unwrap()].contains("class=\"danger small\""), "set apart");
+        assert!(remove[..remove.find('>').unwrap()].contains("data-confirm=\"Xóa tệp này?\""), "asked first");
+
+        let removed = as_user(w.server.post(&format!("{PAGE}/files/{id}/remove")), &w.village)
+            .form(&[("csrf", w.village.1.as_str())])
+            .await;
+        assert_eq!(removed.status_code(), StatusCode::SEE_OTHER, "{}", removed.text());
+        let location = removed.header("location").to_str().unwrap().to_owned();
+        let page = as_user(w.server.get(&location), &w.village).await.text();
+        assert!(page.contains("Đã xóa tệp minh chứng."), "confirmed");
+        assert!(!page.contains("<img class=\"thumb\""), "gone");
+    }
+);
