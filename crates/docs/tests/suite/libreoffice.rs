@@ -333,6 +333,31 @@ fn assert_pages_start_with_the_header(pages: &[Page], labels: &[&str], what: &st
     assert!(continued >= 1, "{what}: a table that runs onto a page of its own");
 }
 
+/// The room (points) between the line starting with `above` and the next line starting with
+/// `below` on the page: from the bottom of the one's glyphs to the top of the other's. A rule
+/// drawn under `above` sits in it.
+fn room_between(page: &Page, above: &str, below: &str) -> f64 {
+    let find = |start: &str| -> &Line {
+        let packed: String = start.split_whitespace().collect();
+        page.lines().find(|l| l.packed().starts_with(&packed)).unwrap_or_else(|| panic!("«{start}» on the page"))
+    };
+    let (a, b) = (find(above), find(below));
+    b.top - a.bottom
+}
+
+/// Under the issuing body and under the motto a short rule, with room before the next line.
+fn assert_room_under_the_rules(page: &Page, issuing_body_last_line: &str, what: &str) {
+    for (above, below) in [(issuing_body_last_line, "Số:"), ("Độc lập - Tự do - Hạnh phúc", "Mường La, ngày")]
+    {
+        let room = room_between(page, above, below);
+        eprintln!("{what}: {room:.1} pt between «{above}» and «{below}», its rule between them");
+        assert!(
+            room >= 6.0,
+            "{what}: only {room:.1} pt between «{above}» and «{below}» for the rule and the space under it"
+        );
+    }
+}
+
 #[test]
 fn libreoffice_lays_the_report_out_with_spaced_lines_and_a_header_row_on_every_appendix_page() {
     let dir = workdir("report");
@@ -342,6 +367,7 @@ fn libreoffice_lays_the_report_out_with_spaced_lines_and_a_header_row_on_every_a
     let pages = layout(&pdf);
     assert!(pages.len() >= 5, "{} pages", pages.len());
     assert_body_lines_apart(&pages, "Thực hiện", "Nơi nhận", "the report");
+    assert_room_under_the_rules(&pages[0], "XÃ MƯỜNG LA", "the report");
     let plan = crate::docx::plan();
     let labels = [
         "STT",
@@ -370,6 +396,7 @@ fn libreoffice_lays_the_plan_out_with_spaced_lines_and_a_header_row_on_every_app
     // From the preamble to the signature.
     let preamble: String = plan.preamble.paragraph().split_whitespace().take(3).collect::<Vec<_>>().join(" ");
     assert_body_lines_apart(&pages, &preamble, "Nơi nhận", "the plan");
+    assert_room_under_the_rules(&pages[0], "XÃ MƯỜNG LA", "the plan");
     let indicators = [
         "STT",
         "Các mục tiêu/chỉ tiêu",
