@@ -46,7 +46,7 @@ pub async fn accepted_figures(state: &App, plan: &Plan) -> Result<Vec<ReportFigu
 pub async fn sources(state: &App, plan: &Plan) -> Result<(Vec<Record>, Vec<ReportFigure>), AppError> {
     let registers: Vec<String> = measure::registers_used(plan).into_iter().collect();
     let records = state.store.records_for_measures(&plan.id, &registers).await?;
-    let figures = if plan.indicators.iter().any(|i| matches!(i.measure, Some(measure::Measure::ReportSum { .. }))) {
+    let figures = if plan.indicators.iter().any(|i| measure::source_of(i) == measure::Source::UnitReports) {
         accepted_figures(state, plan).await?
     } else {
         Vec::new()
@@ -68,7 +68,7 @@ pub async fn of_indicator(
     date: NaiveDate,
 ) -> Result<Option<(Progress, Vec<Progress>)>, AppError> {
     let Some(indicator) = plan.indicator(code) else { return Ok(None) };
-    let Some(m) = &indicator.measure else {
+    let Some(m) = &measure::measure_of(indicator) else {
         let all = measure::progress_of_plan(plan, &Sources::new(&[], &[]), date);
         return Ok(all.into_iter().find(|p| p.indicator == code).map(|p| (p, Vec::new())));
     };

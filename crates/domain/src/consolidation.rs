@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::measure::{Source, source_of};
 use crate::plan::{IndicatorKind, Plan};
 use crate::report::{ReportBody, TaskStatus};
 use crate::unit::Unit;
@@ -42,6 +43,9 @@ pub struct IndicatorLine {
     pub code: String,
     pub name: String,
     pub kind: IndicatorKind,
+    /// Where the indicator's one figure comes from; units report figures only for those made
+    /// of unit reports.
+    pub source: Source,
     pub by_unit: Vec<UnitFigure>,
     /// The sum over units, for counts; a sum of percentages means nothing, so ratios and
     /// qualitative indicators have none.
@@ -124,7 +128,14 @@ pub fn consolidate(plan: &Plan, accepted: &[(&Unit, &ReportBody)]) -> Consolidat
                 .collect();
             let values: Vec<f64> = by_unit.iter().filter_map(|f| f.value).collect();
             let total = (ind.kind == IndicatorKind::Count && !values.is_empty()).then(|| values.iter().sum());
-            IndicatorLine { code: ind.code.clone(), name: ind.name.clone(), kind: ind.kind, by_unit, total }
+            IndicatorLine {
+                code: ind.code.clone(),
+                name: ind.name.clone(),
+                kind: ind.kind,
+                source: source_of(ind),
+                by_unit,
+                total,
+            }
         })
         .collect();
     Consolidation {

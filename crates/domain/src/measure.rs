@@ -122,6 +122,53 @@ impl Measure {
 }
 
 /// A figure a unit gave for an indicator in an accepted quarterly report.
+/// Where an indicator's one figure comes from: the measure decides, and nothing else is shown
+/// as its value (see `docs/progress.md`, "One figure per indicator").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// Counted from the registers (sổ theo dõi): units record there, they are not asked again.
+    Registers,
+    /// The sum of the figures in the accepted unit reports: the units that contribute are asked.
+    UnitReports,
+    /// A person's assessment, recorded in the assessments register.
+    Assessment,
+    /// Nothing measures it: a rate or a qualitative target the plan gives no measure for.
+    None,
+}
+
+impl Source {
+    pub fn key(self) -> &'static str {
+        match self {
+            Source::Registers => "registers",
+            Source::UnitReports => "unit_reports",
+            Source::Assessment => "assessment",
+            Source::None => "none",
+        }
+    }
+}
+
+/// The measure an indicator is computed by: its own; for a count the plan gives no measure for,
+/// the sum of what the units report (the only source there is); none for a rate or a
+/// qualitative target without one — no unit can know those by itself.
+pub fn measure_of(indicator: &Indicator) -> Option<Measure> {
+    match (&indicator.measure, indicator.kind) {
+        (Some(m), _) => Some(m.clone()),
+        (None, IndicatorKind::Count) => Some(Measure::ReportSum { pacing: Pacing::default() }),
+        (None, _) => None,
+    }
+}
+
+/// Where the indicator's figure comes from.
+pub fn source_of(indicator: &Indicator) -> Source {
+    match measure_of(indicator) {
+        Some(Measure::Count { .. } | Measure::Ratio { .. }) => Source::Registers,
+        Some(Measure::ReportSum { .. }) => Source::UnitReports,
+        Some(Measure::Assessment) => Source::Assessment,
+        None => Source::None,
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ReportFigure {
     pub indicator: String,
@@ -347,7 +394,7 @@ pub fn evaluate(
 pub fn progress_of_plan(plan: &Plan, sources: &Sources, date: NaiveDate) -> Vec<Progress> {
     plan.indicators
         .iter()
-        .map(|i| match &i.measure {
+        .map(|i| match &measure_of(i) {
             Some(m) => evaluate(plan.year, i, m, sources, date),
             None => Progress {
                 indicator: i.code.clone(),

@@ -242,7 +242,8 @@ pub struct ReportBody {
 
 impl ReportBody {
     /// A new report, prefilled with exactly what concerns the unit: the tasks it leads or
-    /// coordinates and the indicators it contributes to.
+    /// coordinates, and a figure for each indicator it contributes to that is made of unit
+    /// reports (never for what the registers count: that is recorded there).
     pub fn prefilled(plan: &Plan, unit: &str) -> ReportBody {
         let work = plan.work_of(unit);
         let mut body = ReportBody::default();
@@ -255,6 +256,9 @@ impl ReportBody {
                         status: TaskStatus::NotStarted,
                         note: String::new(),
                     }),
+                    // Only figures the unit can know: those made of unit reports. What the
+                    // registers count or a person assesses is not asked again.
+                    Subject::Indicator(i) if crate::measure::source_of(i) != crate::measure::Source::UnitReports => {}
                     Subject::Indicator(i) => body.figures.push(IndicatorFigure {
                         indicator: i.code.clone(),
                         value: None,

@@ -334,3 +334,25 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn each_indicator_has_one_source_decided_by_its_measure() {
+    use kehoach_domain::measure::{Source, measure_of, source_of};
+    let count = |measure: Option<Measure>| Indicator { measure, ..indicator(IndicatorKind::Count, Some(4.0)) };
+    let selection = Selection { register: "truyen_thong".into(), window: Window::Year, refine: Refinement::default() };
+    let counted = count(Some(Measure::Count { records: selection.clone(), pacing: Pacing::ByQuarter }));
+    assert_eq!(source_of(&counted), Source::Registers);
+    let rate = Indicator {
+        measure: Some(Measure::Ratio { records: selection, counted: Refinement::default(), pacing: Pacing::ByQuarter }),
+        ..indicator(IndicatorKind::Ratio, Some(50.0))
+    };
+    assert_eq!(source_of(&rate), Source::Registers);
+    assert_eq!(source_of(&count(Some(Measure::ReportSum { pacing: Pacing::ByQuarter }))), Source::UnitReports);
+    assert_eq!(source_of(&count(Some(Measure::Assessment))), Source::Assessment);
+    // A count the plan gives no measure for is what the units report; a rate without one is
+    // nobody's to know.
+    assert_eq!(source_of(&count(None)), Source::UnitReports);
+    assert_eq!(measure_of(&count(None)), Some(Measure::ReportSum { pacing: Pacing::ByQuarter }));
+    assert_eq!(source_of(&indicator(IndicatorKind::Ratio, Some(50.0))), Source::None);
+    assert_eq!(source_of(&indicator(IndicatorKind::Qualitative, None)), Source::None);
+}

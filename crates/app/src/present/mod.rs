@@ -3,6 +3,7 @@
 
 mod labels;
 mod numbers;
+mod source;
 mod time;
 mod words;
 
@@ -12,5 +13,6 @@ pub use labels::{
     status_label, task_status_label, timeliness,
 };
 pub use numbers::{day_in_words, number, number_text, percent};
+pub use source::source_label;
 pub use time::{local_day, local_time, plan_zone, today};
 pub use words::Tr;

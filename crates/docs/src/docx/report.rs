@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use kehoach_domain::consolidation::{Consolidation, UnitText};
 use kehoach_domain::layout::{decimal, short_date};
-use kehoach_domain::measure::Progress;
+use kehoach_domain::measure::{Progress, Source, source_of};
 use kehoach_domain::period::PeriodId;
 use kehoach_domain::progress::Status;
 use kehoach_domain::record::AsOfBasis;
@@ -172,8 +172,14 @@ fn blocks(r: &ReportInput<'_>) -> Vec<Block> {
     )));
     for p in r.progress {
         let Some(i) = plan.indicator(&p.indicator) else { continue };
+        let source = match source_of(i) {
+            Source::Registers => "theo sổ theo dõi",
+            Source::UnitReports => "theo báo cáo của các đơn vị",
+            Source::Assessment => "theo đánh giá",
+            Source::None => "chưa có cách đo",
+        };
         out.push(Block::Text(format!(
-            "- {}: {} ({}; chỉ tiêu: {}).",
+            "- {}: {} ({}; chỉ tiêu: {}; {source}).",
             i.name,
             value_text(plan, p),
             (r.indicator_status)(p.status),

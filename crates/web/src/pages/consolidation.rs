@@ -99,7 +99,7 @@ struct ConsolidationPage {
     versions: Vec<VersionRow>,
     drift: Vec<DriftRow>,
     /// Every indicator: the approved figures once approved, live ones before.
-    progress: Vec<(String, String, super::progress::ProgressCell)>,
+    progress: Vec<(String, String, super::progress::ProgressCell, String)>,
     progress_date: String,
     /// Says why the figures stand at that day.
     progress_basis: String,
@@ -182,7 +182,11 @@ async fn page(
     };
     let progress = computed
         .iter()
-        .filter_map(|p| plan.indicator(&p.indicator).map(|i| (i.code.clone(), i.name.clone(), super::progress::cell(&t, i, p))))
+        .filter_map(|p| {
+            let i = plan.indicator(&p.indicator)?;
+            let source = kehoach_app::present::source_label(&t, kehoach_domain::measure::source_of(i));
+            Some((i.code.clone(), i.name.clone(), super::progress::cell(&t, i, p), source))
+        })
         .collect();
     let drift = report
         .drift

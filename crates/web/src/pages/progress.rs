@@ -105,6 +105,8 @@ fn date_of(q: &AtQuery, state: &AppState, plan: &Plan) -> NaiveDate {
 pub struct ProgressRow {
     pub indicator: Indicator,
     pub cell: ProgressCell,
+    /// Where the figure comes from, in words.
+    pub source: String,
 }
 
 #[derive(Template)]
@@ -130,7 +132,11 @@ async fn progress_page(
     let rows = all
         .iter()
         .zip(&plan.indicators)
-        .map(|(p, i)| ProgressRow { indicator: i.clone(), cell: cell(&t, i, p) })
+        .map(|(p, i)| ProgressRow {
+            indicator: i.clone(),
+            cell: cell(&t, i, p),
+            source: kehoach_app::present::source_label(&t, kehoach_domain::measure::source_of(i)),
+        })
         .collect();
     let page = ProgressPage {
         frame: Frame::new(lang, format!("/plans/{}/progress", plan.id), &viewer),

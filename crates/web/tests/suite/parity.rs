@@ -50,7 +50,7 @@ fn set_task_note(body: &mut Value, value: &str) {
 
 on_both_databases!(
     async fn a_report_refused_by_the_form_is_refused_by_the_api_in_the_same_words(store) {
-        common::commune(&store).await;
+        common::commune_with_reported_iv1(&store).await;
         let clock = Arc::new(FixedClock::new(Utc.with_ymd_and_hms(2026, 3, 1, 2, 0, 0).unwrap()));
         let server = TestServer::new(kehoach_web::router_at(store.clone(), clock));
         let village = session_of(&store, "ban-a").await;

@@ -35,7 +35,7 @@ struct World {
 }
 
 async fn world(store: Store) -> World {
-    common::commune(&store).await;
+    common::commune_with_reported_iv1(&store).await;
     let clock = Arc::new(FixedClock::new(at(2026, 3, 1, 2, 0)));
     let server = TestServer::new(kehoach_web::router_at(store.clone(), clock.clone()));
     World {
@@ -435,7 +435,7 @@ on_both_databases!(
         assert_eq!(changes[0]["field"], "indicator IV.1 value");
         assert_eq!(changes[0]["after"], "3");
         let page = as_user(w.server.get("/plans/muong-la-2026/periods/2026-Q1/reports/ban-a"), &w.officer).await.text();
-        assert!(page.contains("indicator IV.1 value"));
+        assert!(page.contains("Chỉ tiêu IV.1 – số liệu: "), "the change in words");
     }
 );
 

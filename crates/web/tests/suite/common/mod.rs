@@ -48,6 +48,23 @@ pub async fn commune(store: &Store) {
     }
 }
 
+/// The Mường La plan with indicator IV.1 left without a measure: a count the units report
+/// themselves, so that their reports carry a figure for it (the real plan counts IV.1 from the
+/// registers, and then no unit is asked for it).
+pub fn plan_with_reported_iv1() -> kehoach_domain::Plan {
+    let text = kehoach_plan::DEFAULT_PLAN;
+    let at = text.find("code = \"IV.1\"").expect("IV.1 in the plan");
+    let from = at + text[at..].find("[indicators.measure]").expect("IV.1's measure");
+    let to = from + text[from..].find("\n[[").expect("the next table");
+    kehoach_plan::parse(&format!("{}{}", &text[..from], &text[to + 1..])).expect("the plan without IV.1's measure")
+}
+
+/// [`commune`], with [`plan_with_reported_iv1`].
+pub async fn commune_with_reported_iv1(store: &Store) {
+    commune(store).await;
+    store.import_plan(&plan_with_reported_iv1(), TEST).await.unwrap();
+}
+
 /// Opens a session for the user straight in the store.
 pub async fn session_of(store: &Store, username: &str) -> Who {
     let user = store.user(username).await.unwrap().unwrap();
