@@ -543,7 +543,8 @@ on_both_databases!(
         let bad = with(server.get("/api/v1/audit").add_query_param("from", "05/03/2026")).await;
         assert_eq!(bad.status_code(), StatusCode::UNPROCESSABLE_ENTITY);
         let page = with(server.get("/audit").add_query_param("kind", "unit")).await.text();
-        assert!(page.contains("unit.contact") && page.contains("muong-la/ban-c"));
+        // In words: the action, and the unit by its name.
+        assert!(page.contains("Cập nhật đầu mối liên hệ của đơn vị") && page.contains("Đơn vị: Bản C"), "{page}");
         // Another commune's admin sees none of it.
         let other = browser(&store, "quan-tri-khac").await;
         let theirs = server

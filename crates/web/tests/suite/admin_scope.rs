@@ -312,7 +312,7 @@ async fn seen(server: &TestServer, store: &Store, viewer: &str, key: &str) -> us
     assert!(rows.iter().all(|a| a["record_key"] == key));
     let page = as_user(server.get("/audit").add_query_param("kind", "user").add_query_param("key", key), &who).await;
     assert_eq!(
-        page.text().contains(&format!("user {key}")),
+        page.text().contains(&format!("Tài khoản: {key}")),
         !rows.is_empty(),
         "{viewer}: the page agrees with the API"
     );

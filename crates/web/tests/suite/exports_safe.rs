@@ -73,13 +73,13 @@ on_both_databases!(
             let r = as_user(w.server.get(&download), &w.village).await;
             assert_eq!(r.status_code(), StatusCode::OK, "{download}");
             let (header, rows) = csv_rows(r.as_bytes());
-            let mut topics = column(&header, &rows, "chu_de");
+            let mut topics = column(&header, &rows, "Nội dung, chủ đề");
             topics.sort();
             assert_eq!(topics, ["''=quoted", "'=1+1", "'@abc"], "{download}");
-            let mut places = column(&header, &rows, "dia_diem");
+            let mut places = column(&header, &rows, "Địa điểm");
             places.sort();
             assert_eq!(places, ["'+84 912 345 678", "'-5 hộ", "'=2+3"], "{download}");
-            assert_eq!(column(&header, &rows, "so_nguoi"), ["12", "12", "12"], "numbers stay numbers");
+            assert_eq!(column(&header, &rows, "Số người tham dự"), ["12", "12", "12"], "numbers stay numbers");
             for cell in rows.iter().flatten() {
                 assert!(!cell.starts_with(['=', '+', '-', '@', '\t', '\r']), "{cell:?} would run in {download}");
             }

@@ -593,7 +593,7 @@ on_both_databases!(
         c.ok(M::GET, &format!("{one}/files/{}", files[0]["id"]), Some(officer), Body::None).await;
         c.ok(M::GET, &format!("{registers}/records.csv"), Some(officer), Body::None).await;
         c.ok(M::GET, &format!("{registers}/records.xlsx"), Some(officer), Body::None).await;
-        let csv = "unit,date,kenh,chu_de,so_nguoi\nvhxh,05/03/2026,hop_ban,Chuyển đổi số,40\n".as_bytes().to_vec();
+        let csv = "unit,date,kenh,chu_de,so_nguoi\nvhxh,25/02/2026,hop_ban,Chuyển đổi số,40\n".as_bytes().to_vec();
         c.ok(M::POST, &format!("{registers}/import"), Some(officer), Body::Raw("text/csv", csv)).await;
         let doomed = c.ok(M::POST, &format!("{registers}/records"), Some(officer), Body::Json(activity("2026-02-12", "vhxh"))).await;
         c.ok(M::POST, &format!("{registers}/records/{}/delete", doomed["id"]), Some(officer), Body::None).await;
