@@ -226,3 +226,48 @@ on_both_databases!(
         assert!(visitor.contains("/login?next="), "{visitor}");
     }
 );
+
+/// The site's own links on a page (`href="/…"`), without their fragment.
+fn links(page: &str) -> Vec<String> {
+    page.split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|href| href.starts_with('/') && !href.starts_with("//"))
+        .map(|href| href.split('#').next().unwrap_or_default().replace("&amp;", "&"))
+        .collect()
+}
+
+on_both_databases!(
+    /// Every link the province's pages show, followed from its home page (an approved report
+    /// included), opens: none leads to a refusal.
+    async fn the_province_is_shown_no_link_it_may_not_follow(store) {
+        let w = world(store).await;
+        w.clock.set(at(2026, 3, 1, 2));
+        submit(&w, "2026-Q1", "ban-a", &w.village, true).await;
+        approve(&w, "2026-Q1").await;
+        let mut seen = std::collections::BTreeSet::new();
+        let mut queue = vec![("/".to_owned(), "(home)".to_owned())];
+        let mut refused = Vec::new();
+        while let Some((path, from)) = queue.pop() {
+            // Calendar feeds are left out: a unit page links its deadlines.ics even for a body
+            // that does not report (UBND, Sở KH&CN…), whose feed is a 404 for everyone.
+            let skipped = path.starts_with("/lang/") || path.starts_with("/static/") || path.ends_with(".ics");
+            if !seen.insert(path.clone()) || skipped {
+                continue;
+            }
+            assert!(seen.len() < 400, "the walk stays small");
+            let answer = as_user(w.server.get(&path), &w.province).await;
+            let status = answer.status_code();
+            if status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND {
+                refused.push(format!("{path} ({status}) linked from {from}"));
+                continue;
+            }
+            let html = answer.maybe_header("content-type").is_some_and(|t| t.to_str().unwrap_or("").starts_with("text/html"));
+            if html {
+                queue.extend(links(&answer.text()).into_iter().map(|l| (l, path.clone())));
+            }
+        }
+        assert!(seen.contains("/plans/muong-la-2026/periods/2026-Q1/report.docx"), "{seen:?}");
+        assert!(refused.is_empty(), "links the province cannot follow: {refused:#?}");
+    }
+);
