@@ -34,3 +34,4 @@ leaders-approved-at = approved at { $time }
 leaders-approved-open = Open the report
 leaders-approved-docx = Download the .docx
 leaders-periods-report = Approved commune report
+leaders-home-summary = Indicators behind or at risk: { $lagging } · units late with the report of { $period }: { $late } · tasks without progress: { $stalled }

@@ -34,3 +34,4 @@ leaders-approved-at = phê duyệt lúc { $time }
 leaders-approved-open = Xem báo cáo
 leaders-approved-docx = Tải tệp .docx
 leaders-periods-report = Báo cáo của xã đã phê duyệt
+leaders-home-summary = { $lagging } chỉ tiêu chậm hoặc có nguy cơ chậm · { $late } đơn vị chậm nộp báo cáo { $period } · { $stalled } nhiệm vụ chưa có tiến độ

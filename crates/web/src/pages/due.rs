@@ -40,6 +40,8 @@ pub struct Dashboard {
     unit_href: Option<String>,
     /// The leaders' screen of the user's commune, for those who may see it.
     leaders_href: Option<String>,
+    /// What the leaders' screen shows, in one line (for a leader).
+    leaders_summary: Option<String>,
     /// The province's account: the approved commune reports it may open.
     province: Option<Vec<super::leaders::ApprovedLine>>,
 }
@@ -57,6 +59,7 @@ pub async fn dashboard(
     let mut items = Vec::new();
     let mut unit_href = None;
     let mut leaders_href = None;
+    let mut leaders_summary = None;
     let mine =
         plans.iter().find(|s| Some(&s.commune.code) == p.commune.as_ref() && s.commune.province_code == p.province);
     if let Some(summary) = mine {
@@ -67,6 +70,7 @@ pub async fn dashboard(
             .map_err(|e| PageError { error: WebError::Internal(format!("{e:?}")), lang })?;
         if kehoach_app::leaders::may_see(p, &plan) {
             leaders_href = Some(super::leaders::href(&plan.id));
+            leaders_summary = super::leaders::summary(state, &plan, p, lang).await?;
         }
         // A leader's first thing to do: the commune reports waiting for their approval.
         items.extend(super::leaders::approval_items(state, &plan, p, lang).await?);
@@ -156,7 +160,15 @@ pub async fn dashboard(
     }
     let province =
         if p.role == Role::CapTren { Some(super::leaders::approved_lines(state, p, lang).await?) } else { None };
-    let page = Dashboard { frame: Frame::new(lang, "/", viewer), plans, items, unit_href, leaders_href, province };
+    let page = Dashboard {
+        frame: Frame::new(lang, "/", viewer),
+        plans,
+        items,
+        unit_href,
+        leaders_href,
+        leaders_summary,
+        province,
+    };
     render(&page, lang)
 }
 

@@ -396,6 +396,26 @@ pub async fn approval_items(
         .collect())
 }
 
+/// The leaders' screen in one line, for a leader's home page: how many indicators are behind,
+/// units late, tasks without progress.
+pub async fn summary(state: &AppState, plan: &Plan, who: &Principal, lang: Lang) -> Result<Option<String>, PageError> {
+    if who.role != Role::LanhDao || !leaders::may_see(who, plan) {
+        return Ok(None);
+    }
+    let t = Tr::new(lang);
+    let o = leaders::overview(state, who, plan).await.page(lang)?;
+    let period = o.period.as_ref().map(|p| period_label(&t, &p.id.to_string())).unwrap_or_default();
+    Ok(Some(t.args(
+        "leaders-home-summary",
+        &[
+            ("lagging", o.lagging().count().to_string()),
+            ("late", o.late().count().to_string()),
+            ("period", period),
+            ("stalled", o.stalled.len().to_string()),
+        ],
+    )))
+}
+
 /// An approved commune report on the province's home page.
 pub struct ApprovedLine {
     pub commune: String,

@@ -160,6 +160,7 @@ on_both_databases!(
         // Linked from the leader's home page, not from the village's.
         let home = as_user(w.server.get("/"), &w.leader).await.text();
         assert!(home.contains(&format!("href=\"{LEADERS}\"")), "{home}");
+        assert!(home.contains("đơn vị chậm nộp báo cáo Quý 2 2026") && home.contains("nhiệm vụ chưa có tiến độ"), "{home}");
         let home = as_user(w.server.get("/"), &w.village).await.text();
         assert!(!home.contains(LEADERS), "{home}");
     }
