@@ -468,6 +468,9 @@ pub async fn document(
         let name = format!("bao-cao-{:02}-{}-{}-v{}.docx", info.number, plan.id, period.id, info.version);
         return Ok((name, bytes));
     }
+    if approved {
+        return legacy_document(state, plan, period, current.as_ref()).await;
+    }
     if !drafts {
         return Err(AppError::NotFound(NotFound::Page));
     }
@@ -485,6 +488,38 @@ pub async fn document(
     };
     let bytes = render(plan, period, &snapshot, None, &plan.signer)?;
     Ok((format!("du-thao-bao-cao-{}-{}.docx", plan.id, period.id), bytes))
+}
+
+/// A report approved before approvals kept their document (no record): rendered from the
+/// consolidation it was frozen with, under the number it was given on the day of approval.
+async fn legacy_document(
+    state: &App,
+    plan: &Plan,
+    period: &Period,
+    current: Option<&kehoach_store::CommuneReportRecord>,
+) -> Result<(String, Vec<u8>), AppError> {
+    let Some(current) = current else { return Err(AppError::NotFound(NotFound::Page)) };
+    let approved_at = current.approved_at.unwrap_or(current.updated_at);
+    let day = crate::present::local_day(plan, approved_at);
+    let subject = report_doc::subject(&plan.id, period.id);
+    let number = state.store.issue_number(&plan.id, report_doc::TYPE, &subject, day, Actor::SYSTEM, state.clock.now()).await?;
+    let consolidation = match current.frozen_json.as_deref() {
+        Some(f) => serde_json::from_str(f).map_err(|e| AppError::Internal(e.to_string()))?,
+        None => consolidation(state, plan, period).await?,
+    };
+    let (as_of, basis) = record::as_of(period.data_to, day);
+    let snapshot = Snapshot {
+        as_of,
+        basis,
+        progress: crate::progress::of_plan(state, plan, as_of).await?,
+        consolidation,
+        narrative: current.narrative.clone(),
+        unit_reports: Vec::new(),
+        plan_number: plan.document.number.clone(),
+        plan_issued_on: plan.document.issued_on,
+    };
+    let bytes = render(plan, period, &snapshot, Some((number.number, number.issued_on)), &plan.signer)?;
+    Ok((format!("bao-cao-{:02}-{}-{}.docx", number.number, plan.id, period.id), bytes))
 }
 
 /// The largest signed scan taken.

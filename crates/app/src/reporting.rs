@@ -20,6 +20,8 @@ pub struct ReportContext {
     pub period: Period,
     pub unit: Unit,
     pub request: Option<AdHocRequest>,
+    /// The period's commune report is approved: the unit's report is closed.
+    pub closed: bool,
 }
 
 impl ReportContext {
@@ -76,7 +78,8 @@ pub async fn context(state: &App, plan_id: &str, period: &str, unit: &str) -> Re
         .find(|u| u.code == unit)
         .cloned()
         .ok_or(AppError::NotFound(NotFound::Unit))?;
-    Ok(ReportContext { plan, period, unit, request })
+    let closed = crate::commune_report::is_closed(state, &plan, &period).await?;
+    Ok(ReportContext { plan, period, unit, request, closed })
 }
 
 /// A unit's report of a period as stored; none before its first save.
@@ -162,7 +165,7 @@ pub async fn apply(
         return Err(StepError::Conflict(stored.map(Box::new)));
     }
     // The period's commune report is approved: its unit reports are closed until it is reopened.
-    if crate::commune_report::is_closed(state, &ctx.plan, &ctx.period).await? {
+    if ctx.closed || crate::commune_report::is_closed(state, &ctx.plan, &ctx.period).await? {
         return Err(StepError::Refused(Refusal::PeriodClosed));
     }
     let current = stored.as_ref().map_or(ReportState::Draft, |s| s.state);

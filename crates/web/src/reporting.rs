@@ -20,7 +20,7 @@ use crate::i18n::Tr;
 /// Why the form is locked, in words.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Lock {
-    /// `awaiting_review`, `locked`, `past_deadline`.
+    /// `awaiting_review`, `locked`, `past_deadline`, `period_closed`.
     pub code: &'static str,
     pub message: String,
 }
@@ -86,10 +86,14 @@ pub fn view(ctx: &ReportContext, stored: Option<&StoredReport>, now: DateTime<Ut
         accepted_at: stored.and_then(|s| s.accepted_at),
         updated_by: stored.map(|s| s.updated_by.clone()),
         updated_at: stored.map(|s| s.updated_at),
-        lock: report::lock_reason(state, now, ctx.period.deadline, late_allowed).map(|r| {
-            let (code, key) = refusal_key(r);
-            Lock { code, message: t.get(key) }
-        }),
+        lock: ctx
+            .closed
+            .then_some(Refusal::PeriodClosed)
+            .or(report::lock_reason(state, now, ctx.period.deadline, late_allowed))
+            .map(|r| {
+                let (code, key) = refusal_key(r);
+                Lock { code, message: t.get(key) }
+            }),
     }
 }
 

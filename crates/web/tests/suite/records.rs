@@ -122,6 +122,8 @@ on_both_databases!(
             .await;
         assert_eq!(closed.status_code(), StatusCode::CONFLICT, "{}", closed.text());
         assert!(closed.text().contains("đã khóa"), "{}", closed.text());
+        let form = as_user(w.server.get(&format!("{Q1}/reports/ban-a")), &w.village).await.json::<Value>();
+        assert_eq!(form["lock"]["code"], "period_closed", "the form says why before anyone types: {form}");
 
         // Reopening needs a leader and a reason.
         let reopen = format!("{Q1}/consolidation/reopen");
