@@ -1,5 +1,7 @@
 //! `kehoach export table`: Appendix I with results, Appendix II with the tasks' status, the
-//! timeliness board or a register, as .xlsx or .csv — the same files the web pages give.
+//! timeliness board or a register, as .xlsx or .csv — the same files the web pages give (in the
+//! .xlsx numbers and days are typed as such and units named; the .csv as people read it, with the
+//! unit codes the import reads).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
