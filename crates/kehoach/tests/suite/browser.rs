@@ -187,8 +187,19 @@ async fn the_reporting_cycle_on_a_phone() {
         .as_bool()
         .unwrap();
     assert!(!overflow, "the report form fits a 360-px screen without sideways scrolling");
+    // Each section says how many of its fields are still empty, and counts down as they fill
+    // (the tasks first, the texts last).
+    let empty = |section: &str| {
+        format!(
+            "var s = document.querySelectorAll('details.section'); return Number(s[{section}].querySelector('[data-count]').textContent)"
+        )
+    };
+    let (tasks_empty, texts_empty) = (number(&c, &empty("0")).await, number(&c, &empty("s.length - 1")).await);
+    assert!(tasks_empty >= 1.0 && texts_empty == 3.0, "empty at first: {tasks_empty} tasks, {texts_empty} texts");
     c.find(Locator::Css("select[name='task.I.1.status']")).await.unwrap().select_by_value("in_progress").await.unwrap();
     fill(&c, "textarea[name=activities]", "Tổ chức 02 buổi tuyên truyền tại nhà văn hoá bản").await;
+    assert_eq!(number(&c, &empty("0")).await, tasks_empty - 1.0, "one task reported");
+    assert_eq!(number(&c, &empty("s.length - 1")).await, 2.0, "one text written");
     // Leaving the page before saving (a dropped connection, a tap on the wrong link) loses
     // nothing: a fresh visit, not a reload the browser itself might restore.
     c.goto(&format!("{base}/plans/muong-la-2026/periods")).await.unwrap();
