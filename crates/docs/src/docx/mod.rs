@@ -208,6 +208,18 @@ impl Writer<'_> {
         Paragraph::new().add_run(run).align(align).line_spacing(single())
     }
 
+    /// A centred line of body text at the body's line spacing, nothing before or after.
+    fn spaced_line(&self, text: &str, bold: bool) -> Paragraph {
+        let l = self.layout;
+        self.line(text, l.body_pt, bold, false, AlignmentType::Center).line_spacing(
+            LineSpacing::new()
+                .before(0)
+                .after(0)
+                .line((l.line_spacing * 240.0).round() as i32)
+                .line_rule(LineSpacingType::Auto),
+        )
+    }
+
     /// A short solid rule under a centred line, `share` of the available `width_mm` long: a
     /// bottom border on an empty paragraph narrowed by its indents.
     fn rule(&self, width_mm: f64, share: f64) -> Paragraph {
@@ -407,9 +419,10 @@ pub fn write(doc: &Doc, layout: &Layout) -> Result<Vec<u8>, Error> {
         false,
         AlignmentType::Center,
     ));
-    main = main.add_paragraph(w.line(&doc.doc_type, l.body_pt, true, false, AlignmentType::Center));
+    // The type and the subject (which often runs over two lines) at the body's line spacing.
+    main = main.add_paragraph(w.spaced_line(&doc.doc_type, true));
     for s in &doc.subject {
-        main = main.add_paragraph(w.line(s, l.body_pt, true, false, AlignmentType::Center));
+        main = main.add_paragraph(w.spaced_line(s, true));
     }
     let text_width = l.page_width_mm - l.margin_left_mm - l.margin_right_mm;
     main = main.add_paragraph(w.rule(text_width, 0.2)).add_paragraph(w.line(
