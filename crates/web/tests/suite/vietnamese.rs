@@ -99,6 +99,8 @@ async fn world(store: &Store) -> (TestServer, Vec<(&'static str, Who)>) {
     let r =
         as_user(server.post(&format!("{report}/submit")), &village).json(&json!({"version": 2, "body": body})).await;
     assert_eq!(r.status_code(), StatusCode::OK, "{}", r.text());
+    let r = as_user(server.post(&format!("{report}/accept")), &officer).json(&json!({"version": 3})).await;
+    assert_eq!(r.status_code(), StatusCode::OK, "{}", r.text());
     // Bản B keeps a draft.
     let draft = format!("{API}/periods/2026-Q2/reports/ban-b");
     let body = as_user(server.get(&draft), &who("ban-b")).await.json::<Value>()["body"].clone();
@@ -193,6 +195,7 @@ fn visible(html: &str) -> String {
         .replace("&#39;", "'")
         .replace("&#x27;", "'")
         .replace("&#34;", "\"")
+        .replace("&#38;", "&")
 }
 
 /// The text of a .docx: its paragraphs' runs.
@@ -349,6 +352,26 @@ fn codes_in(text: &str, keys: &BTreeSet<String>) -> Vec<String> {
     found
 }
 
+/// What in an English page is not English as it should be: an interface key shown raw, a text
+/// missing, a plural left singular ("1 records").
+fn english_slips(text: &str, keys: &BTreeSet<String>) -> Vec<String> {
+    let mut found: Vec<String> =
+        words(text).filter(|w| keys.contains(*w)).map(|w| format!("interface key `{w}`")).collect();
+    if text.contains("Unknown localization") {
+        found.push("a missing interface text".to_owned());
+    }
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for plural in ["records", "units", "days", "hours", "members", "items", "reports", "minutes", "files"] {
+        if flat.contains(&format!(" 1 {plural}")) || flat.starts_with(&format!("1 {plural}")) {
+            found.push(format!("`1 {plural}`"));
+        }
+    }
+    if flat.contains("(s)") {
+        found.push("a plural as `(s)`".to_owned());
+    }
+    found
+}
+
 /// The words of an answer as its reader gets them, by its type; none for what is not words.
 fn text_of(r: &TestResponse) -> Option<String> {
     let kind = r.maybe_header("content-type").and_then(|v| v.to_str().ok().map(str::to_owned)).unwrap_or_default();
@@ -419,6 +442,16 @@ on_both_databases!(
                         let seen = problems.entry(found.clone()).or_insert_with(|| (around(&text, &found), BTreeSet::new()));
                         seen.1.insert(format!("{path} ({name})"));
                     }
+                    // The same page in English: no key, no plural left singular.
+                    if let (Some(who), true) = (who, text_of(&r).is_some() && r.text().starts_with("<!")) {
+                        let english = as_user(server.get(&format!("{path}?lang=en")), who).await;
+                        let text = visible(&english.text());
+                        for found in english_slips(&text, &keys) {
+                            let found = format!("English: {found}");
+                            let seen = problems.entry(found.clone()).or_insert_with(|| (around(&text, &found), BTreeSet::new()));
+                            seen.1.insert(format!("{path}?lang=en ({name})"));
+                        }
+                    }
                 }
             }
             if !reached {
@@ -455,6 +488,8 @@ fn the_detector_knows_a_code_from_a_word() {
     assert_eq!(codes_in("Tiêu đề report-title", &keys), ["interface key shown raw `report-title`"]);
     assert_eq!(codes_in("IV.1: 22.5", &keys), ["decimal point `22.5`"]);
     assert_eq!(codes_in("Trạng thái: submitted", &keys), ["stored name `submitted`"]);
+    assert_eq!(english_slips("Register: 1 records, 2 records", &keys), ["`1 records`"]);
+    assert!(english_slips("1 record, 2 records, 3 units", &keys).is_empty());
     let shown =
         visible("<p title=\"Gợi ý\">Xin <b>chào</b></p><script>var in_progress;</script><a href=\"/x_y\">z</a>");
     assert!(shown.contains("Gợi ý") && shown.contains("chào") && shown.contains('z'), "{shown}");
