@@ -430,12 +430,17 @@ pub async fn approved_lines(state: &AppState, who: &Principal, lang: Lang) -> Re
     let t = Tr::new(lang);
     let found = leaders::approved_reports(state, who).await.page(lang)?;
     let mut lines = Vec::new();
+    // Each plan once, for its time zone.
+    let mut plans: std::collections::HashMap<String, Plan> = std::collections::HashMap::new();
     for a in found {
         let base = format!("/plans/{}/periods/{}", a.plan.id, a.period);
         let approved_at = match a.approved_at {
             Some(at) => {
-                let plan = kehoach_app::plans::get(state, &a.plan.id).await.page(lang)?;
-                local(&plan, at)
+                if !plans.contains_key(&a.plan.id) {
+                    let plan = kehoach_app::plans::get(state, &a.plan.id).await.page(lang)?;
+                    plans.insert(a.plan.id.clone(), plan);
+                }
+                plans.get(&a.plan.id).map(|plan| local(plan, at)).unwrap_or_default()
             }
             None => String::new(),
         };
