@@ -208,15 +208,24 @@ on_both_databases!(
 );
 
 on_both_databases!(
-    /// The board as .xlsx holds the rows of its CSV.
+    /// The board as .xlsx holds the rows of its CSV, the units by their names alone (the CSV
+    /// keeps their codes first), completeness as a number and the last update as a date.
     async fn board_xlsx_has_the_rows_of_the_csv(store) {
         let w = world(store).await;
         accepted_report(&w, "ban-a", &w.village).await;
         let response = as_user(w.server.get(&format!("{API}/periods/2026-Q1/board.xlsx")), &w.officer).await;
         let (_, rows) = sheet(&response);
         let csv = csv_rows(&as_user(w.server.get(&format!("/plans/{PLAN}/periods/2026-Q1/board.csv")), &w.officer).await);
-        assert_eq!(rows[2..], csv[..]);
-        assert!(rows.iter().any(|r| r[0] == "ban-a" && r[1] == "Bản A (mẫu)" && r[2] == "Đã chấp nhận"), "{rows:?}");
+        assert_eq!(rows.len() - 2, csv.len());
+        assert_eq!(rows[2], csv[0][1..]);
+        for (x, c) in rows[3..].iter().zip(&csv[1..]) {
+            assert_eq!(x[..3], c[1..4], "name, standing, timeliness");
+        }
+        assert!(csv.iter().any(|r| r[0] == "ban-a" && r[1] == "Bản A (mẫu)" && r[2] == "Đã chấp nhận"), "{csv:?}");
+        let a = rows.iter().find(|r| r[0] == "Bản A (mẫu)").expect("Bản A");
+        assert_eq!(a[1], "Đã chấp nhận");
+        assert!(a[3].parse::<f64>().is_ok() && a[4].parse::<f64>().is_ok(), "a number and a date: {a:?}");
+        assert!(rows.iter().flatten().all(|c| c != "ban-a"), "no unit code in the .xlsx");
         let page = as_user(w.server.get(&format!("/plans/{PLAN}/periods/2026-Q1/board.xlsx")), &w.officer).await;
         assert_eq!(sheet(&page).1, rows);
         assert!(as_user(w.server.get(&format!("/plans/{PLAN}/periods/2026-Q1/board")), &w.officer).await.text().contains("board.xlsx"));
@@ -241,17 +250,23 @@ on_both_databases!(
         assert_eq!(rows[2][..4], ["Mã bản ghi", "Đơn vị", "Ngày thực hiện", "Hình thức"]);
         let records = &rows[3..];
         assert_eq!(records.len(), 4);
-        assert!(records.iter().any(|r| r[1] == "vhxh" && r[2] == "10/02/2026" && r[3] == "Đài truyền thanh xã"));
+        // A unit by its name, a day as a date (10/02/2026 is day 46063 to a spreadsheet).
+        assert!(records.iter().any(|r| r[1] == "Phòng Văn hóa - Xã hội" && r[2] == "46063" && r[3] == "Đài truyền thanh xã"), "{records:?}");
         assert!(records.iter().all(|r| r[4] == "Bồi dưỡng, tập huấn" && r[6] == "30"));
         // The same records and values as the CSV, whose machine header stays as the import reads it.
         let csv = csv_rows(&as_user(w.server.get(&format!("{API}/registers/truyen_thong/records.csv")), &w.officer).await);
         assert_eq!(csv[0][..4], ["Mã bản ghi", "Mã đơn vị", "Ngày thực hiện", "Hình thức"]);
-        assert_eq!(csv[1..], *records);
+        // There a unit by its code (which the import reads) and a day as dd/mm/yyyy.
+        assert_eq!(csv.len() - 1, records.len());
+        for (x, c) in records.iter().zip(&csv[1..]) {
+            assert_eq!((&x[0], &x[3..]), (&c[0], &c[3..]));
+        }
+        assert!(csv.iter().any(|r| r[1] == "vhxh" && r[2] == "10/02/2026"));
 
         for url in [format!("{API}/registers/truyen_thong/records.xlsx"), format!("/plans/{PLAN}/registers/truyen_thong/records.xlsx")] {
             let (_, own) = sheet(&as_user(w.server.get(&url), &w.village).await);
             assert_eq!(own.len(), 4, "title, blank, header and ban-a's one record: {own:?}");
-            assert_eq!(own[3][1], "ban-a");
+            assert_eq!(own[3][1], "Bản A (mẫu)");
         }
         let page = as_user(w.server.get(&format!("/plans/{PLAN}/registers/truyen_thong")), &w.village).await.text();
         assert!(page.contains("records.xlsx"));
