@@ -71,7 +71,7 @@ pub fn chart_svg(series: &[Progress], target: Option<f64>, t: &Tr) -> String {
         svg,
         r#"<text x="2" y="{:.1}" class="tick">{}</text>"#,
         y(top) + 4.0,
-        kehoach_domain::layout::decimal(top)
+        kehoach_app::present::number(top)
     );
     if let Some(tv) = target {
         let _ =
@@ -229,7 +229,7 @@ async fn evidence_page(
         figures: body
             .figures
             .iter()
-            .map(|f| (f.unit.clone(), f.period.clone(), kehoach_domain::layout::decimal(f.value)))
+            .map(|f| (f.unit.clone(), f.period.clone(), kehoach_app::present::number(f.value)))
             .collect(),
         hidden: body.hidden,
         indicator,

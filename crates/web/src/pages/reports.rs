@@ -380,7 +380,7 @@ async fn show(
         .map(|f| FileLine {
             id: f.id,
             name: f.name,
-            size: format!("{:.1} MB", f64::from(f.size) / 1_048_576.0),
+            size: format!("{} MB", kehoach_app::present::number(f64::from(f.size) / 1_048_576.0)),
             by: f.uploaded_by,
             image: matches!(f.mime.as_str(), "image/jpeg" | "image/png" | "image/webp"),
         })
