@@ -222,6 +222,13 @@ on_both_databases!(
         let missing = as_user(w.server.get("/no-such-page"), &w.province).await;
         assert_eq!(missing.status_code(), StatusCode::NOT_FOUND);
         assert!(missing.text().contains("Họ tên so-khcn"), "{}", missing.text());
+        // A form the server cannot read (axum's own refusal, reworded as ours) too.
+        let unreadable = as_user(w.server.post("/plans/muong-la-2026/periods/2026-Q1/consolidation"), &w.officer)
+            .content_type("application/x-www-form-urlencoded")
+            .bytes("version=not-a-number".into())
+            .await;
+        assert!(unreadable.status_code().is_client_error(), "{}", unreadable.status_code());
+        assert!(unreadable.text().contains("Họ tên dau-moi"), "{}", unreadable.text());
         // A visitor's error page still offers to sign in.
         let visitor = w.server.get("/no-such-page").await.text();
         assert!(visitor.contains("/login?next="), "{visitor}");
