@@ -495,3 +495,52 @@ fn the_detector_knows_a_code_from_a_word() {
     assert!(shown.contains("Gợi ý") && shown.contains("chào") && shown.contains('z'), "{shown}");
     assert!(!shown.contains("in_progress") && !shown.contains("x_y"), "{shown}");
 }
+
+on_both_databases!(
+    /// A register keeps what happened (docs/progress.md, "Register dates"): on 1 March 2026 a
+    /// record dated 2 March is refused in Vietnamese words, beside its date on the form, by the
+    /// API and in an import, and nothing is written; one dated today is kept. The reminders a
+    /// focal officer copies go out in Vietnamese whatever language the officer reads.
+    async fn a_record_dated_after_today_is_refused_everywhere_and_reminders_stay_vietnamese(store) {
+        common::commune(&store).await;
+        let now = Utc.with_ymd_and_hms(2026, 3, 1, 2, 0, 0).unwrap();
+        let server = TestServer::new(kehoach_web::router_at(store.clone(), Arc::new(FixedClock::new(now))));
+        let officer = session_of(&store, "dau-moi").await;
+        let said = "Ngày thực hiện: không được sau ngày hôm nay (01/03/2026)";
+        let count = || async {
+            let filter = RecordFilter { register: Some("truyen_thong"), ..RecordFilter::default() };
+            store.records(PLAN, &filter).await.unwrap().len()
+        };
+
+        let record = |date: &str| json!({"unit": "vhxh", "date": date, "fields": {"kenh": "hop_ban", "chu_de": "Chuyển đổi số"}});
+        let r = as_user(server.post(&format!("{API}/registers/truyen_thong/records")), &officer).json(&record("2026-03-02")).await;
+        assert_eq!(r.status_code(), StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+        assert!(r.text().contains(said), "{}", r.text());
+        let page = "/plans/muong-la-2026/registers/truyen_thong";
+        let r = as_user(server.post(page), &officer)
+            .form(&[("unit", "vhxh"), ("date", "02/03/2026"), ("f.kenh", "hop_ban"), ("f.chu_de", "Chuyển đổi số")])
+            .await;
+        assert_eq!(r.status_code(), StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+        assert!(r.text().contains("không được sau ngày hôm nay (01/03/2026)"), "beside the date: {}", r.text());
+        assert!(r.text().contains("02/03/2026"), "the date as typed is kept");
+        let csv = "Mã đơn vị,Ngày thực hiện,Hình thức,\"Nội dung, chủ đề\"\nvhxh,01/03/2026,hop_ban,Một\nvhxh,02/03/2026,hop_ban,Hai\n";
+        let r = as_user(server.post(&format!("{API}/registers/truyen_thong/import")), &officer)
+            .content_type("text/csv")
+            .bytes(csv.as_bytes().to_vec().into())
+            .await;
+        assert_eq!(r.status_code(), StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+        assert!(r.text().contains(&format!("Dòng 3, {said}")), "{}", r.text());
+        assert_eq!(count().await, 0, "nothing written");
+        let r = as_user(server.post(&format!("{API}/registers/truyen_thong/records")), &officer).json(&record("2026-03-01")).await;
+        assert_eq!(r.status_code(), StatusCode::CREATED, "today is kept: {}", r.text());
+        assert_eq!(count().await, 1);
+
+        // The reminders page read in English: its own words English, the messages Vietnamese.
+        let r = as_user(server.get("/plans/muong-la-2026/periods/2026-Q1/reminders?lang=en"), &officer).await;
+        assert_eq!(r.status_code(), StatusCode::OK);
+        let page = r.text();
+        assert!(page.contains("Reminders"), "the page in English");
+        assert!(page.contains("Kính gửi Bản A (mẫu): đề nghị đơn vị gửi báo cáo Quý 1 2026"), "{page}");
+        assert!(!page.contains("please send your"), "no message in English");
+    }
+);
