@@ -168,6 +168,7 @@ pub fn appendix_1_of(
         Column::new(t.with("appendix-target", "year", plan.year), 14.0),
         Column::number(t.with("appendix-result", "date", crate::present::day(date)), 16.0),
         Column::new(t.get("table-assessment"), 16.0),
+        Column::new(t.get("source-title"), 18.0),
         Column::new(t.get("col-lead"), 26.0),
         Column::new(t.get("col-coordinators"), 34.0),
     ];
@@ -185,6 +186,7 @@ pub fn appendix_1_of(
             i.target.text.clone(),
             value,
             status,
+            crate::present::source_label(&t, kehoach_domain::measure::source_of(i)),
             plan.ref_name(&i.lead).unwrap_or(&i.lead.code).to_owned(),
             plan.cell(&i.coordinators, i.coordinators_text.as_deref()),
         ])

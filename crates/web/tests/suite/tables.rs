@@ -124,7 +124,7 @@ on_both_databases!(
         assert!(rows[0][0].starts_with("CHỈ TIÊU KHOA HỌC, CÔNG NGHỆ VÀ ĐỔI MỚI SÁNG TẠO NĂM 2026"), "{:?}", rows[0]);
         assert_eq!(
             rows[2],
-            ["STT", "Các mục tiêu/chỉ tiêu", "Kết quả năm 2025", "Chỉ tiêu năm 2026", "Kết quả đến 01/03/2026", "Đánh giá", "Cơ quan chủ trì", "Cơ quan phối hợp"]
+            ["STT", "Các mục tiêu/chỉ tiêu", "Kết quả năm 2025", "Chỉ tiêu năm 2026", "Kết quả đến 01/03/2026", "Đánh giá", "Nguồn số liệu", "Cơ quan chủ trì", "Cơ quan phối hợp"]
         );
         let mut expected: Vec<(String, String, bool)> = Vec::new();
         for (section, indicators) in plan.appendix_indicators() {
@@ -152,7 +152,8 @@ on_both_databases!(
         }
         let iv1 = in_order.iter().position(|i| i.code == "IV.1").unwrap();
         assert_eq!(indicator_rows[iv1][4], "2", "two activities of 2026; the one of 2025 does not count");
-        assert!(!indicator_rows[iv1][6].is_empty(), "its lead agency");
+        assert_eq!(indicator_rows[iv1][6], "Sổ theo dõi", "where the one figure comes from");
+        assert!(!indicator_rows[iv1][7].is_empty(), "its lead agency");
 
         // The CSV: the same rows under the header, with its BOM.
         let csv = csv_rows(&as_user(w.server.get(&format!("{API}/appendix-1.csv?at=2026-03-01")), &w.officer).await);
