@@ -101,6 +101,25 @@ async fn world(store: &Store) -> (TestServer, Vec<(&'static str, Who)>) {
     assert_eq!(r.status_code(), StatusCode::OK, "{}", r.text());
     let r = as_user(server.post(&format!("{report}/accept")), &officer).json(&json!({"version": 3})).await;
     assert_eq!(r.status_code(), StatusCode::OK, "{}", r.text());
+    // The commune's Q1 report: its text, the plan's number cited, sent, approved with units
+    // missing, the signed scan attached.
+    let q1 = format!("{API}/periods/2026-Q1/consolidation");
+    let r = as_user(server.put(&q1), &officer)
+        .json(&json!({"version": 0, "narrative": "Quý I, các bản đã tuyên truyền về chuyển đổi số."}))
+        .await;
+    assert_eq!(r.status_code(), StatusCode::OK, "{}", r.text());
+    let version = r.json::<Value>()["version"].clone();
+    let r = as_user(server.put(&format!("{API}/reference")), &who("quan-tri"))
+        .json(&json!({"number": "12", "issued_on": "2026-01-20"}))
+        .await;
+    assert!(r.status_code().is_success(), "{}", r.text());
+    let r = as_user(server.post(&format!("{q1}/send")), &officer).json(&json!({"version": version})).await;
+    assert_eq!(r.status_code(), StatusCode::OK, "{}", r.text());
+    let version = r.json::<Value>()["version"].clone();
+    let r = as_user(server.post(&format!("{q1}/approve")), &who("lanh-dao"))
+        .json(&json!({"version": version, "number": 1, "confirm_incomplete": true}))
+        .await;
+    assert_eq!(r.status_code(), StatusCode::OK, "{}", r.text());
     // Bản B keeps a draft.
     let draft = format!("{API}/periods/2026-Q2/reports/ban-b");
     let body = as_user(server.get(&draft), &who("ban-b")).await.json::<Value>()["body"].clone();
