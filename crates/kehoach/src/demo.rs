@@ -71,7 +71,9 @@ async fn seed_on(store: &Store, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
                 .await
                 .map_err(|e| crate::cli::app_error(e).context(format!("cannot create sample user {username}")))?;
         }
-        println!("  {username:<14} {}", role.key());
+        let role_name = kehoach_app::present::Tr::new(kehoach_domain::Lang::Vi)
+            .get(&format!("role-{}", role.key().replace('_', "-")));
+        println!("  {username:<14} {role_name}");
     }
     let records = crate::demo_registers::seed(store, &plan.id, now).await.map_err(anyhow::Error::msg)?;
     if records > 0 {
