@@ -58,6 +58,7 @@ pub struct FrameUser {
     pub can_read_audit: bool,
     /// Reads units' reports (and so the ad hoc requests): not the province.
     pub can_read_reports: bool,
+    pub principal: Principal,
 }
 
 /// What every page's frame needs: the translator, the page's own path for the language switch,
@@ -94,6 +95,7 @@ impl Frame {
             can_manage_plans: may(&s.principal, Action::ManagePlans),
             can_read_audit: may(&s.principal, Action::ReadAudit),
             can_read_reports: may(&s.principal, Action::ReadReport),
+            principal: s.principal.clone(),
         });
         Frame { t, path: path.into(), user }
     }
@@ -111,6 +113,11 @@ impl Frame {
     /// asked to sign in); not for the province, which may not open them.
     pub fn shows_requests(&self) -> bool {
         self.user.as_ref().is_none_or(|u| u.can_read_reports)
+    }
+
+    /// The leaders' screen's link on a plan's pages: for those who may see it.
+    pub fn shows_leaders(&self, plan: &kehoach_domain::Plan) -> bool {
+        self.user.as_ref().is_some_and(|u| kehoach_app::leaders::may_see(&u.principal, plan))
     }
 
     pub fn switch_label(&self) -> &'static str {

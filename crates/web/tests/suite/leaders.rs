@@ -163,6 +163,13 @@ on_both_databases!(
         assert!(home.contains("đơn vị chậm nộp báo cáo Quý 2 2026") && home.contains("nhiệm vụ chưa có tiến độ"), "{home}");
         let home = as_user(w.server.get("/"), &w.village).await.text();
         assert!(!home.contains(LEADERS), "{home}");
+        // And from the plan's pages, for those who may open it.
+        let plan = as_user(w.server.get(PLAN), &w.officer).await.text();
+        assert!(plan.contains(&format!("href=\"{LEADERS}\"")), "{plan}");
+        for who in [&w.village, &w.province] {
+            assert!(!as_user(w.server.get(PLAN), who).await.text().contains(LEADERS));
+        }
+        assert!(!w.server.get(PLAN).await.text().contains(LEADERS));
     }
 );
 
