@@ -319,7 +319,7 @@ async fn decision_form(
                 .map(|_| ())
                 .map_err(WebError::from)
         }
-        _ => Err(WebError::Invalid(Tr::new(lang).get("initiative-choose-decision"))),
+        _ => Err(WebError::Invalid(Tr::new(lang).get("initiatives-choose-decision"))),
     };
     after(&state, &viewer, plan, lang, &format!("#sk-{record}"), outcome).await
 }

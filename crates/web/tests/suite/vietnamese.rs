@@ -563,3 +563,62 @@ on_both_databases!(
         assert!(!page.contains("please send your"), "no message in English");
     }
 );
+
+/// Every interface key named in a template or in the code (`t.get("…")`, `t.with("…", …)`,
+/// `t.args("…", …)`, `Msg::new("…")`, `AppError::invalid("…")` …) is worded in both languages,
+/// so that no page shows a key or "Unknown localization" for a text nobody wrote.
+#[test]
+fn every_key_named_is_worded_in_both_languages() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    let keys_of = |lang: &str| -> BTreeSet<String> {
+        let mut keys = BTreeSet::new();
+        for entry in std::fs::read_dir(format!("{root}/app/locales/{lang}")).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            for line in text.lines().filter(|l| !l.starts_with([' ', '#', '-']) && l.contains(" =")) {
+                keys.insert(line.split(" =").next().unwrap_or("").trim().to_owned());
+            }
+        }
+        keys
+    };
+    let (vi, en) = (keys_of("vi"), keys_of("en"));
+    let mut files = Vec::new();
+    let mut dirs = vec![format!("{root}/web/templates"), format!("{root}/web/src"), format!("{root}/app/src")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path.to_string_lossy().into_owned());
+            } else if path.extension().is_some_and(|e| e == "rs" || e == "html") {
+                files.push(path);
+            }
+        }
+    }
+    let calls = [".get(\"", ".with(\"", ".args(\"", "Msg::new(\"", "::invalid(\"", "::refused(\"", "::conflict(\""];
+    let mut named = 0;
+    let mut missing = BTreeSet::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        for call in calls {
+            for (at, _) in text.match_indices(call) {
+                let rest = &text[at + call.len()..];
+                let Some(end) = rest.find('"') else { continue };
+                let key = &rest[..end];
+                // Only interface keys: lower-case words joined by hyphens (not a header name or
+                // a query parameter such as "kind").
+                let shaped = key.contains('-')
+                    && key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                    && !key.starts_with('-');
+                if !shaped || key.starts_with("x-") || key.starts_with("content-") {
+                    continue;
+                }
+                named += 1;
+                if !vi.contains(key) || !en.contains(key) {
+                    let name = file.file_name().unwrap().to_string_lossy().into_owned();
+                    missing.insert(format!("{key} ({name})"));
+                }
+            }
+        }
+    }
+    assert!(named > 300, "keys named: {named}");
+    assert!(missing.is_empty(), "keys named but not worded in both languages: {missing:?}");
+}
