@@ -151,11 +151,21 @@ pub fn line(t: &Tr, names: &Names, e: &AuditEntry, zone: Tz) -> Line {
     let after = e.after_json.as_deref().and_then(|j| serde_json::from_str::<Value>(j).ok());
     Line {
         at: e.at.with_timezone(&zone).format("%d/%m/%Y %H:%M:%S").to_string(),
-        actor: e.actor.clone(),
+        actor: actor_words(t, &e.actor),
         address: e.address.clone().unwrap_or_default(),
         action: action_words(t, &e.action),
         record: record_words(t, names, e, before.as_ref().or(after.as_ref())),
         details: details(t, names, &e.record_kind, before.as_ref(), after.as_ref()),
+    }
+}
+
+/// Who made a change: a user by their user name; the program itself (`system`) and the
+/// operator's console (`cli`) in words.
+pub fn actor_words(t: &Tr, actor: &str) -> String {
+    match actor {
+        "system" => t.get("audit-actor-system"),
+        "cli" => t.get("audit-actor-cli"),
+        name => name.to_owned(),
     }
 }
 
@@ -408,6 +418,8 @@ mod tests {
         assert_eq!(l.action, "Thêm bản ghi sổ theo dõi");
         assert!(l.record.ends_with("số 41") && !l.record.contains("register"), "{}", l.record);
         assert_eq!(l.at, "01/03/2026 09:00:00");
+        assert_eq!(l.actor, "dau-moi");
+        assert_eq!(actor_words(&t, "system"), "Hệ thống (tự động)");
         assert!(l.details.contains(&"Đơn vị: Bản A".to_owned()), "{:?}", l.details);
         assert!(l.details.iter().any(|d| d.contains("10/02/2026")), "{:?}", l.details);
         assert!(l.details.iter().all(|d| !d.contains("truyen_thanh") && !d.contains('_')), "{:?}", l.details);

@@ -582,4 +582,6 @@ audit-record-year = { $what } { $year }
 audit-details = What changed
 audit-nothing-shown = Nothing else to show.
 audit-created = Created
+audit-actor-system = The system (automatic)
+audit-actor-cli = Server operator (command line)
 audit-removed = Removed

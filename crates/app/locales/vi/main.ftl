@@ -540,4 +540,6 @@ audit-record-year = { $what } năm { $year }
 audit-details = Nội dung thay đổi
 audit-nothing-shown = Không có nội dung nào khác để hiển thị.
 audit-created = Tạo mới
+audit-actor-system = Hệ thống (tự động)
+audit-actor-cli = Quản trị máy chủ (dòng lệnh)
 audit-removed = Đã xóa
