@@ -451,6 +451,17 @@ on_both_databases!(
                     }
                     let r = request.await;
                     if r.status_code() != StatusCode::OK {
+                        // A refusal or a page not found is a page too: in words.
+                        if r.status_code().is_client_error()
+                            && let Some(text) = text_of(&r)
+                        {
+                            for found in codes_in(&text, &keys) {
+                                let seen = problems
+                                    .entry(found.clone())
+                                    .or_insert_with(|| (around(&text, &found), BTreeSet::new()));
+                                seen.1.insert(format!("{path} ({name}, {})", r.status_code()));
+                            }
+                        }
                         continue;
                     }
                     reached = true;
