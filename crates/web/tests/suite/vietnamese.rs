@@ -161,6 +161,7 @@ fn paths(pattern: &str, records: &BTreeMap<String, Vec<i32>>, task: &str) -> Vec
     let code = if pattern.contains("/indicators/") { "IV.1".to_owned() } else { task.to_owned() };
     expand("{code}", &[code]);
     expand("{user}", &["ban-a".into()]);
+    expand("{version}", &["1".into()]);
     // A register's pages, and a record of it (the newest).
     let mut with_records = Vec::new();
     for p in out {
