@@ -634,3 +634,52 @@ fn every_key_named_is_worded_in_both_languages() {
     assert!(named > 300, "keys named: {named}");
     assert!(missing.is_empty(), "keys named but not worded in both languages: {missing:?}");
 }
+
+/// Every action the store writes to the audit trail reads in words on its page: an action
+/// added later without its words would read "Thay đổi khác".
+#[test]
+fn every_audited_action_has_its_words() {
+    use kehoach_app::present::Tr;
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    let prefixes =
+        ["register.", "report.", "commune_report.", "document.", "initiative.", "plan.", "request.", "unit.", "user."];
+    let not_actions = [".html", ".toml", ".docx", ".csv", ".xlsx", ".pdf", ".ics", ".json", ".rs", ".md"];
+    let mut actions = BTreeSet::new();
+    for dir in ["store/src", "app/src"] {
+        for entry in std::fs::read_dir(format!("{root}/{dir}")).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            for literal in text.split('"').skip(1).step_by(2) {
+                let shaped = literal.contains('.')
+                    && literal.chars().all(|c| c.is_ascii_lowercase() || c == '_' || c == '.')
+                    && prefixes.iter().any(|p| literal.starts_with(p))
+                    && !not_actions.iter().any(|x| literal.ends_with(x));
+                if shaped {
+                    actions.insert(literal.to_owned());
+                }
+            }
+        }
+    }
+    assert!(actions.len() > 25, "{actions:?}");
+    let other = Tr::new(kehoach_domain::Lang::Vi).get("audit-action-other");
+    let unworded: Vec<&String> = actions
+        .iter()
+        .filter(|a| kehoach_app::audit::action_words(&Tr::new(kehoach_domain::Lang::Vi), a) == other)
+        .collect();
+    assert!(unworded.is_empty(), "audit actions without words (app::audit::action_words, main.ftl): {unworded:?}");
+    // And every kind of record the store names.
+    let mut kinds = BTreeSet::new();
+    for entry in std::fs::read_dir(format!("{root}/store/src")).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap_or_default();
+        for (at, _) in text.match_indices("record_kind: \"") {
+            let rest = &text[at + "record_kind: \"".len()..];
+            kinds.insert(rest[..rest.find('"').unwrap_or(0)].to_owned());
+        }
+    }
+    assert!(kinds.len() > 8, "{kinds:?}");
+    let unknown: Vec<&String> = kinds.iter().filter(|k| !kehoach_app::audit::KINDS.contains(&k.as_str())).collect();
+    assert!(unknown.is_empty(), "kinds of audited record without words (app::audit::KINDS): {unknown:?}");
+}
