@@ -83,7 +83,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut size = 0;
     for _ in 0..5 {
         let t0 = Instant::now();
-        let (_, bytes) = kehoach_app::documents::commune_report(&state, &plan.id, "2026-Q3", true, Actor::CLI).await?;
+        let (_, bytes) = kehoach_app::documents::commune_report(&state, &plan.id, "2026-Q3", None, true).await?;
         size = bytes.len();
         runs.push(t0.elapsed().as_secs_f64() * 1000.0);
     }

@@ -62,12 +62,12 @@ on_both_databases!(
         returned.return_reason = Some("Bổ sung số lượt tuyên truyền");
         let v3 = written(store.write_report(&returned, TEST).await.unwrap());
         assert_eq!(v3.return_reason.as_deref(), Some("Bổ sung số lượt tuyên truyền"));
-        body.figures[0].value = Some(2.0);
+        body.activities = "Tổ chức 02 buổi tuyên truyền; bổ sung 03 lượt phát thanh".into();
         let v4 = written(store.write_report(&write(&body, 3, ReportState::Submitted, "report.submit"), TEST).await.unwrap());
         let versions = store.report_versions(v4.id).await.unwrap();
         assert_eq!(versions.iter().map(|v| v.number).collect::<Vec<_>>(), [1, 2], "each submission is kept");
-        assert_eq!(versions[1].body.figures[0].value, Some(2.0));
-        assert_eq!(versions[0].body.figures[0].value, None);
+        assert_eq!(versions[1].body.activities, "Tổ chức 02 buổi tuyên truyền; bổ sung 03 lượt phát thanh");
+        assert_eq!(versions[0].body.activities, "Tổ chức 02 buổi tuyên truyền tại nhà văn hoá bản");
 
         let trail = store.audit_trail("report", "muong-la-2026/2026-Q1/ban-a").await.unwrap();
         let actions: Vec<&str> = trail.iter().map(|a| a.action.as_str()).collect();

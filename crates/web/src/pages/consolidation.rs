@@ -114,7 +114,7 @@ struct DoneQuery {
 const DONE: [&str; 6] = ["saved", "sent", "approved", "reopened", "scan", "reference"];
 
 fn number(v: Option<f64>) -> String {
-    v.map_or_else(|| "—".to_owned(), kehoach_domain::layout::decimal)
+    v.map_or_else(|| "—".to_owned(), kehoach_app::present::number)
 }
 
 async fn page(
