@@ -71,3 +71,5 @@ source-unit-reports = Units' reports
 source-assessment = Assessment (assessments register)
 source-none = Not measured
 consolidation-unit-figures = Figures the units reported this period (indicators made of unit reports)
+commune-report-built-from = Built from the accepted reports of:
+commune-report-unit-version = saved version { $version }

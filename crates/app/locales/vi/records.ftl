@@ -65,3 +65,5 @@ source-unit-reports = Báo cáo của các đơn vị
 source-assessment = Đánh giá (sổ đánh giá)
 source-none = Chưa có cách đo
 consolidation-unit-figures = Số liệu các đơn vị báo cáo trong kỳ (chỉ tiêu tính từ báo cáo của đơn vị)
+commune-report-built-from = Tổng hợp từ báo cáo đã chấp nhận của:
+commune-report-unit-version = lần lưu thứ { $version }

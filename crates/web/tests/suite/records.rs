@@ -115,6 +115,7 @@ on_both_databases!(
         assert!(drift.contains(&"IV.1"), "{now}");
         let page = as_user(w.server.get("/plans/muong-la-2026/periods/2026-Q1/consolidation"), &w.leader).await.text();
         assert!(page.contains("đã khác với số liệu trong báo cáo đã phê duyệt"), "{page}");
+        assert!(page.contains("Tổng hợp từ báo cáo đã chấp nhận của:"), "the unit reports it stands on");
 
         // The period's unit reports are closed.
         let closed = as_user(w.server.put(&format!("{Q1}/reports/ban-a")), &w.village)
