@@ -483,6 +483,8 @@ struct UnitPage {
     kind: String,
     sample: bool,
     is_group: bool,
+    /// The unit reports to the commune: it has deadlines to subscribe to.
+    reports: bool,
     members: Vec<UnitLine>,
     members_pager: Pager,
     groups: Vec<String>,
@@ -517,6 +519,7 @@ async fn unit_page(
             let who = viewer.0.as_ref().map(|s| &s.principal);
             kehoach_app::calendar::secret(&state, who, &plan, &code).await.page(lang)?
         };
+        let reports = plan.reporting_units().any(|u| u.code == code);
         UnitPage {
             frame,
             code: code.clone(),
@@ -526,6 +529,7 @@ async fn unit_page(
             kind: unit_kind_label(&t, unit.kind),
             sample: unit.sample,
             is_group: false,
+            reports,
             members: Vec::new(),
             members_pager: Pager::new(&t, 0, None, |_| String::new()).0,
             groups: plan.groups.iter().filter(|g| g.has(unit)).map(|g| g.name.clone()).collect(),
@@ -545,6 +549,7 @@ async fn unit_page(
             kind: t.get("word-group"),
             sample: false,
             is_group: true,
+            reports: false,
             members: all[range].iter().map(|u| unit_line(&t, u)).collect(),
             members_pager,
             groups: Vec::new(),

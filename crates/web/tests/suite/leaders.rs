@@ -264,9 +264,7 @@ on_both_databases!(
         let mut queue = vec![("/".to_owned(), "(home)".to_owned())];
         let mut refused = Vec::new();
         while let Some((path, from)) = queue.pop() {
-            // Calendar feeds are left out: a unit page links its deadlines.ics even for a body
-            // that does not report (UBND, Sở KH&CN…), whose feed is a 404 for everyone.
-            let skipped = path.starts_with("/lang/") || path.starts_with("/static/") || path.ends_with(".ics");
+            let skipped = path.starts_with("/lang/") || path.starts_with("/static/");
             if !seen.insert(path.clone()) || skipped {
                 continue;
             }
