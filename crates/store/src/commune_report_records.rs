@@ -10,7 +10,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use serde::Serialize;
 
 use crate::audit::{self, Actor};
-use crate::commune_reports::record as report_record;
+use crate::commune_reports::{self, record as report_record};
 use crate::entity::{commune_report, commune_report_record, document_number, plan_reference};
 use crate::{CommuneReportRecord, Store, StoreError};
 
@@ -203,11 +203,7 @@ impl Store {
     ) -> Result<Approval, StoreError> {
         let p = self.plan_row(plan_id).await?;
         let txn = self.write().await?;
-        let existing = commune_report::Entity::find()
-            .filter(commune_report::Column::PlanId.eq(p.id))
-            .filter(commune_report::Column::Period.eq(period))
-            .one(&txn)
-            .await?;
+        let existing = commune_reports::row(&txn, p.id, period).await?;
         let before = existing.clone().map(report_record);
         if existing.as_ref().map_or(0, |r| r.version) != expected_version || before.as_ref().is_some_and(|b| b.approved)
         {
@@ -329,11 +325,7 @@ impl Store {
     ) -> Result<Reopening, StoreError> {
         let p = self.plan_row(plan_id).await?;
         let txn = self.write().await?;
-        let existing = commune_report::Entity::find()
-            .filter(commune_report::Column::PlanId.eq(p.id))
-            .filter(commune_report::Column::Period.eq(period))
-            .one(&txn)
-            .await?;
+        let existing = commune_reports::row(&txn, p.id, period).await?;
         let before = existing.clone().map(report_record);
         let Some(existing) = existing.filter(|r| r.version == expected_version && r.state == "approved") else {
             drop(txn);

@@ -2,7 +2,7 @@
 //! approval, approved as a record (see `commune_report_records`), reopened for a correction.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde::Serialize;
 
 use kehoach_domain::record::CommuneReportState;
@@ -43,6 +43,20 @@ pub enum CommuneWrite {
     Refused(Option<CommuneReportRecord>),
 }
 
+/// The period's commune report row of a plan (by its database id), read on `conn`: the write's
+/// transaction, so that the version compared is the one changed.
+pub(crate) async fn row<C: ConnectionTrait>(
+    conn: &C,
+    plan: i32,
+    period: &str,
+) -> Result<Option<commune_report::Model>, StoreError> {
+    Ok(commune_report::Entity::find()
+        .filter(commune_report::Column::PlanId.eq(plan))
+        .filter(commune_report::Column::Period.eq(period))
+        .one(conn)
+        .await?)
+}
+
 pub(crate) fn record(r: commune_report::Model) -> CommuneReportRecord {
     let state = CommuneReportState::from_key(&r.state).unwrap_or(CommuneReportState::Draft);
     CommuneReportRecord {
@@ -64,12 +78,7 @@ impl Store {
         let Some(p) = plan::Entity::find().filter(plan::Column::Slug.eq(plan_id)).one(&self.db).await? else {
             return Err(StoreError::NotFound(format!("plan `{plan_id}`")));
         };
-        Ok(commune_report::Entity::find()
-            .filter(commune_report::Column::PlanId.eq(p.id))
-            .filter(commune_report::Column::Period.eq(period))
-            .one(&self.db)
-            .await?
-            .map(record))
+        Ok(row(&self.db, p.id, period).await?.map(record))
     }
 
     /// Changes the commune's report if it is still at `expected_version` (0: not stored yet)
@@ -87,11 +96,7 @@ impl Store {
             return Err(StoreError::NotFound(format!("plan `{plan_id}`")));
         };
         let txn = self.write().await?;
-        let existing = commune_report::Entity::find()
-            .filter(commune_report::Column::PlanId.eq(p.id))
-            .filter(commune_report::Column::Period.eq(period))
-            .one(&txn)
-            .await?;
+        let existing = row(&txn, p.id, period).await?;
         let before = existing.clone().map(record);
         if existing.as_ref().map_or(0, |r| r.version) != expected_version || before.as_ref().is_some_and(|b| b.approved)
         {
