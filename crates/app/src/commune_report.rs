@@ -148,11 +148,6 @@ async fn missing_units(state: &App, plan: &Plan, period: &Period) -> Result<Vec<
         .collect())
 }
 
-/// Whether the period's commune report is approved: its unit reports are then closed.
-pub async fn is_closed(state: &App, plan: &Plan, period: &Period) -> Result<bool, AppError> {
-    Ok(state.store.commune_report(&plan.id, &period.id.to_string()).await?.is_some_and(|s| s.approved))
-}
-
 fn refused_write(current: Option<&kehoach_store::CommuneReportRecord>) -> AppError {
     match current.map(|c| c.state) {
         Some(CommuneReportState::Approved) => AppError::conflict("commune-report-frozen"),

@@ -78,7 +78,7 @@ pub async fn context(state: &App, plan_id: &str, period: &str, unit: &str) -> Re
         .find(|u| u.code == unit)
         .cloned()
         .ok_or(AppError::NotFound(NotFound::Unit))?;
-    let closed = crate::commune_report::is_closed(state, &plan, &period).await?;
+    let closed = is_closed(state, &plan, &period).await?;
     Ok(ReportContext { plan, period, unit, request, closed })
 }
 
@@ -165,7 +165,7 @@ pub async fn apply(
         return Err(StepError::Conflict(stored.map(Box::new)));
     }
     // The period's commune report is approved: its unit reports are closed until it is reopened.
-    if ctx.closed || crate::commune_report::is_closed(state, &ctx.plan, &ctx.period).await? {
+    if ctx.closed || is_closed(state, &ctx.plan, &ctx.period).await? {
         return Err(StepError::Refused(Refusal::PeriodClosed));
     }
     let current = stored.as_ref().map_or(ReportState::Draft, |s| s.state);
@@ -259,11 +259,9 @@ pub async fn consolidation(state: &App, plan: &Plan, period: &Period) -> Result<
     Ok(kehoach_domain::consolidation::consolidate(plan, &pairs))
 }
 
-pub use crate::commune_report::{CommuneReportView, awaiting_approval};
-
-/// The commune's report for a period as it stands.
-pub async fn commune_report(state: &App, plan: &Plan, period: &Period) -> Result<CommuneReportView, AppError> {
-    crate::commune_report::view(state, plan, period).await
+/// Whether the period's commune report is approved: its unit reports are then closed.
+pub async fn is_closed(state: &App, plan: &Plan, period: &Period) -> Result<bool, AppError> {
+    Ok(state.store.commune_report(&plan.id, &period.id.to_string()).await?.is_some_and(|s| s.approved))
 }
 
 /// A submitted version and what changed since the one before.

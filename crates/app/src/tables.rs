@@ -97,7 +97,7 @@ pub async fn export(
         }
         Which::Appendix2 { period } => {
             let (plan, period) = reporting::plan_period(state, &plan.id, period).await?;
-            let report = reporting::commune_report(state, &plan, &period).await?;
+            let report = crate::commune_report::view(state, &plan, &period).await?;
             let table = appendix_2(&plan, &period.id.to_string(), &report.consolidation, lang);
             (format!("phu-luc-2-{}-{}", plan.id, period.id), write(&table, format)?)
         }

@@ -8,8 +8,9 @@ use kehoach_store::{Actor, StoredReport};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+pub use kehoach_app::commune_report::{CommuneReportView, view as commune_report};
 pub use kehoach_app::reporting::{
-    BoardRow, CommuneReportView, ReportContext, VersionView, board, commune_report, context, plan_period, stored,
+    BoardRow, ReportContext, VersionView, board, context, plan_period, stored,
     versions,
 };
 
