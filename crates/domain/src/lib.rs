@@ -17,6 +17,7 @@ pub mod record;
 pub mod register;
 pub mod report;
 pub mod request;
+pub mod rollup;
 pub mod rows;
 pub mod text;
 pub mod unit;
