@@ -13,6 +13,7 @@ pub mod number;
 pub mod period;
 pub mod plan;
 pub mod progress;
+pub mod province;
 pub mod record;
 pub mod register;
 pub mod report;
