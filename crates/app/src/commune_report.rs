@@ -319,9 +319,12 @@ pub async fn approve(
     let signer_json = serde_json::to_string(&signer).map_err(|e| AppError::Internal(e.to_string()))?;
     let records = state.store.commune_report_records(&plan.id, &period_id).await?;
     let version = records.last().map_or(1, |r| r.version + 1);
+    let base = report_doc::subject(&plan.id, period.id);
     let subject = match version {
-        1 => report_doc::subject(&plan.id, period.id),
-        v => format!("{}:v{v}", report_doc::subject(&plan.id, period.id)),
+        // A report approved and numbered before records were kept holds the plain subject.
+        1 if state.store.document_number(&plan.id, &base).await?.is_some() => format!("{base}:v1"),
+        1 => base,
+        v => format!("{base}:v{v}"),
     };
     // The product's number can be taken meanwhile by another approval: then it takes the next.
     for _ in 0..3 {
