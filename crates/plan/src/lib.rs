@@ -7,6 +7,8 @@ mod check;
 pub mod limits;
 mod measure;
 mod problem;
+pub mod province;
+pub mod province_link;
 mod raw;
 mod units_csv;
 

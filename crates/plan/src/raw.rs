@@ -45,6 +45,9 @@ pub struct RawCommune {
     pub kind: S<String>,
     pub province_code: S<String>,
     pub province: S<String>,
+    /// Official code of the commune in its province's file ("03808"); read by
+    /// [`crate::province_link`], not part of the plan.
+    pub official_code: S<String>,
 }
 
 #[derive(Deserialize)]
@@ -139,6 +142,9 @@ pub struct RawIndicator {
     pub coordinators: S<Vec<Spanned<String>>>,
     pub coordinators_text: S<String>,
     pub measure: S<RawMeasure>,
+    /// The province indicator this one feeds (its code in the province file); read by
+    /// [`crate::province_link`].
+    pub province_indicator: S<String>,
 }
 
 #[derive(Deserialize)]
