@@ -73,6 +73,11 @@ pub enum Command {
         #[command(subcommand)]
         command: PlanCommand,
     },
+    /// Build a province file's commune list from the national list, or check a province file.
+    Province {
+        #[command(subcommand)]
+        command: ProvinceCommand,
+    },
     /// Keep a commune's units (villages, quarters, departments …).
     Unit {
         #[command(subcommand)]
@@ -169,6 +174,35 @@ pub enum PlanCommand {
 }
 
 #[derive(Subcommand)]
+pub enum ProvinceCommand {
+    /// Write the `[province]` table and every `[[communes]]` of a province from the national list
+    /// of administrative units (CSV), sorted by code, with the data's source and licence.
+    Build {
+        /// The province's official code: two digits, `14` for Sơn La.
+        #[arg(long)]
+        code: String,
+        /// The national list (default: ../shared/data/vn-admin-units-2026.csv).
+        #[arg(long)]
+        csv: Option<PathBuf>,
+        /// The file to write (default: standard output).
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "vi")]
+        lang: LangArg,
+    },
+    /// Validate a province file (and, with --plan, a commune's plan against it): exit 0, or 1
+    /// listing every problem as FILE:LINE:COLUMN: message.
+    Check {
+        file: PathBuf,
+        /// A commune's plan file whose official_code and province_indicator keys to check.
+        #[arg(long)]
+        plan: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "vi")]
+        lang: LangArg,
+    },
+}
+
+#[derive(Subcommand)]
 pub enum UnitCommand {
     /// Add one unit to a commune.
     Add {
@@ -227,6 +261,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Plan { command: PlanCommand::Check { file, lang } } => Ok(plan_cmd::check(&file, lang.into())),
         Command::Plan { command: PlanCommand::Import { file, lang, database } } => {
             plan_cmd::import(&file, lang.into(), &database.url).await
+        }
+        Command::Province { command: ProvinceCommand::Build { code, csv, output, lang } } => {
+            Ok(crate::province_cmd::build(&code, csv.as_deref(), output.as_deref(), lang.into()))
+        }
+        Command::Province { command: ProvinceCommand::Check { file, plan, lang } } => {
+            Ok(crate::province_cmd::check(&file, plan.as_deref(), lang.into()))
         }
         Command::Unit { command } => unit_cmd::run(command).await,
         Command::User { command } => user_cmd::run(command).await,

@@ -7,6 +7,7 @@ mod demo_registers;
 mod export;
 mod export_tables;
 mod plan_cmd;
+mod province_cmd;
 mod serve;
 mod unit_cmd;
 mod user_cmd;
