@@ -12,4 +12,5 @@ mod browser_approval;
 mod browser_province;
 mod cli;
 mod kill9;
+mod province;
 mod users;
