@@ -12,7 +12,6 @@ use kehoach_domain::consolidation::Consolidation;
 use kehoach_domain::measure::Progress;
 use kehoach_domain::period::Period;
 use kehoach_domain::record::{self, AsOfBasis, CommuneReportState, Drift, Snapshot, UnitReportVersion};
-use kehoach_domain::report::ReportState;
 use kehoach_domain::{Lang, Plan, ReportNumbering, Role, Signer};
 use kehoach_store::{Actor, Approval, NewRecord, RecordInfo, Reopening, ScanOutcome};
 use serde::Serialize;
@@ -22,7 +21,7 @@ use utoipa::ToSchema;
 use crate::App;
 use crate::error::{AppError, Msg, NotFound};
 use crate::present::{Tr, next_period_in_document, period_in_document, status_label, task_status_label};
-use crate::reporting::{consolidation, request_for, units_for};
+use crate::reporting::{PeriodReports, consolidation};
 
 /// An approved version of the commune report.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -102,22 +101,29 @@ pub struct CommuneReportView {
 pub async fn view(state: &App, plan: &Plan, period: &Period) -> Result<CommuneReportView, AppError> {
     let period_id = period.id.to_string();
     let stored = state.store.commune_report(&plan.id, &period_id).await?;
-    let records =
-        state.store.commune_report_records(&plan.id, &period_id).await?.iter().map(RecordView::of).collect::<Result<Vec<_>, _>>()?;
+    let records = state
+        .store
+        .commune_report_records(&plan.id, &period_id)
+        .await?
+        .iter()
+        .map(RecordView::of)
+        .collect::<Result<Vec<_>, _>>()?;
     let approved = stored.as_ref().is_some_and(|s| s.approved);
     // An approval before records were kept froze the consolidation alone.
     let frozen = stored.as_ref().filter(|s| s.approved).and_then(|s| s.frozen_json.as_deref());
     let snapshot: Option<Snapshot> = frozen.and_then(|f| serde_json::from_str(f).ok());
-    let consolidation = match (&snapshot, frozen) {
-        (Some(s), _) => s.consolidation.clone(),
-        (None, Some(f)) => serde_json::from_str(f).map_err(|e| AppError::Internal(e.to_string()))?,
-        (None, None) => consolidation(state, plan, period).await?,
+    let live = if approved { None } else { Some(PeriodReports::load(state, plan, period).await?) };
+    let consolidation = match (&snapshot, frozen, &live) {
+        (Some(s), ..) => s.consolidation.clone(),
+        (None, Some(f), _) => serde_json::from_str(f).map_err(|e| AppError::Internal(e.to_string()))?,
+        (None, None, Some(live)) => live.consolidation(plan),
+        (None, None, None) => consolidation(state, plan, period).await?,
     };
     let drift = match &snapshot {
         Some(s) => record::drift(s, &crate::progress::of_plan(state, plan, s.as_of).await?),
         None => Vec::new(),
     };
-    let missing_units = if approved { Vec::new() } else { missing_units(state, plan, period).await? };
+    let missing_units = live.as_ref().map(|l| missing_units(plan, l)).unwrap_or_default();
     Ok(CommuneReportView {
         plan: plan.id.clone(),
         period: period_id,
@@ -138,14 +144,8 @@ pub async fn view(state: &App, plan: &Plan, period: &Period) -> Result<CommuneRe
 }
 
 /// The names of the reporting units whose report of the period is not accepted.
-async fn missing_units(state: &App, plan: &Plan, period: &Period) -> Result<Vec<String>, AppError> {
-    let reports = state.store.reports(&plan.id, &period.id.to_string()).await?;
-    let request = request_for(state, plan, period).await?;
-    Ok(units_for(plan, request.as_ref())
-        .into_iter()
-        .filter(|u| !reports.iter().any(|r| r.unit == u.code && r.state == ReportState::Accepted))
-        .map(|u| u.name.clone())
-        .collect())
+fn missing_units(plan: &Plan, live: &PeriodReports) -> Vec<String> {
+    live.by_unit(plan).filter(|(_, r)| r.is_none()).map(|(u, _)| u.name.clone()).collect()
 }
 
 fn refused_write(current: Option<&kehoach_store::CommuneReportRecord>) -> AppError {
@@ -213,7 +213,11 @@ pub async fn signers(state: &App, plan: &Plan) -> Result<Vec<Signer>, AppError> 
     let mut out = vec![plan.signer.clone()];
     for u in state.store.users(Some(&plan.commune.province_code), Some(&plan.commune.code)).await? {
         if u.role == Role::LanhDao && !u.disabled && !out.iter().any(|s| s.name == u.full_name) {
-            out.push(Signer { authority: plan.signer.authority.clone(), title: plan.signer.title.clone(), name: u.full_name });
+            out.push(Signer {
+                authority: plan.signer.authority.clone(),
+                title: plan.signer.title.clone(),
+                name: u.full_name,
+            });
         }
     }
     Ok(out)
@@ -276,41 +280,36 @@ pub async fn approve(
     actor: Actor<'_>,
 ) -> Result<CommuneReportView, AppError> {
     let period_id = period.id.to_string();
-    let current = view(state, plan, period).await?;
-    if current.approved {
+    let stored = state.store.commune_report(&plan.id, &period_id).await?;
+    if stored.as_ref().is_some_and(|s| s.approved) {
         return Err(AppError::conflict("commune-report-frozen"));
     }
-    if current.version != input.version {
+    if stored.as_ref().map_or(0, |s| s.version) != input.version {
         return Err(AppError::conflict("report-conflict"));
     }
-    if !current.missing_units.is_empty() && !input.confirm_incomplete {
+    let live = PeriodReports::load(state, plan, period).await?;
+    let missing = missing_units(plan, &live);
+    if !missing.is_empty() && !input.confirm_incomplete {
         return Err(AppError::Conflict(
-            Msg::new("commune-report-confirm-missing")
-                .with("count", current.missing_units.len())
-                .with("units", current.missing_units.join(", ")),
+            Msg::new("commune-report-confirm-missing").with("count", missing.len()).with("units", missing.join(", ")),
         ));
     }
     let signer = checked_signer(state, plan, input.signer).await?;
     let today = crate::progress::today(state, plan);
     let (as_of, basis) = record::as_of(period.data_to, today);
     let progress = crate::progress::of_plan(state, plan, as_of).await?;
-    let live = consolidation(state, plan, period).await?;
-    let reports = state.store.reports(&plan.id, &period_id).await?;
-    let unit_reports = plan
-        .reporting_units()
-        .filter_map(|u| {
-            reports
-                .iter()
-                .find(|r| r.unit == u.code && r.state == ReportState::Accepted)
-                .map(|r| UnitReportVersion { unit: u.code.clone(), unit_name: u.name.clone(), version: r.version })
+    let unit_reports = live
+        .by_unit(plan)
+        .filter_map(|(u, r)| {
+            r.map(|r| UnitReportVersion { unit: u.code.clone(), unit_name: u.name.clone(), version: r.version })
         })
         .collect();
     let snapshot = Snapshot {
         as_of,
         basis,
         progress,
-        consolidation: live,
-        narrative: current.narrative.clone(),
+        consolidation: live.consolidation(plan),
+        narrative: stored.map(|s| s.narrative).unwrap_or_default(),
         unit_reports,
         plan_number: plan.document.number.clone(),
         plan_issued_on: plan.document.issued_on,
@@ -331,9 +330,10 @@ pub async fn approve(
         let (number, numbered_by) = match (plan.document.report_numbering, input.number) {
             (ReportNumbering::Office, Some(n)) if n > 0 => (n, "office"),
             (ReportNumbering::Office, _) => return Err(AppError::invalid("commune-report-number-required")),
-            (ReportNumbering::Product, _) => {
-                (state.store.next_document_number(&plan.id, report_doc::TYPE, chrono::Datelike::year(&today)).await?, "product")
-            }
+            (ReportNumbering::Product, _) => (
+                state.store.next_document_number(&plan.id, report_doc::TYPE, chrono::Datelike::year(&today)).await?,
+                "product",
+            ),
         };
         let docx = render(plan, period, &snapshot, Some((number, today)), &signer)?;
         let sha = hex(&Sha256::digest(&docx));
@@ -348,12 +348,17 @@ pub async fn approve(
             docx: &docx,
             docx_sha256: &sha,
         };
-        match state.store.approve_commune_report(&plan.id, &period_id, input.version, new, actor, state.clock.now()).await? {
+        match state
+            .store
+            .approve_commune_report(&plan.id, &period_id, input.version, new, actor, state.clock.now())
+            .await?
+        {
             Approval::Approved(..) => return view(state, plan, period).await,
             Approval::Stale(now) => return Err(refused_write(now.as_ref())),
             Approval::NumberTaken if numbered_by == "office" => {
                 return Err(AppError::Conflict(
-                    Msg::new("commune-report-number-taken").with("number", format!("{number:02}/{}", report_doc::SYMBOL)),
+                    Msg::new("commune-report-number-taken")
+                        .with("number", format!("{number:02}/{}", report_doc::SYMBOL)),
                 ));
             }
             Approval::NumberTaken => continue,
@@ -376,7 +381,10 @@ pub async fn reopen(
         return Err(AppError::invalid("commune-report-reopen-reason-required"));
     }
     let period_id = period.id.to_string();
-    match state.store.reopen_commune_report(&plan.id, &period_id, version, reason.trim(), actor, state.clock.now()).await?
+    match state
+        .store
+        .reopen_commune_report(&plan.id, &period_id, version, reason.trim(), actor, state.clock.now())
+        .await?
     {
         Reopening::Reopened(_) => view(state, plan, period).await,
         Reopening::Stale(current) if current.as_ref().is_some_and(|c| c.approved) => {
@@ -500,7 +508,8 @@ async fn legacy_document(
     let approved_at = current.approved_at.unwrap_or(current.updated_at);
     let day = crate::present::local_day(plan, approved_at);
     let subject = report_doc::subject(&plan.id, period.id);
-    let number = state.store.issue_number(&plan.id, report_doc::TYPE, &subject, day, Actor::SYSTEM, state.clock.now()).await?;
+    let number =
+        state.store.issue_number(&plan.id, report_doc::TYPE, &subject, day, Actor::SYSTEM, state.clock.now()).await?;
     let consolidation = match current.frozen_json.as_deref() {
         Some(f) => serde_json::from_str(f).map_err(|e| AppError::Internal(e.to_string()))?,
         None => consolidation(state, plan, period).await?,

@@ -244,19 +244,39 @@ pub async fn board(state: &App, plan: &Plan, period: &Period) -> Result<Vec<Boar
 
 /// The live consolidation of a period, from its accepted unit reports.
 pub async fn consolidation(state: &App, plan: &Plan, period: &Period) -> Result<Consolidation, AppError> {
-    let reports = state.store.reports(&plan.id, &period.id.to_string()).await?;
-    let request = request_for(state, plan, period).await?;
-    let accepted: Vec<(&Unit, ReportBody)> = units_for(plan, request.as_ref())
-        .into_iter()
-        .filter_map(|u| {
-            reports
-                .iter()
-                .find(|r| r.unit == u.code && r.state == ReportState::Accepted)
-                .map(|r| (u, r.body.fitted_to(&template_for(plan, request.as_ref(), &u.code))))
-        })
-        .collect();
-    let pairs: Vec<(&Unit, &ReportBody)> = accepted.iter().map(|(u, b)| (*u, b)).collect();
-    Ok(kehoach_domain::consolidation::consolidate(plan, &pairs))
+    Ok(PeriodReports::load(state, plan, period).await?.consolidation(plan))
+}
+
+/// A period's unit reports as stored now, with the ad hoc request behind the period, if any:
+/// read once for what is made of them.
+pub struct PeriodReports {
+    pub reports: Vec<StoredReport>,
+    pub request: Option<AdHocRequest>,
+}
+
+impl PeriodReports {
+    pub async fn load(state: &App, plan: &Plan, period: &Period) -> Result<PeriodReports, AppError> {
+        let reports = state.store.reports(&plan.id, &period.id.to_string()).await?;
+        let request = request_for(state, plan, period).await?;
+        Ok(PeriodReports { reports, request })
+    }
+
+    /// The units that report, each with its accepted report if it has one.
+    pub fn by_unit<'a>(&'a self, plan: &'a Plan) -> impl Iterator<Item = (&'a Unit, Option<&'a StoredReport>)> {
+        units_for(plan, self.request.as_ref())
+            .into_iter()
+            .map(|u| (u, self.reports.iter().find(|r| r.unit == u.code && r.state == ReportState::Accepted)))
+    }
+
+    /// The consolidation of the accepted reports.
+    pub fn consolidation(&self, plan: &Plan) -> Consolidation {
+        let accepted: Vec<(&Unit, ReportBody)> = self
+            .by_unit(plan)
+            .filter_map(|(u, r)| r.map(|r| (u, r.body.fitted_to(&template_for(plan, self.request.as_ref(), &u.code)))))
+            .collect();
+        let pairs: Vec<(&Unit, &ReportBody)> = accepted.iter().map(|(u, b)| (*u, b)).collect();
+        kehoach_domain::consolidation::consolidate(plan, &pairs)
+    }
 }
 
 /// Whether the period's commune report is approved: its unit reports are then closed.

@@ -93,7 +93,11 @@ pub fn drift(snapshot: &Snapshot, live: &[Progress]) -> Vec<Drift> {
         .iter()
         .filter_map(|then| {
             let now = live.iter().find(|p| p.indicator == then.indicator)?;
-            (now.value != then.value).then(|| Drift { indicator: then.indicator.clone(), approved: then.value, now: now.value })
+            (now.value != then.value).then(|| Drift {
+                indicator: then.indicator.clone(),
+                approved: then.value,
+                now: now.value,
+            })
         })
         .collect()
 }

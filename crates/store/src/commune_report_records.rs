@@ -531,8 +531,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let p = self.plan_row(plan_id).await?;
         let txn = self.write().await?;
-        let existing =
-            plan_reference::Entity::find().filter(plan_reference::Column::PlanId.eq(p.id)).one(&txn).await?;
+        let existing = plan_reference::Entity::find().filter(plan_reference::Column::PlanId.eq(p.id)).one(&txn).await?;
         #[derive(Serialize)]
         struct Reference<'a> {
             number: &'a str,
@@ -608,7 +607,8 @@ mod tests {
             docx: b"PK-approved",
             docx_sha256: "00",
         };
-        let approved = store.approve_commune_report("muong-la-2026", "2026-Q1", 0, new, actor, Utc::now()).await.unwrap();
+        let approved =
+            store.approve_commune_report("muong-la-2026", "2026-Q1", 0, new, actor, Utc::now()).await.unwrap();
         assert!(matches!(approved, Approval::Approved(..)), "{approved:?}");
         for change in [
             "UPDATE commune_report_records SET number = 4",
@@ -618,7 +618,11 @@ mod tests {
         ] {
             assert!(store.db.execute_unprepared(change).await.is_err(), "{backend:?}: {change} went through");
         }
-        store.db.execute_unprepared("UPDATE commune_report_records SET superseded_reason = 'đính chính'").await.unwrap();
+        store
+            .db
+            .execute_unprepared("UPDATE commune_report_records SET superseded_reason = 'đính chính'")
+            .await
+            .unwrap();
         let (info, bytes) = store.commune_report_docx("muong-la-2026", "2026-Q1", 1).await.unwrap().unwrap();
         assert_eq!((info.number, bytes.as_slice()), (3, b"PK-approved".as_slice()));
         assert_eq!(info.superseded_reason.as_deref(), Some("đính chính"));

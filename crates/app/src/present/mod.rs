@@ -5,7 +5,7 @@ mod labels;
 mod numbers;
 mod source;
 mod time;
-mod words;
+pub(crate) mod words;
 
 pub use chrono_tz::Tz;
 pub use labels::{

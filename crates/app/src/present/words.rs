@@ -66,26 +66,36 @@ fn fluent_value(value: &str) -> fluent_templates::fluent_bundle::FluentValue<'st
     }
 }
 
+/// The keys an .ftl text defines, sorted.
+#[cfg(test)]
+pub(crate) fn ftl_keys(text: &str) -> Vec<String> {
+    let mut keys: Vec<String> = text
+        .lines()
+        .filter(|l| !l.starts_with(' ') && !l.starts_with('#') && l.contains(" ="))
+        .filter_map(|l| l.split(" =").next().map(|k| k.trim().to_owned()))
+        .collect();
+    keys.sort();
+    keys
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Every key of one language exists in the other, so no page shows a raw key.
+    /// Every key of one language exists in the other, so no page shows a raw key: in every
+    /// file of the interface texts.
     #[test]
     fn both_languages_have_the_same_keys() {
-        let keys = |text: &str| -> Vec<String> {
-            let mut keys: Vec<String> = text
-                .lines()
-                .filter(|l| !l.starts_with(' ') && !l.starts_with('#') && l.contains(" ="))
-                .filter_map(|l| l.split(" =").next().map(|k| k.trim().to_owned()))
-                .collect();
-            keys.sort();
-            keys
-        };
-        let vi = keys(include_str!("../../locales/vi/main.ftl"));
-        let en = keys(include_str!("../../locales/en/main.ftl"));
+        let vi = ftl_keys(include_str!("../../locales/vi/main.ftl"));
+        let en = ftl_keys(include_str!("../../locales/en/main.ftl"));
         assert!(vi.len() > 20, "few keys: {vi:?}");
         assert_eq!(vi, en);
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
+        for file in std::fs::read_dir(dir.join("vi")).expect("the Vietnamese texts") {
+            let name = file.expect("a file").file_name();
+            let read = |lang: &str| std::fs::read_to_string(dir.join(lang).join(&name)).expect("both languages");
+            assert_eq!(ftl_keys(&read("vi")), ftl_keys(&read("en")), "{name:?}");
+        }
     }
 
     #[test]

@@ -9,7 +9,8 @@ use super::browser::{click, fill, page_text, sign_in, sign_out, start_browser, s
 
 /// Follows the first link whose address ends with `end`.
 async fn follow(c: &Client, end: &str) {
-    let link = c.find(Locator::Css(&format!("a[href$='{end}']"))).await.unwrap_or_else(|e| panic!("a link to {end}: {e}"));
+    let link =
+        c.find(Locator::Css(&format!("a[href$='{end}']"))).await.unwrap_or_else(|e| panic!("a link to {end}: {e}"));
     let href = link.attr("href").await.unwrap().unwrap();
     let url = c.current_url().await.unwrap().join(&href).unwrap();
     c.goto(url.as_str()).await.unwrap();

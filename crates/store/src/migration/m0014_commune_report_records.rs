@@ -67,7 +67,8 @@ enum Plans {
 }
 
 /// The columns that are the record: never changed once written.
-const FROZEN: [&str; 8] = ["version", "number", "issued_on", "signer", "snapshot", "docx", "docx_sha256", "approved_at"];
+const FROZEN: [&str; 8] =
+    ["version", "number", "issued_on", "signer", "snapshot", "docx", "docx_sha256", "approved_at"];
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -135,7 +136,12 @@ impl MigrationTrait for Migration {
                 .col(date(PlanReferences::IssuedOn))
                 .col(string(PlanReferences::SetBy))
                 .col(timestamp_with_time_zone(PlanReferences::SetAt))
-                .foreign_key(&mut cascade(PlanReferences::Table, PlanReferences::CommuneId, Communes::Table, Communes::Id))
+                .foreign_key(&mut cascade(
+                    PlanReferences::Table,
+                    PlanReferences::CommuneId,
+                    Communes::Table,
+                    Communes::Id,
+                ))
                 .foreign_key(&mut cascade(PlanReferences::Table, PlanReferences::PlanId, Plans::Table, Plans::Id))
                 .to_owned(),
         )
@@ -152,8 +158,7 @@ impl MigrationTrait for Migration {
                 .await?;
             }
             DbBackend::Postgres => {
-                let changed: Vec<String> =
-                    FROZEN.iter().map(|c| format!("NEW.{c} IS DISTINCT FROM OLD.{c}")).collect();
+                let changed: Vec<String> = FROZEN.iter().map(|c| format!("NEW.{c} IS DISTINCT FROM OLD.{c}")).collect();
                 db.execute_unprepared(&format!(
                     "CREATE OR REPLACE FUNCTION commune_report_records_frozen() RETURNS trigger AS $$ \
                      BEGIN IF {} THEN RAISE EXCEPTION 'an approved commune report does not change'; END IF; \
@@ -174,7 +179,9 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         if m.get_database_backend() == DbBackend::Postgres {
-            m.get_connection().execute_unprepared("DROP FUNCTION IF EXISTS commune_report_records_frozen() CASCADE;").await?;
+            m.get_connection()
+                .execute_unprepared("DROP FUNCTION IF EXISTS commune_report_records_frozen() CASCADE;")
+                .await?;
         }
         m.drop_table(Table::drop().table(PlanReferences::Table).if_exists().to_owned()).await?;
         m.drop_table(Table::drop().table(CommuneReportRecords::Table).if_exists().to_owned()).await

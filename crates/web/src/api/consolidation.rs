@@ -13,8 +13,8 @@ use crate::acting::Acting;
 use crate::auth::session::Viewer;
 use crate::error::{ApiError, ErrorBody, InLang, NotFound, WebError};
 use crate::i18n::RequestLang;
-use crate::policy::Routes;
 use crate::params::Params;
+use crate::policy::Routes;
 use crate::reporting::{self, CommuneReportView};
 use kehoach_app::commune_report::{self, RecordView};
 use kehoach_domain::Signer;
@@ -167,7 +167,9 @@ pub(super) async fn reopen(
 ) -> Result<Json<CommuneReportView>, ApiError> {
     let body = read_json(body, lang)?;
     let (plan, period) = reporting::plan_period(&state, &plan, &period).await.api(lang)?;
-    Ok(Json(commune_report::reopen(&state, &plan, &period, body.version, &body.reason, acting.actor()).await.api(lang)?))
+    Ok(Json(
+        commune_report::reopen(&state, &plan, &period, body.version, &body.reason, acting.actor()).await.api(lang)?,
+    ))
 }
 
 /// Who may sign the commune's reports: the plan's signer and the commune's leaders.
@@ -197,7 +199,9 @@ pub(super) async fn attach_scan(
 ) -> Result<Json<RecordView>, ApiError> {
     let (plan, period) = reporting::plan_period(&state, &plan, &period).await.api(lang)?;
     let (name, bytes) = crate::evidence::read_file(&mut multipart, lang).await.api(lang)?;
-    Ok(Json(commune_report::attach_scan(&state, &plan, &period, version, &name, &bytes, acting.actor()).await.api(lang)?))
+    Ok(Json(
+        commune_report::attach_scan(&state, &plan, &period, version, &name, &bytes, acting.actor()).await.api(lang)?,
+    ))
 }
 
 /// The signed scan of an approved version, as attached.

@@ -125,7 +125,11 @@ async fn page(
     QueryParams(query): QueryParams<DoneQuery>,
 ) -> Result<Response, PageError> {
     let t = Tr::new(lang);
-    let done = query.done.as_deref().and_then(|d| DONE.iter().find(|k| **k == d)).map(|d| t.get(&format!("commune-report-done-{d}")));
+    let done = query
+        .done
+        .as_deref()
+        .and_then(|d| DONE.iter().find(|k| **k == d))
+        .map(|d| t.get(&format!("commune-report-done-{d}")));
     let (plan, period) = reporting::plan_period(&state, &plan, &period).await.page(lang)?;
     let report = reporting::commune_report(&state, &plan, &period).await.page(lang)?;
     let who = viewer.0.as_ref().map(|s| &s.principal);
@@ -237,7 +241,8 @@ async fn page(
         state_label,
         sees_drafts,
         can_edit: editable && viewer_may(&viewer, Action::EditConsolidation, &plan, None),
-        can_send: report.state == CommuneReportState::Draft && viewer_may(&viewer, Action::EditConsolidation, &plan, None),
+        can_send: report.state == CommuneReportState::Draft
+            && viewer_may(&viewer, Action::EditConsolidation, &plan, None),
         can_approve: editable && viewer_may(&viewer, Action::ApproveConsolidation, &plan, None),
         can_reopen: !editable && viewer_may(&viewer, Action::ApproveConsolidation, &plan, None),
         can_attach: latest_unscanned && viewer_may(&viewer, Action::ApproveConsolidation, &plan, None),
@@ -400,7 +405,9 @@ async fn set_reference(
     Form(form): Form<ReferenceForm>,
 ) -> Result<Response, PageError> {
     let plan = kehoach_app::plans::get(&state, &plan_id).await.page(lang)?;
-    commune_report::set_plan_reference(&state, &plan, &form.number, &form.issued_on, acting.actor()).await.page(lang)?;
+    commune_report::set_plan_reference(&state, &plan, &form.number, &form.issued_on, acting.actor())
+        .await
+        .page(lang)?;
     let period: Result<kehoach_domain::period::PeriodId, ()> = form.period.parse();
     Ok(match period {
         Ok(p) => back(&plan_id, &p.to_string(), "reference"),
