@@ -117,6 +117,7 @@ pub fn check(new: &NewAccount) -> Result<Checked, AppError> {
 pub fn fits(role: Role, province: Option<&str>, commune: Option<&str>, unit: Option<&str>) -> Result<(), AppError> {
     let ok = match role {
         Role::CapTren => province.is_some() && commune.is_none() && unit.is_none(),
+        Role::TrungUong => province.is_none() && commune.is_none() && unit.is_none(),
         Role::DonVi => commune.is_some() && unit.is_some(),
         Role::Admin => (commune.is_some() || province.is_some()) && unit.is_none(),
         Role::LanhDao | Role::DauMoi => commune.is_some() && unit.is_none(),

@@ -316,6 +316,7 @@ pub async fn approve(
     };
     let snapshot_json = serde_json::to_string(&snapshot).map_err(|e| AppError::Internal(e.to_string()))?;
     let signer_json = serde_json::to_string(&signer).map_err(|e| AppError::Internal(e.to_string()))?;
+    let figures = province_figures(plan, &snapshot);
     let records = state.store.commune_report_records(&plan.id, &period_id).await?;
     let version = records.last().map_or(1, |r| r.version + 1);
     let base = report_doc::subject(&plan.id, period.id);
@@ -347,6 +348,8 @@ pub async fn approve(
             snapshot_json: &snapshot_json,
             docx: &docx,
             docx_sha256: &sha,
+            official_code: plan.commune.official_code.as_deref(),
+            figures: &figures,
         };
         match state
             .store
@@ -598,4 +601,25 @@ pub async fn set_plan_reference(
 /// The figures shown beside an approved report: the approved ones (the record).
 pub fn approved_progress(view: &CommuneReportView) -> Option<(&[Progress], NaiveDate, AsOfBasis)> {
     view.snapshot.as_ref().map(|s| (s.progress.as_slice(), s.as_of, s.basis))
+}
+
+/// What the approved figures give the province's indicators: every part of each indicator the
+/// plan links to one, as of the snapshot (the province's rules pick the parts they add up).
+fn province_figures(plan: &Plan, snapshot: &Snapshot) -> Vec<kehoach_store::NewFigure> {
+    plan.indicators
+        .iter()
+        .filter_map(|i| {
+            let target = i.province_indicator.clone()?;
+            let progress = snapshot.progress.iter().find(|p| p.indicator == i.code)?;
+            let parts = kehoach_domain::handoff::Parts::of(i, progress);
+            Some(kehoach_store::NewFigure {
+                indicator: target,
+                value: parts.value,
+                numerator: parts.numerator,
+                denominator: parts.denominator,
+                target: parts.target,
+                status: parts.status.map(|s| s.key().to_owned()),
+            })
+        })
+        .collect()
 }

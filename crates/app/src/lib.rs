@@ -22,6 +22,7 @@ pub mod password;
 pub mod plans;
 pub mod present;
 pub mod progress;
+pub mod province;
 pub mod registers;
 pub mod reporting;
 pub mod requests;

@@ -16,12 +16,15 @@ pub enum Role {
     /// A reporter of one unit (đơn vị): a department, a village head.
     DonVi,
     /// The province's Department of Science and Technology (cấp trên): reads every commune of
-    /// its province.
+    /// its province, and accepts or returns the communes' approved reports.
     CapTren,
+    /// The Ministry of Science and Technology (trung ương): reads every province.
+    TrungUong,
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [Role::Admin, Role::LanhDao, Role::DauMoi, Role::DonVi, Role::CapTren];
+    pub const ALL: [Role; 6] =
+        [Role::Admin, Role::LanhDao, Role::DauMoi, Role::DonVi, Role::CapTren, Role::TrungUong];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -30,6 +33,7 @@ impl Role {
             Role::DauMoi => "dau_moi",
             Role::DonVi => "don_vi",
             Role::CapTren => "cap_tren",
+            Role::TrungUong => "trung_uong",
         }
     }
 
@@ -91,6 +95,12 @@ pub enum Action {
     ReadCommuneReport,
     /// Ask chosen units for an ad hoc report.
     ManageRequests,
+    /// A province's board, roll-up, indicators, communes and consolidated report.
+    ReadProvince,
+    /// Accept or return a commune's approved report, at the province.
+    DecideCommuneReport,
+    /// The nation's view over every province.
+    ReadNation,
     /// Register records (sổ theo dõi) and their files; a `don_vi` sees its own unit's.
     ReadRegister,
     /// Add, change, delete or import register records. Which registers and units a role may
@@ -109,7 +119,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 28] = [
         Action::ReadPublic,
         Action::SignIn,
         Action::OwnAccount,
@@ -128,6 +138,9 @@ impl Action {
         Action::ApproveConsolidation,
         Action::ReadCommuneReport,
         Action::ManageRequests,
+        Action::ReadProvince,
+        Action::DecideCommuneReport,
+        Action::ReadNation,
         Action::ReadRegister,
         Action::EditRegister,
         Action::ReadProgress,
@@ -151,6 +164,8 @@ impl Action {
                 | Action::ReadRegister
                 | Action::ReadProgress
                 | Action::ReadInitiatives
+                | Action::ReadProvince
+                | Action::ReadNation
         )
     }
 }
@@ -204,7 +219,10 @@ pub(crate) fn role_may(role: Role, action: Action) -> bool {
         ReadBoard | ReadConsolidation => matches!(role, Admin | LanhDao | DauMoi),
         EditConsolidation | ManageRequests => role == DauMoi,
         ApproveConsolidation => role == LanhDao,
-        ReadCommuneReport => matches!(role, Admin | LanhDao | DauMoi | CapTren),
+        ReadCommuneReport => matches!(role, Admin | LanhDao | DauMoi | CapTren | TrungUong),
+        ReadProvince => matches!(role, Admin | CapTren | TrungUong),
+        DecideCommuneReport => role == CapTren,
+        ReadNation => role == TrungUong,
         ReadRegister | ReadProgress | ReadInitiatives => true,
         EditRegister | ScoreInitiatives => matches!(role, LanhDao | DauMoi | DonVi),
         ManageInitiativeRounds => role == DauMoi,
@@ -215,6 +233,10 @@ pub(crate) fn role_may(role: Role, action: Action) -> bool {
 /// Whether the scope is within the principal's reach: their province, their commune, and for a
 /// `don_vi`, their unit.
 fn within_reach(p: &Principal, scope: &Scope) -> bool {
+    // The Ministry reads every province and commune.
+    if p.role == Role::TrungUong {
+        return true;
+    }
     if scope.province.as_ref().is_some_and(|prov| *prov != p.province) {
         return false;
     }
@@ -257,7 +279,7 @@ pub fn may_manage_user(actor: &Principal, target: &AccountPlace) -> Decision {
         _ => false,
     };
     match actor.role {
-        Role::CapTren => Decision::Deny(DenyReason::ReadOnly),
+        Role::CapTren | Role::TrungUong => Decision::Deny(DenyReason::ReadOnly),
         Role::Admin if above => Decision::Deny(DenyReason::AboveLevel),
         Role::Admin => Decision::Allow,
         other => Decision::Deny(DenyReason::RoleCannot(other)),
@@ -268,6 +290,10 @@ pub fn may_manage_user(actor: &Principal, target: &AccountPlace) -> Decision {
 /// the province's whatever commune is named, so a commune's admin never creates one; nor an
 /// admin without a commune (a province's admin).
 pub fn may_create(actor: &Principal, role: Role, province: &str, commune: Option<&str>) -> Decision {
+    // The Ministry's accounts are made at the server's console, never by a province or commune.
+    if role == Role::TrungUong {
+        return Decision::Deny(DenyReason::AboveLevel);
+    }
     let commune = if role == Role::CapTren { None } else { commune };
     may_manage_user(actor, &AccountPlace { province: province.to_owned(), commune: commune.map(str::to_owned) })
 }
@@ -294,7 +320,13 @@ pub fn authorize(principal: Option<&Principal>, action: Action, scope: &Scope) -
     if !within_reach(p, scope) {
         return Decision::Hide;
     }
-    if p.role == Role::CapTren && !action.is_read() {
+    // Above the commune one reads; the province also decides on the reports it receives.
+    let reads_only = match p.role {
+        Role::CapTren => !action.is_read() && action != Action::DecideCommuneReport,
+        Role::TrungUong => !action.is_read(),
+        _ => false,
+    };
+    if reads_only {
         return Decision::Deny(DenyReason::ReadOnly);
     }
     if !role_may(p.role, action) {

@@ -6,6 +6,7 @@ pub mod access;
 pub mod clock;
 pub mod consolidation;
 pub mod initiative;
+pub mod handoff;
 pub mod lang;
 pub mod layout;
 pub mod measure;

@@ -110,13 +110,13 @@ pub enum PeriodError {
     },
 }
 
-fn day(year: i32, month: u32, d: u32) -> Result<NaiveDate, PeriodError> {
+pub(crate) fn day(year: i32, month: u32, d: u32) -> Result<NaiveDate, PeriodError> {
     NaiveDate::from_ymd_opt(year, month, d).ok_or(PeriodError::NoSuchDay { year, month, day: d })
 }
 
 /// The first instant of `date` in the zone, as UTC. A day that starts in a DST gap starts at
 /// the first instant that exists.
-fn start_of(tz: &chrono_tz::Tz, date: NaiveDate) -> DateTime<Utc> {
+pub(crate) fn start_of(tz: &chrono_tz::Tz, date: NaiveDate) -> DateTime<Utc> {
     let midnight = date.and_hms_opt(0, 0, 0).unwrap_or_default();
     match tz.from_local_datetime(&midnight).earliest() {
         Some(t) => t.with_timezone(&Utc),

@@ -17,6 +17,10 @@ pub struct Commune {
     pub kind: String,
     pub province_code: String,
     pub province: String,
+    /// Official code (Decision 19/2025/QĐ-TTg, five digits: "03808"): how the province's file
+    /// knows the commune. Optional in the plan file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub official_code: Option<String>,
 }
 
 /// What makes the plan an official document: issuing body, number, date, title.
@@ -173,6 +177,9 @@ pub struct Indicator {
     pub coordinators_text: Option<String>,
     /// How its value is obtained; `None` while the plan does not say.
     pub measure: Option<crate::measure::Measure>,
+    /// The province indicator it feeds (the province file's code), if the plan says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub province_indicator: Option<String>,
 }
 
 /// A group of key tasks (Phụ lục II).

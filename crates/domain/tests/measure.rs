@@ -28,6 +28,7 @@ fn indicator(kind: IndicatorKind, target: Option<f64>) -> Indicator {
         coordinators: Vec::new(),
         coordinators_text: None,
         measure: None,
+        province_indicator: None,
     }
 }
 

@@ -286,6 +286,7 @@ impl Checker<'_> {
                 kind: String::new(),
                 province_code: String::new(),
                 province: String::new(),
+                official_code: None,
             };
         };
         let at = raw.span();
@@ -296,6 +297,7 @@ impl Checker<'_> {
             kind: self.choice(&r.kind, "kind", table, &at, COMMUNE_KINDS),
             province_code: self.slug(&r.province_code, "province_code", table, &at),
             province: self.name(&r.province, "province", table, &at),
+            official_code: self.optional_text(&r.official_code, "official_code"),
         }
     }
 
@@ -568,6 +570,7 @@ impl Checker<'_> {
                     coordinators: self.references(&r.coordinators, refs),
                     coordinators_text: self.optional_text(&r.coordinators_text, "coordinators_text"),
                     measure: r.measure.as_ref().and_then(|m| self.measure(m, kind)),
+                    province_indicator: self.optional_text(&r.province_indicator, "province_indicator"),
                 }
             })
             .collect()

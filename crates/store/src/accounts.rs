@@ -130,6 +130,7 @@ impl Store {
         };
         let binding_ok = match new.role {
             Role::CapTren => commune.is_none() && new.unit.is_none() && new.province.is_some(),
+            Role::TrungUong => commune.is_none() && new.unit.is_none() && new.province.is_none(),
             Role::DonVi => commune.is_some() && new.unit.is_some(),
             Role::Admin => (commune.is_some() || new.province.is_some()) && new.unit.is_none(),
             Role::LanhDao | Role::DauMoi => commune.is_some() && new.unit.is_none(),
@@ -151,6 +152,8 @@ impl Store {
         let province = match (&commune, &new.province) {
             (Some(c), _) => c.province_code.clone(),
             (None, Some(p)) => p.clone(),
+            // The Ministry's accounts belong to no province.
+            (None, None) if new.role == Role::TrungUong => String::new(),
             (None, None) => return Ok(Err(UserProblem::WrongBinding)),
         };
         let now = Utc::now();

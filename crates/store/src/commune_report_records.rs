@@ -27,6 +27,10 @@ pub struct NewRecord<'a> {
     pub snapshot_json: &'a str,
     pub docx: &'a [u8],
     pub docx_sha256: &'a str,
+    /// The commune's official code, for the province: the approval sends the report there.
+    pub official_code: Option<&'a str>,
+    /// What the report gives the province's indicators.
+    pub figures: &'a [crate::province::NewFigure],
 }
 
 /// An approved version, without its files.
@@ -257,6 +261,7 @@ impl Store {
         .insert(&txn)
         .await?;
         let record = info(&saved);
+        crate::province::send(&txn, &saved, new.official_code, new.figures, actor).await?;
         let mut row = match existing {
             Some(r) => commune_report::ActiveModel::from(r),
             None => commune_report::ActiveModel {
@@ -606,10 +611,30 @@ mod tests {
             snapshot_json: "{}",
             docx: b"PK-approved",
             docx_sha256: "00",
+            official_code: Some("03808"),
+            figures: &[crate::NewFigure {
+                indicator: "sang-kien".into(),
+                value: Some(2.0),
+                numerator: None,
+                denominator: None,
+                target: Some(4.0),
+                status: Some("behind".into()),
+            }],
         };
         let approved =
             store.approve_commune_report("muong-la-2026", "2026-Q1", 0, new, actor, Utc::now()).await.unwrap();
         assert!(matches!(approved, Approval::Approved(..)), "{approved:?}");
+        // The approval sent it to the province, with its figures, in the same transaction.
+        let sent = store.province_handoffs("son-la", Some("2026-Q1")).await.unwrap();
+        assert_eq!(sent.len(), 1, "{backend:?}");
+        assert_eq!((sent[0].state.as_str(), sent[0].commune_code.as_deref()), ("sent", Some("03808")));
+        let figures = store.handoff_figures(&[sent[0].id]).await.unwrap();
+        assert_eq!((figures[0].indicator.as_str(), figures[0].value), ("sang-kien", Some(2.0)));
+        assert!(store.decide_handoff("other", sent[0].id, true, None, actor, Utc::now()).await.unwrap().is_none());
+        let decided = store.decide_handoff("son-la", sent[0].id, true, None, actor, Utc::now()).await.unwrap();
+        assert!(matches!(&decided, Some(crate::Decided::Done(h)) if h.state == "accepted"), "{decided:?}");
+        let again = store.decide_handoff("son-la", sent[0].id, false, Some("x"), actor, Utc::now()).await.unwrap();
+        assert!(matches!(&again, Some(crate::Decided::Stale(h)) if h.state == "accepted"), "{again:?}");
         for change in [
             "UPDATE commune_report_records SET number = 4",
             "UPDATE commune_report_records SET snapshot = 'changed'",

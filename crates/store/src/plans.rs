@@ -35,6 +35,11 @@ pub struct PlanText {
     file_units: Vec<String>,
     #[serde(default)]
     file_groups: Vec<String>,
+    /// The commune's official code and each indicator's province indicator (issue 13).
+    #[serde(default)]
+    official_code: Option<String>,
+    #[serde(default)]
+    province_links: std::collections::BTreeMap<String, String>,
 }
 
 /// What an import did.
@@ -100,6 +105,12 @@ impl Store {
             initiatives: plan.initiatives.clone(),
             file_units: plan.units.iter().map(|u| u.code.clone()).collect(),
             file_groups: plan.groups.iter().map(|g| g.code.clone()).collect(),
+            official_code: plan.commune.official_code.clone(),
+            province_links: plan
+                .indicators
+                .iter()
+                .filter_map(|i| Some((i.code.clone(), i.province_indicator.clone()?)))
+                .collect(),
         })?;
         let mut row = match &existing {
             Some(row) => plan::ActiveModel::from(row.clone()),
@@ -250,6 +261,7 @@ impl Store {
                 let (lead, coordinators) = people(INDICATOR, &i.code)?;
                 Ok(Indicator {
                     measure: text.measures.get(&i.code).cloned(),
+                    province_indicator: text.province_links.get(&i.code).cloned(),
                     kind: IndicatorKind::from_key(&i.kind)
                         .ok_or_else(|| StoreError::Corrupt(format!("indicator kind {}", i.kind)))?,
                     code: i.code,
@@ -311,7 +323,7 @@ impl Store {
 
         Ok(Some(Plan {
             id: row.slug,
-            commune: commune_of(&commune),
+            commune: Commune { official_code: text.official_code.clone(), ..commune_of(&commune) },
             year: row.year,
             document: text.document,
             preamble: text.preamble,
@@ -339,6 +351,7 @@ pub(crate) fn commune_of(c: &commune::Model) -> Commune {
         kind: c.kind.clone(),
         province_code: c.province_code.clone(),
         province: c.province.clone(),
+        official_code: None,
     }
 }
 

@@ -69,6 +69,7 @@ role-lanh-dao = Commune leader
 role-dau-moi = Focal officer
 role-don-vi = Unit reporter
 role-cap-tren = Province (Dept. of S&T)
+role-trung-uong = Ministry of Science and Technology
 login-title = Sign in
 login-username = User name
 login-password = Password

@@ -69,6 +69,7 @@ role-lanh-dao = Lãnh đạo UBND xã
 role-dau-moi = Cán bộ đầu mối
 role-don-vi = Người báo cáo của đơn vị
 role-cap-tren = Cấp trên (Sở KH&CN)
+role-trung-uong = Trung ương (Bộ KH&CN)
 login-title = Đăng nhập
 login-username = Tên đăng nhập
 login-password = Mật khẩu

@@ -15,6 +15,7 @@ mod m0010_document_numbers;
 mod m0011_audit_scope;
 mod m0013_calendar_secret;
 mod m0014_commune_report_records;
+mod m0015_province;
 
 /// A foreign key that deletes the row with what it points at.
 fn cascade(
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0011_audit_scope::Migration),
             Box::new(m0013_calendar_secret::Migration),
             Box::new(m0014_commune_report_records::Migration),
+            Box::new(m0015_province::Migration),
         ]
     }
 }

@@ -1,0 +1,642 @@
+//! The province's half (issue 13): its file, the board of its communes for a period, the
+//! decision on a commune's report, and the roll-up of its indicators.
+//!
+//! The official figures are those of accepted reports, read from the figures written with each
+//! approval; beside them, for communes whose plans are on this server, the live figures.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use kehoach_domain::handoff::{BoardState, Parts, Timeliness, timeliness};
+use kehoach_domain::period::PeriodId;
+use kehoach_domain::progress::Status;
+use kehoach_domain::province::{Province, ProvinceCommune, ProvinceIndicator};
+use kehoach_domain::rollup::{self, AtProvince, CommuneFigure, Total};
+use kehoach_domain::text::{compare_vi, fold};
+use kehoach_domain::{Plan, Principal};
+use kehoach_plan::province::{ProvinceProblem, parse_province};
+use kehoach_store::{Actor, Decided, Handoff, StoredFigure};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::App;
+use crate::error::{AppError, Msg, NotFound};
+
+/// Why a province file was not loaded.
+#[derive(Debug)]
+pub enum LoadError {
+    /// Every problem of the file, with its place.
+    Invalid(Vec<ProvinceProblem>),
+    App(AppError),
+}
+
+impl From<AppError> for LoadError {
+    fn from(e: AppError) -> LoadError {
+        LoadError::App(e)
+    }
+}
+
+/// Checks and loads a province file (the command line and the demo load them; a province's
+/// file changes once a year at most).
+pub async fn load(state: &App, source: &str, actor: Actor<'_>) -> Result<Province, LoadError> {
+    let province = parse_province(source).map_err(LoadError::Invalid)?;
+    state
+        .store
+        .save_province(&province.slug, &province.code, &province.name, source, actor, state.clock.now())
+        .await
+        .map_err(AppError::from)?;
+    Ok(province)
+}
+
+/// The province loaded under this slug, or not found.
+pub async fn get(state: &App, slug: &str) -> Result<Province, AppError> {
+    let stored = state.store.province(slug).await?.ok_or(AppError::NotFound(NotFound::Page))?;
+    parse_province(&stored.source).map_err(|_| AppError::Internal(format!("stored province file {slug} does not parse")))
+}
+
+/// Every province loaded, by official code.
+pub async fn all(state: &App) -> Result<Vec<Province>, AppError> {
+    let mut out = Vec::new();
+    for stored in state.store.provinces().await? {
+        out.push(
+            parse_province(&stored.source)
+                .map_err(|_| AppError::Internal(format!("stored province file {} does not parse", stored.slug)))?,
+        );
+    }
+    Ok(out)
+}
+
+/// The period a province board shows when none is asked for: the quarter whose deadline at the
+/// province is the next to come (or the last one of the year once all have passed).
+pub fn current_period(province: &Province, now: DateTime<Utc>, year: i32) -> PeriodId {
+    (1..=4u8)
+        .map(|quarter| PeriodId::Quarter { year, quarter })
+        .find(|p| province.deadline.deadline_of(*p).is_some_and(|(_, at)| now < at))
+        .unwrap_or(PeriodId::Quarter { year, quarter: 4 })
+}
+
+/// A commune's plan on this server.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Hosted {
+    pub plan: String,
+    /// The commune's code within its province (its pages' address).
+    pub commune: String,
+}
+
+/// Who at the commune answers for its report: its focal officers (`dau_moi` accounts) and the
+/// contact of the unit units report through.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
+pub struct Focal {
+    pub officers: Vec<String>,
+    pub contact_name: Option<String>,
+    pub contact_phone: Option<String>,
+}
+
+/// One sending, as the province's pages show it.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Sending {
+    pub id: i32,
+    pub plan: String,
+    pub period: String,
+    pub version: i32,
+    pub number: i32,
+    pub issued_on: NaiveDate,
+    pub sent_at: DateTime<Utc>,
+    pub state: AtProvince,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub reason: Option<String>,
+    /// The commune reopened this version since.
+    pub superseded: bool,
+}
+
+impl Sending {
+    fn of(h: &Handoff) -> Sending {
+        Sending {
+            id: h.id,
+            plan: h.plan.clone(),
+            period: h.period.clone(),
+            version: h.version,
+            number: h.number,
+            issued_on: h.issued_on,
+            sent_at: h.sent_at,
+            state: AtProvince::from_key(&h.state).unwrap_or(AtProvince::Sent),
+            decided_by: h.decided_by.clone(),
+            decided_at: h.decided_at,
+            reason: h.reason.clone(),
+            superseded: h.superseded,
+        }
+    }
+}
+
+/// One commune on the province's board.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct BoardRow {
+    /// Official code ("03808").
+    pub code: String,
+    pub name: String,
+    /// "Xã Mường La".
+    pub full_name: String,
+    pub hosted: Option<Hosted>,
+    pub state: BoardState,
+    /// Judged on the first sending; none while nothing was sent.
+    pub timeliness: Option<Timeliness>,
+    pub first_sent_at: Option<DateTime<Utc>>,
+    /// Every sending of the period, oldest first.
+    pub sendings: Vec<Sending>,
+    pub focal: Focal,
+}
+
+impl BoardRow {
+    pub fn latest(&self) -> Option<&Sending> {
+        self.sendings.last()
+    }
+}
+
+/// The board's counts.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
+pub struct Counts {
+    pub expected: usize,
+    /// Communes that sent at least once.
+    pub sent: usize,
+    pub on_time: usize,
+    pub late: usize,
+    pub missing: usize,
+    pub waiting: usize,
+    pub returned: usize,
+    pub reopened: usize,
+    pub accepted: usize,
+    /// Sent of expected, on time of expected, in percent; none of nothing expected.
+    pub sent_rate: Option<f64>,
+    pub on_time_rate: Option<f64>,
+}
+
+impl Counts {
+    fn of(rows: &[BoardRow]) -> Counts {
+        let count = |state: BoardState| rows.iter().filter(|r| r.state == state).count();
+        let expected = rows.len();
+        let sent = rows.iter().filter(|r| r.first_sent_at.is_some()).count();
+        let on_time = rows.iter().filter(|r| r.timeliness == Some(Timeliness::OnTime)).count();
+        let rate = |n: usize| (expected > 0).then(|| n as f64 * 100.0 / expected as f64);
+        Counts {
+            expected,
+            sent,
+            on_time,
+            late: rows.iter().filter(|r| r.timeliness == Some(Timeliness::Late)).count(),
+            missing: count(BoardState::Missing),
+            waiting: count(BoardState::Sent),
+            returned: count(BoardState::Returned),
+            reopened: count(BoardState::Reopened),
+            accepted: count(BoardState::Accepted),
+            sent_rate: rate(sent),
+            on_time_rate: rate(on_time),
+        }
+    }
+}
+
+/// The province's board for a period.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Board {
+    pub province: String,
+    pub province_name: String,
+    #[schema(value_type = String)]
+    pub period: PeriodId,
+    /// The day as the province file writes it, and the instant from which a sending is late.
+    pub deadline_day: Option<NaiveDate>,
+    pub deadline: Option<DateTime<Utc>>,
+    /// Every commune the province expects, in Vietnamese order of names.
+    pub rows: Vec<BoardRow>,
+    pub counts: Counts,
+}
+
+/// The board of `period`: every commune the province file lists, where its report stands.
+pub async fn board(state: &App, province: &Province, period: PeriodId) -> Result<Board, AppError> {
+    let handoffs = state.store.province_handoffs(&province.slug, Some(&period.to_string())).await?;
+    let hosted = hosted(state, province, period.year()).await?;
+    let deadline = province.deadline.deadline_of(period);
+    let mut by_code: HashMap<&str, Vec<&Handoff>> = HashMap::new();
+    for h in &handoffs {
+        if let Some(code) = &h.commune_code {
+            by_code.entry(code.as_str()).or_default().push(h);
+        }
+    }
+    let mut rows = Vec::with_capacity(province.communes.len());
+    for c in &province.communes {
+        let sendings: Vec<Sending> =
+            by_code.get(c.code.as_str()).map(|hs| hs.iter().map(|h| Sending::of(h)).collect()).unwrap_or_default();
+        let first_sent_at = sendings.iter().map(|s| s.sent_at).min();
+        let latest = sendings.last().map(|s| (s.state, s.superseded));
+        let plan = hosted.get(&c.code);
+        let focal = match plan {
+            Some(plan) => focal(state, plan).await?,
+            None => Focal::default(),
+        };
+        rows.push(BoardRow {
+            code: c.code.clone(),
+            name: c.name.clone(),
+            full_name: c.full_name(),
+            hosted: plan.map(|p| Hosted { plan: p.id.clone(), commune: p.commune.code.clone() }),
+            state: BoardState::of(latest),
+            timeliness: first_sent_at.zip(deadline).map(|(sent, (_, due))| timeliness(sent, due)),
+            first_sent_at,
+            sendings,
+            focal,
+        });
+    }
+    rows.sort_by(|a, b| compare_vi(&a.name, &b.name).then_with(|| a.code.cmp(&b.code)));
+    let counts = Counts::of(&rows);
+    Ok(Board {
+        province: province.slug.clone(),
+        province_name: province.full_name.clone(),
+        period,
+        deadline_day: deadline.map(|d| d.0),
+        deadline: deadline.map(|d| d.1),
+        rows,
+        counts,
+    })
+}
+
+/// The plans of `year` on this server of the province's communes, by official code.
+async fn hosted(state: &App, province: &Province, year: i32) -> Result<HashMap<String, Plan>, AppError> {
+    let mut out = HashMap::new();
+    for summary in state.store.plans().await? {
+        if summary.commune.province_code != province.slug || summary.year != year {
+            continue;
+        }
+        let plan = crate::plans::get(state, &summary.id).await?;
+        if let Some(code) = plan.commune.official_code.clone() {
+            out.insert(code, plan);
+        }
+    }
+    Ok(out)
+}
+
+async fn focal(state: &App, plan: &Plan) -> Result<Focal, AppError> {
+    let mut officers: Vec<String> = state
+        .store
+        .users(Some(&plan.commune.province_code), Some(&plan.commune.code))
+        .await?
+        .into_iter()
+        .filter(|u| u.role == kehoach_domain::Role::DauMoi && !u.disabled)
+        .map(|u| u.full_name)
+        .collect();
+    officers.sort_by(|a, b| compare_vi(a, b));
+    let contact = crate::contacts::get(state, &plan.id, &plan.reporting.report_to.code).await?;
+    Ok(Focal {
+        officers,
+        contact_name: contact.as_ref().and_then(|c| c.name.clone()),
+        contact_phone: contact.and_then(|c| c.phone),
+    })
+}
+
+/// The province's decision on a commune's sending.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    Accept,
+    /// Returned with the reason the commune reads (required).
+    Return(String),
+}
+
+/// Accepts or returns a sending of the province's. A sending already decided, or reopened by
+/// its commune since, is a conflict that says where it stands.
+pub async fn decide(
+    state: &App,
+    province: &Province,
+    sending: i32,
+    decision: Decision,
+    actor: Actor<'_>,
+) -> Result<Sending, AppError> {
+    let (accept, reason) = match &decision {
+        Decision::Accept => (true, None),
+        Decision::Return(reason) => {
+            let reason = kehoach_domain::text::long_max(reason, 2000)
+                .map_err(|_| AppError::invalid("province-return-reason-required"))?;
+            if reason.trim().is_empty() {
+                return Err(AppError::invalid("province-return-reason-required"));
+            }
+            (false, Some(reason))
+        }
+    };
+    match state
+        .store
+        .decide_handoff(&province.slug, sending, accept, reason.as_deref(), actor, state.clock.now())
+        .await?
+    {
+        None => Err(AppError::NotFound(NotFound::Page)),
+        Some(Decided::Done(h)) => Ok(Sending::of(&h)),
+        Some(Decided::Stale(h)) => Err(AppError::Conflict(
+            Msg::new(if h.superseded { "province-decision-reopened" } else { "province-decision-taken" })
+                .with("state", h.state.clone()),
+        )),
+    }
+}
+
+/// What the province has said of a commune's reports, for the commune's pages: every sending of
+/// the plan, oldest first.
+pub async fn of_plan(state: &App, plan: &Plan) -> Result<Vec<Sending>, AppError> {
+    Ok(state.store.plan_handoffs(&plan.id).await?.iter().map(Sending::of).collect())
+}
+
+/// One commune's value for a province indicator, official (from its accepted report) and live.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct CommuneValue {
+    pub code: String,
+    pub name: String,
+    pub state: BoardState,
+    /// The accepted report's value in the rule's shape; none when not accepted or not given.
+    pub official: Option<rollup::Value>,
+    /// The sending it comes from (to link to the report).
+    pub sending: Option<Sending>,
+    pub hosted: Option<Hosted>,
+    /// Today's value from the commune's registers and reports, for hosted communes.
+    pub live: Option<rollup::Value>,
+}
+
+/// A province indicator rolled up for a period.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct IndicatorRollup {
+    pub code: String,
+    pub name: String,
+    pub measure_unit: Option<String>,
+    pub target_value: Option<f64>,
+    /// From accepted reports only: the official figure.
+    pub official: Total,
+    /// From the live figures of the communes hosted here (clearly not official).
+    pub live: Total,
+    /// How many of the province's communes are hosted here.
+    pub hosted: usize,
+    pub communes: Vec<CommuneValue>,
+}
+
+/// Every province indicator's total for `period`, official and live.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Rollup {
+    pub province: String,
+    pub province_name: String,
+    #[schema(value_type = String)]
+    pub period: PeriodId,
+    pub indicators: Vec<IndicatorRollup>,
+}
+
+/// The roll-up of every province indicator for `period`.
+pub async fn rollup(state: &App, province: &Province, period: PeriodId) -> Result<Rollup, AppError> {
+    let board = board(state, province, period).await?;
+    let official = official_parts(state, &board).await?;
+    let live = live_parts(state, province, &board, period).await?;
+    let indicators = province
+        .indicators
+        .iter()
+        .map(|indicator| indicator_rollup(indicator, &board, &official, &live))
+        .collect();
+    Ok(Rollup { province: province.slug.clone(), province_name: province.full_name.clone(), period, indicators })
+}
+
+/// One indicator across every commune, searchable without diacritics ("muong la" finds "Mường
+/// La"), in Vietnamese order of names.
+pub async fn indicator(
+    state: &App,
+    province: &Province,
+    period: PeriodId,
+    code: &str,
+    search: Option<&str>,
+) -> Result<IndicatorRollup, AppError> {
+    let indicator = province.indicator(code).ok_or(AppError::NotFound(NotFound::Indicator))?;
+    let board = board(state, province, period).await?;
+    let official = official_parts(state, &board).await?;
+    let live = live_parts(state, province, &board, period).await?;
+    let mut out = indicator_rollup(indicator, &board, &official, &live);
+    if let Some(q) = search.map(fold).filter(|q| !q.trim().is_empty()) {
+        out.communes.retain(|c| fold(&c.name).contains(q.trim()) || c.code.contains(q.trim()));
+    }
+    Ok(out)
+}
+
+/// Official parts by (commune code, province indicator): the accepted, not reopened, latest
+/// sending of each commune.
+async fn official_parts(
+    state: &App,
+    board: &Board,
+) -> Result<HashMap<(String, String), (Parts, Sending)>, AppError> {
+    let accepted: Vec<(&BoardRow, &Sending)> = board
+        .rows
+        .iter()
+        .filter(|r| r.state == BoardState::Accepted)
+        .filter_map(|r| r.latest().map(|s| (r, s)))
+        .collect();
+    let ids: Vec<i32> = accepted.iter().map(|(_, s)| s.id).collect();
+    let by_id: HashMap<i32, (&BoardRow, &Sending)> = accepted.iter().map(|(r, s)| (s.id, (*r, *s))).collect();
+    let mut out = HashMap::new();
+    for f in state.store.handoff_figures(&ids).await? {
+        if let Some((row, sending)) = by_id.get(&f.handoff) {
+            out.insert((row.code.clone(), f.indicator.clone()), (parts_of(&f), (*sending).clone()));
+        }
+    }
+    Ok(out)
+}
+
+fn parts_of(f: &StoredFigure) -> Parts {
+    Parts {
+        value: f.value,
+        numerator: f.numerator,
+        denominator: f.denominator,
+        target: f.target,
+        status: f.status.as_deref().and_then(|s| Status::ALL.into_iter().find(|x| x.key() == s)),
+    }
+}
+
+/// Live parts by (commune code, province indicator) for the hosted communes, at the period's
+/// data cut-off (or today, if earlier).
+async fn live_parts(
+    state: &App,
+    province: &Province,
+    board: &Board,
+    period: PeriodId,
+) -> Result<HashMap<(String, String), Parts>, AppError> {
+    let plans = hosted(state, province, period.year()).await?;
+    let mut out = HashMap::new();
+    for row in board.rows.iter().filter(|r| r.hosted.is_some()) {
+        let Some(plan) = plans.get(&row.code) else { continue };
+        let Ok(p) = plan.reporting.period(period) else { continue };
+        let today = crate::progress::today(state, plan);
+        let (as_of, _) = kehoach_domain::record::as_of(p.data_to, today);
+        let progress = crate::progress::of_plan(state, plan, as_of).await?;
+        for i in &plan.indicators {
+            let (Some(target), Some(pr)) =
+                (&i.province_indicator, progress.iter().find(|p| p.indicator == i.code))
+            else {
+                continue;
+            };
+            out.insert((row.code.clone(), target.clone()), Parts::of(i, pr));
+        }
+    }
+    Ok(out)
+}
+
+fn indicator_rollup(
+    indicator: &ProvinceIndicator,
+    board: &Board,
+    official: &HashMap<(String, String), (Parts, Sending)>,
+    live: &HashMap<(String, String), Parts>,
+) -> IndicatorRollup {
+    let mut communes = Vec::with_capacity(board.rows.len());
+    let mut official_figures = Vec::with_capacity(board.rows.len());
+    let mut live_figures = Vec::new();
+    for row in &board.rows {
+        let key = (row.code.clone(), indicator.code.clone());
+        let commune = rollup::Commune { code: row.code.clone(), name: row.name.clone() };
+        let at_province = match row.state {
+            BoardState::Missing | BoardState::Reopened => None,
+            BoardState::Sent => Some(AtProvince::Sent),
+            BoardState::Returned => Some(AtProvince::Returned),
+            BoardState::Accepted => Some(AtProvince::Accepted),
+        };
+        let official_value = official.get(&key).and_then(|(p, _)| p.value_for(indicator.rule));
+        official_figures.push(CommuneFigure { commune: commune.clone(), report: at_province, value: official_value });
+        let live_value = live.get(&key).and_then(|p| p.value_for(indicator.rule));
+        if row.hosted.is_some() {
+            // Live figures are nobody's decision: they count as if accepted, and say so.
+            live_figures.push(CommuneFigure {
+                commune: commune.clone(),
+                report: Some(AtProvince::Accepted),
+                value: live_value,
+            });
+        }
+        communes.push(CommuneValue {
+            code: row.code.clone(),
+            name: row.name.clone(),
+            state: row.state,
+            official: official_value,
+            sending: official.get(&key).map(|(_, s)| s.clone()),
+            hosted: row.hosted.clone(),
+            live: live_value,
+        });
+    }
+    IndicatorRollup {
+        code: indicator.code.clone(),
+        name: indicator.name.clone(),
+        measure_unit: indicator.measure_unit.clone(),
+        target_value: indicator.target_value,
+        official: rollup::rollup(indicator.rule, &official_figures),
+        live: rollup::rollup(indicator.rule, &live_figures),
+        hosted: live_figures.len(),
+        communes,
+    }
+}
+
+/// One commune's page at the province: where it stands in each period of the year, and every
+/// sending with its decision.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct CommunePage {
+    pub code: String,
+    pub name: String,
+    pub full_name: String,
+    pub hosted: Option<Hosted>,
+    pub focal: Focal,
+    /// Every sending of the year, oldest first.
+    pub sendings: Vec<Sending>,
+}
+
+/// The commune with official code `code` in the province, for `year`.
+pub async fn commune(state: &App, province: &Province, code: &str, year: i32) -> Result<CommunePage, AppError> {
+    let c: &ProvinceCommune = province.commune(code).ok_or(AppError::NotFound(NotFound::Page))?;
+    let plans = hosted(state, province, year).await?;
+    let plan = plans.get(code);
+    let sendings: Vec<Sending> = match plan {
+        Some(plan) => of_plan(state, plan).await?,
+        None => state
+            .store
+            .province_handoffs(&province.slug, None)
+            .await?
+            .iter()
+            .filter(|h| h.commune_code.as_deref() == Some(code))
+            .map(Sending::of)
+            .collect(),
+    };
+    Ok(CommunePage {
+        code: c.code.clone(),
+        name: c.name.clone(),
+        full_name: c.full_name(),
+        hosted: plan.map(|p| Hosted { plan: p.id.clone(), commune: p.commune.code.clone() }),
+        focal: match plan {
+            Some(p) => focal(state, p).await?,
+            None => Focal::default(),
+        },
+        sendings,
+    })
+}
+
+/// One province on the nation's page: its communes' completeness for a period.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ProvinceLine {
+    pub slug: String,
+    pub code: String,
+    pub name: String,
+    pub counts: Counts,
+}
+
+/// The nation's view: every loaded province's completeness for `period`, by official code, and
+/// the province indicators' totals summed where provinces share a code and rule.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Nation {
+    #[schema(value_type = String)]
+    pub period: PeriodId,
+    pub provinces: Vec<ProvinceLine>,
+    pub totals: Counts,
+    /// Shared province indicators (same code and rule in several provinces): the rule applied
+    /// to every accepted commune figure of those provinces.
+    pub indicators: Vec<SharedIndicator>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct SharedIndicator {
+    pub code: String,
+    pub name: String,
+    pub provinces: usize,
+    pub official: Total,
+}
+
+/// The nation's view of `period`.
+pub async fn nation(state: &App, period: PeriodId) -> Result<Nation, AppError> {
+    let mut provinces = Vec::new();
+    let mut all_rows = Vec::new();
+    let mut shared: BTreeMap<(String, &'static str), (String, usize, Vec<CommuneFigure>)> = BTreeMap::new();
+    let loaded = all(state).await?;
+    for province in &loaded {
+        let board = board(state, province, period).await?;
+        let official = official_parts(state, &board).await?;
+        for indicator in &province.indicators {
+            let r = indicator_rollup(indicator, &board, &official, &HashMap::new());
+            let entry = shared
+                .entry((indicator.code.clone(), indicator.rule.key()))
+                .or_insert_with(|| (indicator.name.clone(), 0, Vec::new()));
+            entry.1 += 1;
+            entry.2.extend(r.communes.into_iter().map(|c| CommuneFigure {
+                commune: rollup::Commune { code: c.code, name: c.name },
+                report: (c.state == BoardState::Accepted).then_some(AtProvince::Accepted),
+                value: c.official,
+            }));
+        }
+        provinces.push(ProvinceLine {
+            slug: province.slug.clone(),
+            code: province.code.clone(),
+            name: province.full_name.clone(),
+            counts: board.counts.clone(),
+        });
+        all_rows.extend(board.rows);
+    }
+    let indicators = shared
+        .into_iter()
+        .map(|((code, rule), (name, n, figures))| SharedIndicator {
+            official: rollup::rollup(rollup::Rule::from_key(rule).unwrap_or(rollup::Rule::Sum), &figures),
+            code,
+            name,
+            provinces: n,
+        })
+        .collect();
+    Ok(Nation { period, provinces, totals: Counts::of(&all_rows), indicators })
+}
+
+/// The province a `cap_tren` (or the province's admin) works for; others have none.
+pub fn of_principal(who: &Principal) -> Option<&str> {
+    (who.commune.is_none() && !who.province.is_empty()).then_some(who.province.as_str())
+}
