@@ -310,7 +310,8 @@ fn form_urlencoded_value(bytes: &[u8], key: &str) -> Option<String> {
 
 /// Resolves the scope a request acts in from its path: `{plan}` → its commune, `{user}` → that
 /// user's place (province, and commune if any: a province-level account has none, which the
-/// policy reads as the province's, never as "anywhere"), `{unit}` → that unit.
+/// policy reads as the province's, never as "anywhere"), `{unit}` → that unit, `{province}` →
+/// that province's own level (a loaded province file; no commune).
 /// `Err(NotFound)`: the path names something that does not exist.
 async fn scope_of(state: &AppState, params: &[(String, String)], signed: Option<&Signed>) -> Result<Scope, WebError> {
     let param = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
@@ -341,6 +342,14 @@ async fn scope_of(state: &AppState, params: &[(String, String)], signed: Option<
     }
     if let Some(unit) = param("unit") {
         scope.unit = Some(unit.to_owned());
+    }
+    if let Some(slug) = param("province") {
+        if state.store.province(slug).await?.is_none() {
+            return Err(WebError::NotFound(NotFound::Page));
+        }
+        scope.province = Some(slug.to_owned());
+        scope.commune = None;
+        scope.unit = None;
     }
     Ok(scope)
 }
