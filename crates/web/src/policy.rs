@@ -344,7 +344,9 @@ async fn scope_of(state: &AppState, params: &[(String, String)], signed: Option<
         scope.unit = Some(unit.to_owned());
     }
     if let Some(slug) = param("province") {
-        if state.store.province(slug).await?.is_none() {
+        // Checked before the lookup: a NUL or a stray byte never reaches the database.
+        let slug_like = !slug.is_empty() && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !slug_like || state.store.province(slug).await?.is_none() {
             return Err(WebError::NotFound(NotFound::Page));
         }
         scope.province = Some(slug.to_owned());
