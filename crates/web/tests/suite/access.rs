@@ -103,7 +103,12 @@ fn expected(role: Option<Role>, action: Action) -> bool {
         ReadBoard | ReadConsolidation => matches!(role, Role::Admin | Role::LanhDao | Role::DauMoi),
         EditConsolidation | ManageRequests => role == Role::DauMoi,
         ApproveConsolidation => role == Role::LanhDao,
-        ReadCommuneReport => matches!(role, Role::Admin | Role::LanhDao | Role::DauMoi | Role::CapTren),
+        ReadCommuneReport => {
+            matches!(role, Role::Admin | Role::LanhDao | Role::DauMoi | Role::CapTren | Role::TrungUong)
+        }
+        ReadProvince => matches!(role, Role::Admin | Role::CapTren | Role::TrungUong),
+        DecideCommuneReport => role == Role::CapTren,
+        ReadNation => role == Role::TrungUong,
         ReadRegister | ReadProgress | ReadInitiatives => true,
         EditRegister | ScoreInitiatives => matches!(role, Role::LanhDao | Role::DauMoi | Role::DonVi),
         ManageInitiativeRounds => role == Role::DauMoi,

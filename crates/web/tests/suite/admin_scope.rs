@@ -118,6 +118,7 @@ fn short(role: Role) -> &'static str {
         Role::DauMoi => "dm",
         Role::DonVi => "dv",
         Role::CapTren => "ct",
+        Role::TrungUong => "tu",
     }
 }
 
