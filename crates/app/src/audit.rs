@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
+use kehoach_docs::docx::report as report_doc;
 use kehoach_domain::report::{ReportBody, diff};
 use kehoach_domain::{Lang, Principal, register};
 use kehoach_store::{AuditEntry, AuditFilter};
@@ -87,7 +88,7 @@ pub fn filter(q: &AuditQuery, who: &Principal, zone: Tz) -> Result<AuditFilter, 
 }
 
 /// The kinds of record the trail holds, in the order the filter lists them.
-pub const KINDS: [&str; 11] = [
+pub const KINDS: [&str; 13] = [
     "register_record",
     "register",
     "report",
@@ -99,11 +100,16 @@ pub const KINDS: [&str; 11] = [
     "initiative_round",
     "request",
     "document",
+    "province_handoff",
+    "province",
 ];
 
 /// A kind of record in words: "Bản ghi sổ theo dõi".
 pub fn kind_words(t: &Tr, kind: &str) -> String {
-    if KINDS.contains(&kind) {
+    if matches!(kind, "province_handoff" | "province") {
+        // The hand-off to the province (issue 13) keeps its words in handoff.ftl.
+        t.get(&format!("handoff-audit-kind-{}", kind.replace('_', "-")))
+    } else if KINDS.contains(&kind) {
         t.get(&format!("audit-kind-{}", kind.replace('_', "-")))
     } else {
         t.get("audit-action-other")
@@ -115,6 +121,8 @@ pub fn kind_words(t: &Tr, kind: &str) -> String {
 pub struct Names {
     pub units: BTreeMap<String, String>,
     pub plans: BTreeMap<String, String>,
+    /// The communes by their code in the province: "xã Mường La".
+    pub communes: BTreeMap<String, String>,
 }
 
 /// The names of the reader's place: the units of its communes, its plans' titles.
@@ -126,6 +134,9 @@ pub async fn names(state: &App, who: &Principal) -> Result<Names, AppError> {
             names.units.insert(unit.code, unit.name);
         }
         names.plans.insert(summary.id.clone(), summary.title.clone());
+        names
+            .communes
+            .insert(summary.commune.code.clone(), format!("{} {}", summary.commune.kind, summary.commune.name));
     }
     Ok(names)
 }
@@ -206,6 +217,10 @@ pub fn action_words(t: &Tr, action: &str) -> String {
         "unit.calendar_secret",
     ];
     const USERS: [&str; 4] = ["user.add", "user.change_password", "user.disable", "user.reset_password"];
+    const PROVINCE: [&str; 4] = ["province.send", "province.accept", "province.return", "province.load"];
+    if PROVINCE.contains(&action) {
+        return t.get(&format!("handoff-audit-action-{}", action.replace(['.', '_'], "-")));
+    }
     if KNOWN.contains(&action) || USERS.contains(&action) {
         t.get(&format!("audit-action-{}", action.replace(['.', '_'], "-")))
     } else {
@@ -257,6 +272,19 @@ fn record_words(t: &Tr, names: &Names, e: &AuditEntry, json: Option<&Value>) -> 
         "plan" => names.plans.get(key).map_or(kind.clone(), |title| format!("{kind}: {title}")),
         "unit" => format!("{kind}: {}", unit_name(names, &last(key))),
         "user" | "document" => format!("{kind}: {key}"),
+        // commune/period: the commune's name is in the row itself.
+        "province_handoff" => {
+            let code = key.split('/').next().unwrap_or_default();
+            let commune = names.communes.get(code).cloned().unwrap_or_else(|| code.to_owned());
+            t.args(
+                "handoff-audit-record-of",
+                &[("what", kind), ("period", period_label(t, &last(key))), ("commune", commune)],
+            )
+        }
+        "province" => {
+            let name = json.and_then(|j| j.get("name")).and_then(Value::as_str).unwrap_or(key);
+            format!("{kind}: {name}")
+        }
         _ => kind,
     }
 }
@@ -267,6 +295,7 @@ fn details(t: &Tr, names: &Names, kind: &str, before: Option<&Value>, after: Opt
     match kind {
         "register_record" => record_details(t, names, before, after),
         "report" => report_details(t, before, after),
+        "province_handoff" => handoff_details(t, after),
         _ => Vec::new(),
     }
 }
@@ -329,6 +358,24 @@ fn report_details(t: &Tr, before: Option<&Value>, after: Option<&Value>) -> Vec<
     if let Some(new) = body(after) {
         let old = body(before).unwrap_or_default();
         lines.extend(diff(&old, &new).iter().map(|c| change_line(t, c)));
+    }
+    lines
+}
+
+/// A sending to the province and its decision: the version and number sent, the reason of a
+/// return.
+fn handoff_details(t: &Tr, after: Option<&Value>) -> Vec<String> {
+    let Some(after) = after else { return Vec::new() };
+    let mut lines = Vec::new();
+    if let Some(version) = after.get("version").and_then(Value::as_i64) {
+        let number = after.get("number").and_then(Value::as_i64).unwrap_or_default();
+        lines.push(t.args(
+            "handoff-audit-version",
+            &[("version", version.to_string()), ("number", format!("{number:02}/{}", report_doc::SYMBOL))],
+        ));
+    }
+    if let Some(reason) = after.get("reason").and_then(Value::as_str).filter(|r| !r.trim().is_empty()) {
+        lines.push(t.with("handoff-audit-reason", "reason", reason));
     }
     lines
 }
@@ -446,5 +493,46 @@ mod tests {
         for kind in KINDS {
             assert!(!kind_words(&t, kind).contains("audit-"), "{kind}");
         }
+    }
+
+    /// The hand-off to the province reads as words in the commune's trail: sent, returned with
+    /// its reason, accepted (issue 13).
+    #[test]
+    fn the_hand_off_reads_as_words() {
+        let t = Tr::new(Lang::Vi);
+        let mut names = Names::default();
+        names.communes.insert("muong-la".into(), "xã Mường La".into());
+        let zone = chrono_tz::Asia::Ho_Chi_Minh;
+        let sent = r#"{"commune":"Mường La","period":"2026-Q1","version":1,"number":7}"#;
+        let l =
+            line(&t, &names, &entry("province.send", "province_handoff", "muong-la/2026-Q1", None, Some(sent)), zone);
+        assert_eq!(l.action, "Gửi báo cáo của xã lên Sở");
+        assert_eq!(l.record, "Báo cáo của xã gửi Sở — Quý 1 2026, xã Mường La");
+        assert_eq!(l.details, vec!["Phiên bản 1, số 07/BC-UBND".to_owned()]);
+        let returned = r#"{"state":"returned","period":"2026-Q1","reason":"Thiếu số liệu chỉ tiêu IV.1"}"#;
+        let l = line(
+            &t,
+            &names,
+            &entry("province.return", "province_handoff", "muong-la/2026-Q1", None, Some(returned)),
+            zone,
+        );
+        assert_eq!(l.action, "Sở trả lại báo cáo của xã");
+        assert_eq!(l.details, vec!["Lý do trả lại: Thiếu số liệu chỉ tiêu IV.1".to_owned()]);
+        let accepted = r#"{"state":"accepted","period":"2026-Q1"}"#;
+        let l = line(
+            &t,
+            &names,
+            &entry("province.accept", "province_handoff", "muong-la/2026-Q1", None, Some(accepted)),
+            zone,
+        );
+        assert_eq!(l.action, "Sở tiếp nhận báo cáo của xã");
+        assert!(l.details.is_empty(), "{:?}", l.details);
+        for action in ["province.send", "province.accept", "province.return", "province.load"] {
+            for lang in [Lang::Vi, Lang::En] {
+                let words = action_words(&Tr::new(lang), action);
+                assert!(!words.contains("handoff-") && words != Tr::new(lang).get("audit-action-other"), "{words}");
+            }
+        }
+        assert_eq!(kind_words(&Tr::new(Lang::En), "province_handoff"), "Commune report sent to the department");
     }
 }

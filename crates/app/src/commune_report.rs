@@ -9,6 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use kehoach_docs::docx::Layout;
 use kehoach_docs::docx::report::{self as report_doc, ReportInput};
 use kehoach_domain::consolidation::Consolidation;
+use kehoach_domain::handoff::{Timeliness, timeliness};
 use kehoach_domain::measure::Progress;
 use kehoach_domain::period::Period;
 use kehoach_domain::record::{self, AsOfBasis, CommuneReportState, Drift, Snapshot, UnitReportVersion};
@@ -21,6 +22,7 @@ use utoipa::ToSchema;
 use crate::App;
 use crate::error::{AppError, Msg, NotFound};
 use crate::present::{Tr, next_period_in_document, period_in_document, status_label, task_status_label};
+use crate::province::Sending;
 use crate::reporting::{PeriodReports, consolidation};
 
 /// An approved version of the commune report.
@@ -95,6 +97,59 @@ pub struct CommuneReportView {
     pub missing_units: Vec<String>,
     /// Every approved version, oldest first.
     pub records: Vec<RecordView>,
+    /// Where the approved versions stand at the province.
+    pub province: AtProvinceView,
+}
+
+/// Where the commune's approved versions of a period stand at the province (issue 13): each
+/// approval sends the version to the province, which accepts it or returns it with a reason.
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct AtProvinceView {
+    /// The department that receives the report ("Sở Khoa học và Công nghệ tỉnh Sơn La"), when
+    /// the province's file is loaded on this server.
+    pub receiver: Option<String>,
+    /// The province's deadline for the period: the day as its file writes it…
+    pub deadline_day: Option<NaiveDate>,
+    /// …and the instant from which a report is late. None without the province's file.
+    pub deadline: Option<DateTime<Utc>>,
+    /// Whether the first sending arrived before the deadline (a report sent again after a
+    /// return is as timely as its first sending).
+    pub timeliness: Option<Timeliness>,
+    /// Every sending of the period, oldest first (one per approved version).
+    pub sendings: Vec<Sending>,
+}
+
+impl AtProvinceView {
+    /// The latest sending, the one that stands.
+    pub fn latest(&self) -> Option<&Sending> {
+        self.sendings.last()
+    }
+
+    /// The province returned the latest sending: the commune corrects and approves again.
+    pub fn returned(&self) -> Option<&Sending> {
+        self.latest().filter(|s| s.state == kehoach_domain::rollup::AtProvince::Returned)
+    }
+}
+
+/// Where the period's approved versions stand at the plan's province.
+pub async fn at_province(state: &App, plan: &Plan, period: &Period) -> Result<AtProvinceView, AppError> {
+    let period_id = period.id.to_string();
+    let sendings: Vec<Sending> =
+        crate::province::of_plan(state, plan).await?.into_iter().filter(|s| s.period == period_id).collect();
+    let province = match crate::province::get(state, &plan.commune.province_code).await {
+        Ok(p) => Some(p),
+        Err(AppError::NotFound(_)) => None,
+        Err(e) => return Err(e),
+    };
+    let deadline = province.as_ref().and_then(|p| p.deadline.deadline_of(period.id));
+    let first = sendings.iter().map(|s| s.sent_at).min();
+    Ok(AtProvinceView {
+        receiver: province.map(|p| p.department.name),
+        deadline_day: deadline.map(|d| d.0),
+        deadline: deadline.map(|d| d.1),
+        timeliness: first.zip(deadline).map(|(sent, (_, due))| timeliness(sent, due)),
+        sendings,
+    })
 }
 
 /// The commune's report of a period as it stands.
@@ -124,6 +179,7 @@ pub async fn view(state: &App, plan: &Plan, period: &Period) -> Result<CommuneRe
         None => Vec::new(),
     };
     let missing_units = live.as_ref().map(|l| missing_units(plan, l)).unwrap_or_default();
+    let province = at_province(state, plan, period).await?;
     Ok(CommuneReportView {
         plan: plan.id.clone(),
         period: period_id,
@@ -140,6 +196,7 @@ pub async fn view(state: &App, plan: &Plan, period: &Period) -> Result<CommuneRe
         drift,
         missing_units,
         records,
+        province,
     })
 }
 

@@ -15,6 +15,7 @@ use kehoach_store::PlanSummary;
 
 use crate::App;
 use crate::error::AppError;
+use crate::province::Sending;
 use crate::reporting::BoardRow;
 
 /// Who may see the leaders' screen: whoever reads the commune's timeliness board (its leaders,
@@ -88,6 +89,8 @@ pub struct Overview {
     pub board: Vec<BoardRow>,
     /// Periods whose commune report waits for approval.
     pub awaiting: Vec<Period>,
+    /// Reports the province returned, until approved (and so sent) again.
+    pub returned: Vec<Sending>,
 }
 
 impl Overview {
@@ -158,7 +161,23 @@ pub async fn overview(state: &App, who: &Principal, plan: &Plan) -> Result<Overv
         None => (Vec::new(), 0, 0, Vec::new()),
     };
     let awaiting = awaiting_approval(state, plan).await?;
-    Ok(Overview { today, period, pace, stalled, accepted, expected, board, awaiting })
+    let returned = returned_by_province(state, plan).await?;
+    Ok(Overview { today, period, pace, stalled, accepted, expected, board, awaiting, returned })
+}
+
+/// The commune reports the province returned: per period, the latest sending when it stands
+/// returned. Approving the corrected report sends it again, and the item is gone.
+pub async fn returned_by_province(state: &App, plan: &Plan) -> Result<Vec<Sending>, AppError> {
+    Ok(latest_returned(crate::province::of_plan(state, plan).await?))
+}
+
+/// Of sendings oldest first, the latest of each period when it was returned, in period order.
+pub fn latest_returned(sendings: Vec<Sending>) -> Vec<Sending> {
+    let mut latest: std::collections::BTreeMap<String, Sending> = std::collections::BTreeMap::new();
+    for s in sendings {
+        latest.insert(s.period.clone(), s);
+    }
+    latest.into_values().filter(|s| s.state == kehoach_domain::rollup::AtProvince::Returned).collect()
 }
 
 /// The periods whose commune report waits for the leaders' approval.
@@ -239,6 +258,39 @@ mod tests {
         assert!(is_late(Standing::Missing) && is_late(Standing::SubmittedLate));
         assert!(!is_late(Standing::SubmittedOnTime) && !is_late(Standing::Draft) && !is_late(Standing::Accepted));
         assert!(!moving(TaskStatus::NotStarted) && moving(TaskStatus::InProgress) && moving(TaskStatus::Done));
+    }
+
+    fn sending(id: i32, period: &str, state: kehoach_domain::rollup::AtProvince) -> Sending {
+        Sending {
+            id,
+            plan: "p".into(),
+            period: period.into(),
+            version: id,
+            number: id,
+            issued_on: at(3, 5).date_naive(),
+            sent_at: at(3, 5),
+            state,
+            decided_by: None,
+            decided_at: None,
+            reason: Some("lý do".into()),
+            superseded: false,
+        }
+    }
+
+    /// A period stays on the list while its latest sending stands returned; sent again, it goes.
+    #[test]
+    fn the_returned_reports_are_the_latest_returned_of_each_period() {
+        use kehoach_domain::rollup::AtProvince::{Accepted, Returned, Sent};
+        let ids = |v: Vec<Sending>| v.iter().map(|s| s.id).collect::<Vec<_>>();
+        assert_eq!(ids(latest_returned(vec![sending(1, "2026-Q1", Returned)])), vec![1]);
+        assert!(latest_returned(vec![sending(1, "2026-Q1", Returned), sending(2, "2026-Q1", Sent)]).is_empty());
+        let both = vec![
+            sending(1, "2026-Q1", Returned),
+            sending(2, "2026-Q2", Returned),
+            sending(3, "2026-Q1", Returned),
+            sending(4, "2026-Q3", Accepted),
+        ];
+        assert_eq!(ids(latest_returned(both)), vec![3, 2]);
     }
 
     #[test]
