@@ -2,6 +2,7 @@
 //! written from domain values. No I/O: every writer gives bytes.
 
 pub mod docx;
+pub mod province_report;
 pub mod tables;
 
 /// Why a document or a table could not be written.

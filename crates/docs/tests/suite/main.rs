@@ -5,3 +5,4 @@
 mod docx;
 mod libreoffice;
 mod xlsx;
+mod province_report;
