@@ -191,6 +191,11 @@ pub async fn create(
     if c.role != Role::DonVi {
         c.unit = None;
     }
+    // The Ministry's accounts are made at the server's console only: said as such, not as a
+    // matter of levels within a province.
+    if c.role == Role::TrungUong {
+        return Err(AppError::refused("nation-user-console-only"));
+    }
     let commune = commune_of(&c, who.commune.as_deref());
     match may_create(who, c.role, &who.province, commune.as_deref()) {
         Decision::Allow => {}

@@ -18,6 +18,7 @@ pub mod evidence;
 pub mod initiatives;
 pub mod input;
 pub mod leaders;
+pub mod nation;
 pub mod password;
 pub mod plans;
 pub mod present;

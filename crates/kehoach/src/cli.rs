@@ -117,7 +117,7 @@ pub enum UserCommand {
     Add {
         #[arg(long)]
         username: String,
-        /// admin, lanh_dao, dau_moi, don_vi, cap_tren.
+        /// admin, lanh_dao, dau_moi, don_vi, cap_tren, trung_uong (the Ministry: no --province, no --commune).
         #[arg(long)]
         role: String,
         /// Full name as shown to others; the user name if left out.

@@ -9,7 +9,7 @@ use anyhow::Context;
 use kehoach_app::accounts::{self, NewAccount};
 use kehoach_app::{App, AppError};
 use kehoach_domain::Role;
-use kehoach_store::{Actor, Store};
+use kehoach_store::{Actor, Store, UserRecord};
 
 use crate::cli::UserCommand;
 
@@ -33,7 +33,8 @@ fn refusal(e: AppError, role: &str) -> anyhow::Error {
         "user-unknown-commune" => "không tìm thấy xã (--commune)".into(),
         "user-unknown-unit" => "không tìm thấy đơn vị này trong xã (--unit)".into(),
         "user-needs-unit" | "user-wrong-binding" => {
-            "vai trò không khớp: don_vi cần --unit; cap_tren cần --province và không có --commune; các vai trò khác cần một xã"
+            "vai trò không khớp: don_vi cần --unit; cap_tren cần --province và không có --commune; \
+             trung_uong (Bộ KH&CN) không có --province, --commune hay --unit; các vai trò khác cần một xã"
                 .into()
         }
         _ => return crate::cli::app_error(e),
@@ -81,6 +82,22 @@ fn read_password() -> anyhow::Result<Option<String>> {
     Ok(if line.is_empty() { None } else { Some(line) })
 }
 
+/// Creates the account the console asked for: a commune's account may leave its commune out
+/// when the database holds one; a `cap_tren` (and an admin given `--province`) sits at its
+/// province's level, and a `trung_uong` (the Ministry) in no province and no commune.
+async fn add(app: &App, mut new: NewAccount, province: Option<&str>) -> anyhow::Result<(UserRecord, String)> {
+    let checked = accounts::check(&new).map_err(|e| refusal(e, &new.role))?;
+    let above_communes = match checked.role {
+        Role::CapTren | Role::TrungUong => true,
+        Role::Admin => province.is_some(),
+        _ => false,
+    };
+    if checked.commune.is_none() && !above_communes {
+        new.commune = Some(crate::unit_cmd::commune(&app.store, None).await?);
+    }
+    accounts::create_at_console(app, &new, province, Actor::CLI).await.map_err(|e| refusal(e, &new.role))
+}
+
 async fn open(url: &str) -> anyhow::Result<App> {
     Ok(App::at_system_time(Store::connect(url).await.context("database")?))
 }
@@ -90,7 +107,7 @@ pub async fn run(command: UserCommand) -> anyhow::Result<ExitCode> {
         UserCommand::Add { username, role, name, unit, commune, province, database } => {
             let given = read_password()?;
             let generated = given.is_none();
-            let mut new = NewAccount {
+            let new = NewAccount {
                 // The user name when no full name is given.
                 full_name: name.unwrap_or_else(|| username.trim().to_owned()),
                 username,
@@ -100,16 +117,9 @@ pub async fn run(command: UserCommand) -> anyhow::Result<ExitCode> {
                 password: given,
             };
             // Refused before the database is opened.
-            let checked = accounts::check(&new).map_err(|e| refusal(e, &new.role))?;
+            accounts::check(&new).map_err(|e| refusal(e, &new.role))?;
             let app = open(&database.url).await?;
-            // A commune's account may leave its commune out when the database holds one.
-            let province_level = checked.role == Role::CapTren || (checked.role == Role::Admin && province.is_some());
-            if checked.commune.is_none() && !province_level {
-                new.commune = Some(crate::unit_cmd::commune(&app.store, None).await?);
-            }
-            let (user, password_text) = accounts::create_at_console(&app, &new, province.as_deref(), Actor::CLI)
-                .await
-                .map_err(|e| refusal(e, &new.role))?;
+            let (user, password_text) = add(&app, new, province.as_deref()).await?;
             println!("đã tạo tài khoản `{}` ({})", user.username, user.role.key());
             if generated {
                 println!("mật khẩu dùng một lần: {password_text}");
@@ -139,5 +149,65 @@ pub async fn run(command: UserCommand) -> anyhow::Result<ExitCode> {
             println!("mật khẩu dùng một lần mới của `{username}`: {password_text}");
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEST: Actor<'static> = Actor { name: "test", address: None };
+
+    /// An app on a fresh in-memory database holding the seed plan (one commune).
+    async fn seeded() -> App {
+        let store = Store::connect("sqlite::memory:").await.unwrap();
+        store.import_plan(&kehoach_plan::parse(kehoach_plan::DEFAULT_PLAN).unwrap(), TEST).await.unwrap();
+        App::at_system_time(store)
+    }
+
+    fn account(username: &str, role: &str) -> NewAccount {
+        NewAccount {
+            username: username.into(),
+            full_name: "Vụ Kế hoạch - Tài chính".into(),
+            role: role.into(),
+            password: Some("mat-khau-du-dai-2026".into()),
+            ..NewAccount::default()
+        }
+    }
+
+    #[tokio::test]
+    async fn the_ministry_is_made_in_no_province_and_no_commune() {
+        let app = seeded().await;
+        let (user, _) = add(&app, account("bo-khcn", "trung_uong"), None).await.unwrap();
+        assert_eq!((user.role, user.province.as_str(), user.commune.as_deref()), (Role::TrungUong, "", None));
+        let stored = app.store.user("bo-khcn").await.unwrap().unwrap();
+        assert_eq!(
+            (stored.role, stored.province.as_str(), stored.commune, stored.unit),
+            (Role::TrungUong, "", None, None)
+        );
+    }
+
+    #[tokio::test]
+    async fn the_ministry_is_refused_a_place() {
+        let app = seeded().await;
+        let with_province = add(&app, account("bo-1", "trung_uong"), Some("son-la")).await.unwrap_err().to_string();
+        assert!(with_province.contains("trung_uong (Bộ KH&CN) không có --province"), "{with_province}");
+        let with_commune =
+            add(&app, NewAccount { commune: Some("muong-la".into()), ..account("bo-2", "trung_uong") }, None)
+                .await
+                .unwrap_err()
+                .to_string();
+        assert!(with_commune.contains("vai trò không khớp"), "{with_commune}");
+        let with_unit = add(&app, NewAccount { unit: Some("vhxh".into()), ..account("bo-3", "trung_uong") }, None)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(with_unit.contains("vai trò không khớp"), "{with_unit}");
+        for refused in ["bo-1", "bo-2", "bo-3"] {
+            assert!(app.store.user(refused).await.unwrap().is_none(), "{refused} not written");
+        }
+        // A commune's account still takes the only commune by default.
+        let (user, _) = add(&app, account("dau-moi-1", "dau_moi"), None).await.unwrap();
+        assert_eq!(user.commune.as_deref(), Some("muong-la"));
     }
 }
