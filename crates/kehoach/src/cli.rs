@@ -73,7 +73,8 @@ pub enum Command {
         #[command(subcommand)]
         command: PlanCommand,
     },
-    /// Build a province file's commune list from the national list, or check a province file.
+    /// Build a province file's commune list from the national list, check a province file, or
+    /// load it into the database.
     Province {
         #[command(subcommand)]
         command: ProvinceCommand,
@@ -200,6 +201,16 @@ pub enum ProvinceCommand {
         #[arg(long, value_enum, default_value = "vi")]
         lang: LangArg,
     },
+    /// Check a province file and load it into the database (loading it again replaces it); the
+    /// plans of its communes already loaded are checked against it, and nothing is loaded if
+    /// one of them does not fit.
+    Load {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value = "vi")]
+        lang: LangArg,
+        #[command(flatten)]
+        database: DatabaseArg,
+    },
 }
 
 #[derive(Subcommand)]
@@ -267,6 +278,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Province { command: ProvinceCommand::Check { file, plan, lang } } => {
             Ok(crate::province_cmd::check(&file, plan.as_deref(), lang.into()))
+        }
+        Command::Province { command: ProvinceCommand::Load { file, lang, database } } => {
+            crate::province_cmd::load(&file, lang.into(), &database.url).await
         }
         Command::Unit { command } => unit_cmd::run(command).await,
         Command::User { command } => user_cmd::run(command).await,

@@ -13,19 +13,27 @@ use kehoach_store::{Actor, AuditEntry, Store};
 pub const DEMO_PASSWORD: &str = "mau-kehoach-2026";
 
 /// Adds what is missing of the sample data to the commune of the newest plan, at the system
-/// time; a second run adds nothing.
+/// time; a second run adds nothing. (`kehoach demo`: the commune's samples only; `serve --demo`
+/// adds the demo province's too.)
 pub async fn seed(store: &Store) -> anyhow::Result<()> {
-    seed_at(store, Arc::new(kehoach_app::SystemClock)).await
-}
-
-/// [`seed`] on the demonstration's clock (`serve --demo` with `KEHOACH_FROZEN_NOW`): no record
-/// dated after its today, and the audit rows at its time.
-pub async fn seed_at(store: &Store, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
+    let clock: Arc<dyn Clock> = Arc::new(kehoach_app::SystemClock);
     AuditEntry::timed_by(clock.clone(), seed_on(store, clock)).await
 }
 
+/// [`seed`] on the demonstration's clock (`serve --demo` with `KEHOACH_FROZEN_NOW`): no record
+/// dated after its today, and the audit rows at its time; then the demo province
+/// ([`crate::demo_province`]): Sơn La's file and sample communes around the commune's.
+pub async fn seed_at(store: &Store, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    AuditEntry::timed_by(clock.clone(), seed_on(store, clock.clone())).await?;
+    AuditEntry::timed_by(clock.clone(), crate::demo_province::seed(store, clock)).await?;
+    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "demo data ready");
+    Ok(())
+}
+
 async fn seed_on(store: &Store, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
-    let Some(plan) = store.plans().await?.into_iter().next() else {
+    // The commune's demo is the first plan's that is not a sample commune of the demo province.
+    let Some(plan) = store.plans().await?.into_iter().find(|p| !crate::demo_province::is_sample_plan(&p.id)) else {
         bail!("no plan in the database");
     };
     let commune = format!("{}/{}", plan.commune.province_code, plan.commune.code);
@@ -52,6 +60,7 @@ async fn seed_on(store: &Store, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
         ("mau-ban-1", "Trưởng Bản Mẫu Một (mẫu)", Role::DonVi, Some("ban-mau-1")),
         ("mau-ban-2", "Trưởng Bản Mẫu Hai (mẫu)", Role::DonVi, Some("ban-mau-2")),
         ("mau-so-khcn", "Sở KH&CN (mẫu)", Role::CapTren, None),
+        ("mau-trung-uong", "Bộ KH&CN (mẫu)", Role::TrungUong, None),
     ];
     println!("Dữ liệu mẫu / sample data (mật khẩu / password: {DEMO_PASSWORD}):");
     for (username, name, role, unit) in users {
@@ -63,10 +72,11 @@ async fn seed_on(store: &Store, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
                 full_name: name.into(),
                 role: role.key().into(),
                 unit: unit.map(Into::into),
-                commune: Some(plan.commune.code.clone()),
+                // The Ministry's account sits in no province and no commune.
+                commune: (role != Role::TrungUong).then(|| plan.commune.code.clone()),
                 password: Some(DEMO_PASSWORD.into()),
             };
-            let province = Some(plan.commune.province_code.as_str());
+            let province = (role != Role::TrungUong).then_some(plan.commune.province_code.as_str());
             accounts::create_at_console(&app, &new, province, Actor::SYSTEM)
                 .await
                 .map_err(|e| crate::cli::app_error(e).context(format!("cannot create sample user {username}")))?;

@@ -3,6 +3,7 @@
 mod backup_cmd;
 mod cli;
 mod demo;
+mod demo_province;
 mod demo_registers;
 mod export;
 mod export_tables;

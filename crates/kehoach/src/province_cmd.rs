@@ -5,10 +5,12 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use kehoach_domain::Lang;
-use kehoach_domain::province::{CommuneKind, is_official_code, slug_of};
-use kehoach_plan::province::parse_province;
+use anyhow::Context;
+use kehoach_domain::province::{CommuneKind, Province, is_official_code, slug_of};
+use kehoach_domain::{Lang, Plan};
+use kehoach_plan::province::{ProvinceProblem, parse_province};
 use kehoach_plan::province_link::{PlanLinks, check_plan_against};
+use kehoach_store::{Actor, Store};
 
 /// Where `province build` looks for the national list when `--csv` is not given, relative to the
 /// working directory.
@@ -245,6 +247,17 @@ fn read(file: &Path, lang: Lang) -> Option<String> {
     }
 }
 
+/// Prints every problem of a province file as FILE:LINE:COLUMN: message, and their count.
+fn print_problems(name: &str, source: &str, problems: &[ProvinceProblem], lang: Lang) {
+    for p in problems {
+        eprintln!("{}", p.render(name, source, lang));
+    }
+    eprintln!(
+        "{}",
+        say(lang, &format!("{name}: {} lỗi", problems.len()), &format!("{name}: {} problem(s)", problems.len()))
+    );
+}
+
 /// Checks a province file and, with `plan`, a commune's plan against it: exit 0, or 1 listing
 /// every problem as FILE:LINE:COLUMN: message.
 pub fn check(file: &Path, plan: Option<&Path>, lang: Lang) -> ExitCode {
@@ -253,17 +266,7 @@ pub fn check(file: &Path, plan: Option<&Path>, lang: Lang) -> ExitCode {
     let province = match parse_province(&source) {
         Ok(p) => p,
         Err(problems) => {
-            for p in &problems {
-                eprintln!("{}", p.render(&name, &source, lang));
-            }
-            eprintln!(
-                "{}",
-                say(
-                    lang,
-                    &format!("{name}: {} lỗi", problems.len()),
-                    &format!("{name}: {} problem(s)", problems.len())
-                )
-            );
+            print_problems(&name, &source, &problems, lang);
             return ExitCode::FAILURE;
         }
     };
@@ -326,4 +329,117 @@ pub fn check(file: &Path, plan: Option<&Path>, lang: Lang) -> ExitCode {
         )
     );
     ExitCode::FAILURE
+}
+
+/// A stored plan's links to its province, as far as the stored plan tells them: its plan file
+/// is not kept, so the problems have no place in it.
+fn stored_links(plan: &Plan) -> PlanLinks {
+    PlanLinks {
+        official_code: plan.commune.official_code.clone().map(|code| (code, 0..0)),
+        province_code_at: 0..0,
+        indicators: plan
+            .indicators
+            .iter()
+            .filter_map(|i| i.province_indicator.clone().map(|target| (i.code.clone(), target, 0..0)))
+            .collect(),
+    }
+}
+
+/// What does not fit between the province and the plans of its communes already in the
+/// database: `(plans checked, "PLAN: message" for each problem)`.
+async fn check_stored_plans(store: &Store, province: &Province, lang: Lang) -> anyhow::Result<(usize, Vec<String>)> {
+    let mut checked = 0;
+    let mut problems = Vec::new();
+    for summary in store.plans().await? {
+        if summary.commune.province_code != province.slug {
+            continue;
+        }
+        let Some(plan) = store.plan(&summary.id).await? else { continue };
+        checked += 1;
+        for p in check_plan_against(province, &plan, &stored_links(&plan)) {
+            problems.push(format!("{}: {}", plan.id, p.message(lang)));
+        }
+    }
+    Ok((checked, problems))
+}
+
+/// Checks a province file and loads it into the database (loading it again replaces it). The
+/// plans of its communes already loaded are checked against it first: if one does not fit,
+/// nothing is loaded. Exit 0, or 1 listing every problem (the file's as FILE:LINE:COLUMN).
+pub async fn load(file: &Path, lang: Lang, url: &str) -> anyhow::Result<ExitCode> {
+    let name = file.display().to_string();
+    let Some(source) = read(file, lang) else { return Ok(ExitCode::FAILURE) };
+    let province = match parse_province(&source) {
+        Ok(p) => p,
+        Err(problems) => {
+            print_problems(&name, &source, &problems, lang);
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let store = Store::connect(url).await.context("database")?;
+    let (checked, problems) = check_stored_plans(&store, &province, lang).await?;
+    if !problems.is_empty() {
+        for p in &problems {
+            eprintln!("{p}");
+        }
+        eprintln!(
+            "{}",
+            say(
+                lang,
+                &format!(
+                    "{name}: chưa nạp — {} lỗi ở kế hoạch của xã đã có trên máy chủ; sửa tệp tỉnh hoặc nạp lại kế hoạch (`kehoach plan import`) rồi chạy lại",
+                    problems.len()
+                ),
+                &format!(
+                    "{name}: not loaded — {} problem(s) in the communes' plans already on the server; fix the province file or import the plan again (`kehoach plan import`), then run this again",
+                    problems.len()
+                ),
+            )
+        );
+        store.close().await?;
+        return Ok(ExitCode::FAILURE);
+    }
+    let before = store.province(&province.slug).await?;
+    let app = kehoach_app::App::at_system_time(store.clone());
+    match kehoach_app::province::load(&app, &source, Actor::CLI).await {
+        Ok(_) => {}
+        Err(kehoach_app::province::LoadError::Invalid(problems)) => {
+            print_problems(&name, &source, &problems, lang);
+            store.close().await?;
+            return Ok(ExitCode::FAILURE);
+        }
+        Err(kehoach_app::province::LoadError::App(e)) => return Err(crate::cli::app_error(e)),
+    }
+    let what = match (lang, before) {
+        (Lang::Vi, None) => "đã nạp mới",
+        (Lang::Vi, Some(b)) if b.source == source => "không có gì thay đổi",
+        (Lang::Vi, Some(_)) => "đã cập nhật",
+        (Lang::En, None) => "loaded",
+        (Lang::En, Some(b)) if b.source == source => "unchanged",
+        (Lang::En, Some(_)) => "updated",
+    };
+    println!(
+        "{}",
+        say(
+            lang,
+            &format!(
+                "{name}: {what} — {} (mã {}, `{}`): {} xã, phường, đặc khu; {} chỉ tiêu của tỉnh; {checked} kế hoạch của xã trên máy chủ khớp với tệp tỉnh",
+                province.full_name,
+                province.code,
+                province.slug,
+                province.communes.len(),
+                province.indicators.len()
+            ),
+            &format!(
+                "{name}: {what} — {} (code {}, `{}`): {} communes; {} province indicators; {checked} commune plan(s) on the server fit it",
+                province.full_name,
+                province.code,
+                province.slug,
+                province.communes.len(),
+                province.indicators.len()
+            ),
+        )
+    );
+    store.close().await?;
+    Ok(ExitCode::SUCCESS)
 }

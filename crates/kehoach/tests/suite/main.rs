@@ -11,6 +11,7 @@ mod browser;
 mod browser_approval;
 mod browser_province;
 mod cli;
+mod demo_province;
 mod kill9;
 mod province;
 mod users;

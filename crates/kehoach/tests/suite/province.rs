@@ -150,3 +150,71 @@ fn a_communes_plan_is_checked_against_its_province() {
         text(&bad.stderr)
     );
 }
+
+fn sqlite_in(dir: &Path) -> String {
+    format!("sqlite://{}?mode=rwc", dir.join("kehoach.sqlite").display())
+}
+
+/// `province load`: the file checked, then loaded; loading it again changes nothing; a broken
+/// file, or one that the plans already on the server do not fit, is not loaded and the one
+/// loaded before stays.
+#[tokio::test]
+async fn load_checks_the_file_and_the_plans_already_there_then_loads_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("kh.toml"), crate::common::SEED).unwrap();
+    let import = kehoach(d, &["plan", "import", "kh.toml"]);
+    assert!(import.status.success(), "{}", text(&import.stderr));
+    std::fs::write(d.join("son-la.toml"), SON_LA).unwrap();
+
+    let first = kehoach(d, &["province", "load", "son-la.toml"]);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    assert!(
+        text(&first.stdout).contains(
+            "son-la.toml: đã nạp mới — Tỉnh Sơn La (mã 14, `son-la`): 75 xã, phường, đặc khu; 8 chỉ tiêu của tỉnh; 1 kế hoạch của xã trên máy chủ khớp với tệp tỉnh"
+        ),
+        "{}",
+        text(&first.stdout)
+    );
+    let again = kehoach(d, &["province", "load", "son-la.toml", "--lang", "en"]);
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    assert!(
+        text(&again.stdout).contains("son-la.toml: unchanged — Tỉnh Sơn La (code 14, `son-la`)"),
+        "{}",
+        text(&again.stdout)
+    );
+
+    // A broken file: its problems at their places, nothing loaded.
+    let broken = SON_LA.replacen("code = \"03808\"", "code = \"3808\"", 1);
+    std::fs::write(d.join("bad.toml"), &broken).unwrap();
+    let bad = kehoach(d, &["province", "load", "bad.toml"]);
+    assert_eq!(bad.status.code(), Some(1));
+    let line = line_of(&broken, "\"3808\"");
+    let err = text(&bad.stderr);
+    assert!(err.contains(&format!("bad.toml:{line}:8: mã `3808` không hợp lệ")), "{err}");
+    assert!(err.contains("bad.toml: 1 lỗi"), "{err}");
+
+    // A valid file that Mường La's plan does not fit: without the indicator its III.1 feeds,
+    // and without Mường La among its communes.
+    let at = SON_LA.find("[[indicators]]\ncode = \"sang-kien\"").unwrap();
+    let end = at + SON_LA[at..].find("\n\n").unwrap() + 2;
+    let c = SON_LA.find("[[communes]]\ncode = \"03808\"").unwrap();
+    let c_end = c + SON_LA[c..].find("\n\n").unwrap() + 2;
+    let unfit = format!("{}{}{}", &SON_LA[..at], &SON_LA[end..c], &SON_LA[c_end..]);
+    std::fs::write(d.join("unfit.toml"), &unfit).unwrap();
+    assert!(kehoach(d, &["province", "check", "unfit.toml"]).status.success());
+    let refused = kehoach(d, &["province", "load", "unfit.toml"]);
+    assert_eq!(refused.status.code(), Some(1));
+    let err = text(&refused.stderr);
+    assert!(err.contains("muong-la-2026: tỉnh Sơn La không có xã, phường nào mang mã `03808`"), "{err}");
+    assert!(err.contains("muong-la-2026: tỉnh không có chỉ tiêu nào có mã `sang-kien`"), "{err}");
+    assert!(err.contains("unfit.toml: chưa nạp — 2 lỗi ở kế hoạch của xã đã có trên máy chủ"), "{err}");
+
+    // The file loaded first stays, in full.
+    let store = kehoach_store::Store::connect(&sqlite_in(d)).await.unwrap();
+    let stored = store.province("son-la").await.unwrap().expect("the province loaded");
+    assert_eq!((stored.code.as_str(), stored.name.as_str(), stored.loaded_by.as_str()), ("14", "Sơn La", "cli"));
+    assert_eq!(stored.source, SON_LA);
+    assert_eq!(store.provinces().await.unwrap().len(), 1);
+    store.close().await.unwrap();
+}
