@@ -51,7 +51,8 @@ pub async fn load(state: &App, source: &str, actor: Actor<'_>) -> Result<Provinc
 /// The province loaded under this slug, or not found.
 pub async fn get(state: &App, slug: &str) -> Result<Province, AppError> {
     let stored = state.store.province(slug).await?.ok_or(AppError::NotFound(NotFound::Page))?;
-    parse_province(&stored.source).map_err(|_| AppError::Internal(format!("stored province file {slug} does not parse")))
+    parse_province(&stored.source)
+        .map_err(|_| AppError::Internal(format!("stored province file {slug} does not parse")))
 }
 
 /// Every province loaded, by official code.
@@ -383,11 +384,8 @@ pub async fn rollup(state: &App, province: &Province, period: PeriodId) -> Resul
     let board = board(state, province, period).await?;
     let official = official_parts(state, &board).await?;
     let live = live_parts(state, province, &board, period).await?;
-    let indicators = province
-        .indicators
-        .iter()
-        .map(|indicator| indicator_rollup(indicator, &board, &official, &live))
-        .collect();
+    let indicators =
+        province.indicators.iter().map(|indicator| indicator_rollup(indicator, &board, &official, &live)).collect();
     Ok(Rollup { province: province.slug.clone(), province_name: province.full_name.clone(), period, indicators })
 }
 
@@ -413,10 +411,7 @@ pub async fn indicator(
 
 /// Official parts by (commune code, province indicator): the accepted, not reopened, latest
 /// sending of each commune.
-async fn official_parts(
-    state: &App,
-    board: &Board,
-) -> Result<HashMap<(String, String), (Parts, Sending)>, AppError> {
+async fn official_parts(state: &App, board: &Board) -> Result<HashMap<(String, String), (Parts, Sending)>, AppError> {
     let accepted: Vec<(&BoardRow, &Sending)> = board
         .rows
         .iter()
@@ -461,8 +456,7 @@ async fn live_parts(
         let (as_of, _) = kehoach_domain::record::as_of(p.data_to, today);
         let progress = crate::progress::of_plan(state, plan, as_of).await?;
         for i in &plan.indicators {
-            let (Some(target), Some(pr)) =
-                (&i.province_indicator, progress.iter().find(|p| p.indicator == i.code))
+            let (Some(target), Some(pr)) = (&i.province_indicator, progress.iter().find(|p| p.indicator == i.code))
             else {
                 continue;
             };
@@ -639,4 +633,20 @@ pub async fn nation(state: &App, period: PeriodId) -> Result<Nation, AppError> {
 /// The province a `cap_tren` (or the province's admin) works for; others have none.
 pub fn of_principal(who: &Principal) -> Option<&str> {
     (who.commune.is_none() && !who.province.is_empty()).then_some(who.province.as_str())
+}
+
+/// The province's time zone (its deadline's), Vietnam's if the file names none it knows.
+fn zone(province: &Province) -> chrono_tz::Tz {
+    province.deadline.time_zone.parse().unwrap_or(chrono_tz::Asia::Ho_Chi_Minh)
+}
+
+/// The year it is at the province at `at`.
+pub fn local_year(province: &Province, at: DateTime<Utc>) -> i32 {
+    use chrono::Datelike;
+    at.with_timezone(&zone(province)).year()
+}
+
+/// A moment as the province reads it: "09/03/2026 16:59".
+pub fn local_time(province: &Province, at: DateTime<Utc>) -> String {
+    at.with_timezone(&zone(province)).format("%d/%m/%Y %H:%M").to_string()
 }

@@ -12,6 +12,7 @@ mod initiatives;
 pub(crate) mod page;
 mod plans;
 pub(crate) mod progress;
+mod province;
 mod registers;
 mod reports;
 mod requests;
@@ -105,6 +106,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = progress::routes(r);
     let r = documents::routes(r);
     let r = tables::routes(r);
+    let r = province::routes(r);
     r.api(Action::ReadPublic, __path_openapi_json, openapi_json)
         // Not described: whatever is asked under /api/ that no operation serves is a JSON 404.
         .get("/api/{*rest}", Action::ReadPublic, api_not_found)

@@ -12,6 +12,7 @@ pub(crate) mod initiatives;
 pub(crate) mod leaders;
 pub(crate) mod plan;
 mod plans_admin;
+pub(crate) mod province;
 pub(crate) mod progress;
 mod registers;
 pub(crate) mod reports;
@@ -45,6 +46,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = documents::routes(r);
     let r = tables::routes(r);
     let r = leaders::routes(r);
+    let r = province::routes(r);
     contact::routes(r)
 }
 

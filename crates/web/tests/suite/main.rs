@@ -17,6 +17,7 @@ mod input;
 mod leaders;
 mod openapi;
 mod parity;
+mod province;
 mod records;
 mod registers;
 mod reporting;
