@@ -9,6 +9,7 @@ mod consolidation;
 mod documents;
 mod error_responses;
 mod initiatives;
+mod nation;
 pub(crate) mod page;
 mod plans;
 pub(crate) mod progress;
@@ -106,6 +107,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = progress::routes(r);
     let r = documents::routes(r);
     let r = tables::routes(r);
+    let r = nation::routes(r);
     let r = province::routes(r);
     r.api(Action::ReadPublic, __path_openapi_json, openapi_json)
         // Not described: whatever is asked under /api/ that no operation serves is a JSON 404.

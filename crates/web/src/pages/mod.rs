@@ -10,6 +10,7 @@ mod documents;
 pub(crate) mod due;
 pub(crate) mod initiatives;
 pub(crate) mod leaders;
+pub(crate) mod nation;
 pub(crate) mod plan;
 mod plans_admin;
 pub(crate) mod province;
@@ -46,6 +47,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = documents::routes(r);
     let r = tables::routes(r);
     let r = leaders::routes(r);
+    let r = nation::routes(r);
     let r = province::routes(r);
     contact::routes(r)
 }

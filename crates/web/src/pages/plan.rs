@@ -90,6 +90,10 @@ async fn home(
     let plans = kehoach_app::plans::list(&state).await.page(lang)?;
     // A signed-in user starts with what is due from them.
     if let Some(signed) = &viewer.0 {
+        // The Ministry's work is the nation's view.
+        if signed.principal.role == kehoach_domain::Role::TrungUong {
+            return Ok(Redirect::to("/nation").into_response());
+        }
         return Ok(super::due::dashboard(&state, &viewer, signed, plans, lang).await?.into_response());
     }
     if let [only] = plans.as_slice() {

@@ -15,6 +15,7 @@ mod http;
 mod initiatives;
 mod input;
 mod leaders;
+mod nation;
 mod openapi;
 mod parity;
 mod province;
