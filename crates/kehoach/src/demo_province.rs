@@ -182,6 +182,13 @@ const SAMPLES: [Sample; 8] = [
     },
 ];
 
+/// When the sample communes' plans and records are put in place (before the first sending).
+const SET_UP: &str = "2026-03-02T08:00:00+07:00";
+
+/// The day after the latest sample record's date (25 February 2026): a demonstration frozen
+/// before it gets the sample plans without records.
+const RECORDS_DATED_BY: &str = "2026-02-26T00:00:00+07:00";
+
 fn plan_id(s: &Sample) -> String {
     format!("{}-2026", s.slug)
 }
@@ -450,13 +457,26 @@ pub async fn seed(store: &Store, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
         if let Some(p) = kehoach_plan::province_link::check_plan_against(&province, &parsed, &links).first() {
             return Err(anyhow!("{}", p.render(&id, &source, Lang::En)));
         }
-        store.import_plan(&parsed, Actor::SYSTEM).await?;
+        // The commune's plan, contact and records are in place before its first step (or at the
+        // demonstration's today, if earlier); a demonstration frozen before the records' dates
+        // gets none.
+        let set_up = now.min(at(SET_UP)?);
+        let setup_clock: Arc<dyn Clock> = Arc::new(FixedClock::new(set_up));
         let contact =
             UnitContact {
                 name: Some(format!("Cán bộ Văn hóa - Xã hội xã {} (mẫu)", s.name)), phone: None, note: None
             };
-        kehoach_app::contacts::set(&app, &id, "vhxh", &contact, Actor::SYSTEM).await.map_err(crate::cli::app_error)?;
-        records(store, &id, s.figures, now).await?;
+        AuditEntry::timed_by(setup_clock, async {
+            store.import_plan(&parsed, Actor::SYSTEM).await?;
+            kehoach_app::contacts::set(&app, &id, "vhxh", &contact, Actor::SYSTEM)
+                .await
+                .map_err(crate::cli::app_error)?;
+            if set_up >= at(RECORDS_DATED_BY)? {
+                records(store, &id, s.figures, set_up).await?;
+            }
+            Ok::<(), anyhow::Error>(())
+        })
+        .await?;
         let plan = kehoach_app::plans::get(&app, &id).await.map_err(crate::cli::app_error)?;
         for (time, what) in s.steps {
             let when = at(time)?;
