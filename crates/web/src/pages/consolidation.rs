@@ -61,6 +61,116 @@ pub struct VersionRow {
     pub signer: String,
 }
 
+/// One sending to the province, in words.
+pub struct HandoffLine {
+    /// "Phiên bản 1 (số 07/BC-UBND)".
+    pub version: String,
+    /// `sent`, `accepted`, `returned` (for the badge's colour).
+    pub state: &'static str,
+    pub text: String,
+}
+
+/// The province returned the latest version: said first, with what to do next.
+pub struct ReturnedNotice {
+    pub alert: String,
+    pub reason: String,
+    pub next: String,
+}
+
+/// Where the report stands at the province (issue 13).
+pub struct HandoffView {
+    /// The province's deadline for the period, or why it is not known.
+    pub deadline: String,
+    /// Whether the first sending arrived before it: (words, `on_time` | `late`).
+    pub timeliness: Option<(String, &'static str)>,
+    /// Newest first.
+    pub lines: Vec<HandoffLine>,
+    pub returned: Option<ReturnedNotice>,
+}
+
+/// A period inside a sentence: "quý I năm 2026" (in English "Quarter 1 2026").
+pub fn period_in_sentence(t: &Tr, period: &str) -> String {
+    match (t.lang, period.parse::<kehoach_domain::period::PeriodId>()) {
+        (kehoach_domain::Lang::Vi, Ok(id)) => {
+            let words = kehoach_app::present::period_in_document(id);
+            let mut chars = words.chars();
+            chars.next().map(|c| c.to_lowercase().chain(chars).collect()).unwrap_or(words)
+        }
+        _ => period_label(t, period),
+    }
+}
+
+/// "09:12" and "05/03/2026" in the plan's time zone.
+fn time_and_day(plan: &kehoach_domain::Plan, at: chrono::DateTime<chrono::Utc>) -> Vec<(&'static str, String)> {
+    let local = at.with_timezone(&kehoach_app::present::plan_zone(plan));
+    vec![("time", local.format("%H:%M").to_string()), ("date", local.format("%d/%m/%Y").to_string())]
+}
+
+/// The report's standing at the province in the reader's words.
+pub fn handoff_view(t: &Tr, plan: &kehoach_domain::Plan, report: &CommuneReportView) -> HandoffView {
+    use kehoach_domain::rollup::AtProvince;
+    let at = &report.province;
+    let receiver = at.receiver.clone().unwrap_or_else(|| t.get("handoff-receiver-unknown"));
+    let deadline = match at.deadline {
+        Some(due) => {
+            let mut args = time_and_day(plan, due);
+            args.push(("receiver", receiver.clone()));
+            t.args("handoff-deadline", &args)
+        }
+        None => t.get("handoff-deadline-unknown"),
+    };
+    let timeliness = at.timeliness.map(|tl| match tl {
+        kehoach_domain::handoff::Timeliness::OnTime => (t.get("handoff-on-time"), "on_time"),
+        kehoach_domain::handoff::Timeliness::Late => (t.get("handoff-late"), "late"),
+    });
+    let lines = at
+        .sendings
+        .iter()
+        .rev()
+        .map(|s| {
+            let mut sent_args = time_and_day(plan, s.sent_at);
+            sent_args.push(("receiver", receiver.clone()));
+            let sent = t.args("handoff-sent", &sent_args);
+            let decided = |key: &str, reason: Option<&str>| {
+                let mut args = s.decided_at.map(|d| time_and_day(plan, d)).unwrap_or_default();
+                args.push(("reason", reason.unwrap_or_default().to_owned()));
+                t.args(key, &args)
+            };
+            let text = match (s.state, s.superseded) {
+                (AtProvince::Sent, false) => format!("{sent}, {}", t.get("handoff-waiting")),
+                (AtProvince::Sent, true) => format!("{sent}; {}", t.get("handoff-superseded")),
+                (AtProvince::Accepted, _) => format!("{sent}. {}", decided("handoff-accepted", None)),
+                (AtProvince::Returned, _) => format!("{sent}. {}", decided("handoff-returned", s.reason.as_deref())),
+            };
+            HandoffLine {
+                version: t.args(
+                    "handoff-version",
+                    &[
+                        ("version", s.version.to_string()),
+                        ("number", format!("{:02}/{}", s.number, kehoach_docs::docx::report::SYMBOL)),
+                    ],
+                ),
+                state: s.state.key(),
+                text,
+            }
+        })
+        .collect();
+    let returned = at.returned().map(|s| {
+        let mut args = s.decided_at.map(|d| time_and_day(plan, d)).unwrap_or_default();
+        args.extend([
+            ("receiver", receiver.clone()),
+            ("period", period_in_sentence(t, &s.period)),
+            ("version", s.version.to_string()),
+        ]);
+        ReturnedNotice {
+            alert: t.args("handoff-returned-alert", &args),
+            reason: t.with("handoff-returned-reason", "reason", s.reason.clone().unwrap_or_default()),
+            next: t.get(if s.superseded { "handoff-next-correct" } else { "handoff-next-reopen" }),
+        }
+    });
+    HandoffView { deadline, timeliness, lines, returned }
+}
+
 /// An indicator whose live value moved since approval.
 pub struct DriftRow {
     pub code: String,
@@ -103,6 +213,8 @@ struct ConsolidationPage {
     progress_date: String,
     /// Says why the figures stand at that day.
     progress_basis: String,
+    /// Where the report stands at the province.
+    handoff: HandoffView,
 }
 
 /// What a form just did, confirmed on the page it comes back to.
@@ -226,6 +338,7 @@ async fn page(
         CommuneReportState::Approved => "commune-report-state-approved",
     });
     let page = ConsolidationPage {
+        handoff: handoff_view(&t, &plan, &report),
         done,
         progress,
         progress_date: kehoach_app::present::day(progress_date),

@@ -72,6 +72,8 @@ pub async fn dashboard(
             leaders_href = Some(super::leaders::href(&plan.id));
             leaders_summary = super::leaders::summary(state, &plan, p, lang).await?;
         }
+        // First, the reports the province returned: lanh_dao and dau_moi correct and send again.
+        items.extend(super::leaders::returned_items(state, &plan, p, lang).await?);
         // A leader's first thing to do: the commune reports waiting for their approval.
         items.extend(super::leaders::approval_items(state, &plan, p, lang).await?);
         let now = state.clock.now();

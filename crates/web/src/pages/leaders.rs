@@ -78,6 +78,8 @@ struct LeadersPage {
     today: String,
     period_label: String,
     awaiting: Vec<AwaitingLine>,
+    /// Reports the province returned, until approved again.
+    returned: Vec<AwaitingLine>,
     lagging: Vec<PaceLine>,
     all: Vec<PaceLine>,
     pace_chart: String,
@@ -126,6 +128,7 @@ async fn page(
         frame: Frame::new(lang, href(&plan.id), &viewer),
         today: kehoach_app::present::day(o.today),
         awaiting: awaiting_lines(&t, &plan, &o.awaiting),
+        returned: returned_lines(&t, &plan, &o.returned),
         lagging: all.iter().filter(|l| l.lagging).map(clone_line).collect(),
         pace_chart: pace_svg(&t, &o.pace),
         pace_caption: pace_caption(&t, &o),
@@ -201,6 +204,23 @@ fn awaiting_lines(t: &Tr, plan: &Plan, periods: &[kehoach_domain::period::Period
         .map(|p| AwaitingLine {
             label: t.with("leaders-awaiting-item", "period", period_label(t, &p.id.to_string())),
             href: format!("/plans/{}/periods/{}/consolidation", plan.id, p.id),
+        })
+        .collect()
+}
+
+/// "Sở trả lại báo cáo quý I năm 2026: <reason>", linked to the period's consolidation page.
+fn returned_lines(t: &Tr, plan: &Plan, sendings: &[kehoach_app::province::Sending]) -> Vec<AwaitingLine> {
+    sendings
+        .iter()
+        .map(|s| AwaitingLine {
+            label: t.args(
+                "handoff-returned-item",
+                &[
+                    ("period", super::consolidation::period_in_sentence(t, &s.period)),
+                    ("reason", s.reason.clone().unwrap_or_default()),
+                ],
+            ),
+            href: format!("/plans/{}/periods/{}/consolidation#province-returned", plan.id, s.period),
         })
         .collect()
 }
@@ -393,6 +413,25 @@ pub async fn approval_items(
             href: format!("/plans/{}/periods/{}/consolidation", plan.id, p.id),
             urgent: true,
         })
+        .collect())
+}
+
+/// The to-do items of a leader and a focal officer: the commune reports the province returned,
+/// until approved (and so sent) again.
+pub async fn returned_items(
+    state: &AppState,
+    plan: &Plan,
+    who: &Principal,
+    lang: Lang,
+) -> Result<Vec<DueItem>, PageError> {
+    if !matches!(who.role, Role::LanhDao | Role::DauMoi) || !leaders::may_see(who, plan) {
+        return Ok(Vec::new());
+    }
+    let t = Tr::new(lang);
+    let returned = leaders::returned_by_province(state, plan).await.page(lang)?;
+    Ok(returned_lines(&t, plan, &returned)
+        .into_iter()
+        .map(|l| DueItem { title: l.label, detail: t.get("handoff-returned-detail"), href: l.href, urgent: true })
         .collect())
 }
 

@@ -11,6 +11,7 @@ mod concurrency;
 mod documents;
 mod exports_safe;
 mod forms;
+mod handoff;
 mod http;
 mod initiatives;
 mod input;
