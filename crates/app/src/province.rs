@@ -78,6 +78,7 @@ pub fn current_period(province: &Province, now: DateTime<Utc>, year: i32) -> Per
 
 /// A commune's plan on this server.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[schema(as = ProvinceHosted)]
 pub struct Hosted {
     pub plan: String,
     /// The commune's code within its province (its pages' address).
@@ -87,6 +88,7 @@ pub struct Hosted {
 /// Who at the commune answers for its report: its focal officers (`dau_moi` accounts) and the
 /// contact of the unit units report through.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
+#[schema(as = ProvinceFocal)]
 pub struct Focal {
     pub officers: Vec<String>,
     pub contact_name: Option<String>,
@@ -95,6 +97,7 @@ pub struct Focal {
 
 /// One sending, as the province's pages show it.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[schema(as = ProvinceSending)]
 pub struct Sending {
     pub id: i32,
     pub plan: String,
@@ -132,6 +135,7 @@ impl Sending {
 
 /// One commune on the province's board.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[schema(as = ProvinceBoardRow)]
 pub struct BoardRow {
     /// Official code ("03808").
     pub code: String,
@@ -156,6 +160,7 @@ impl BoardRow {
 
 /// The board's counts.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
+#[schema(as = ProvinceCounts)]
 pub struct Counts {
     pub expected: usize,
     /// Communes that sent at least once.
@@ -197,6 +202,7 @@ impl Counts {
 
 /// The province's board for a period.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[schema(as = ProvinceBoard)]
 pub struct Board {
     pub province: String,
     pub province_name: String,
@@ -340,6 +346,7 @@ pub async fn of_plan(state: &App, plan: &Plan) -> Result<Vec<Sending>, AppError>
 
 /// One commune's value for a province indicator, official (from its accepted report) and live.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[schema(as = ProvinceCommuneValue)]
 pub struct CommuneValue {
     pub code: String,
     pub name: String,
@@ -355,6 +362,7 @@ pub struct CommuneValue {
 
 /// A province indicator rolled up for a period.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[schema(as = ProvinceIndicatorRollup)]
 pub struct IndicatorRollup {
     pub code: String,
     pub name: String,
@@ -371,6 +379,7 @@ pub struct IndicatorRollup {
 
 /// Every province indicator's total for `period`, official and live.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[schema(as = ProvinceRollup)]
 pub struct Rollup {
     pub province: String,
     pub province_name: String,
@@ -520,6 +529,7 @@ fn indicator_rollup(
 /// One commune's page at the province: where it stands in each period of the year, and every
 /// sending with its decision.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[schema(as = ProvinceCommunePage)]
 pub struct CommunePage {
     pub code: String,
     pub name: String,

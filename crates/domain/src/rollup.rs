@@ -40,6 +40,7 @@ impl Rule {
 
 /// A commune as the province lists it: its official code (`"03808"`, leading zeros kept) and name.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema)]
+#[schema(as = ProvinceCommuneRef)]
 pub struct Commune {
     pub code: String,
     pub name: String,

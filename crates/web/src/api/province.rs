@@ -52,7 +52,7 @@ pub struct YearQuery {
 /// What the province decides on a sent report.
 #[derive(Deserialize, ToSchema, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
-pub enum DecisionKind {
+pub enum SendingDecisionKind {
     Accept,
     Return,
 }
@@ -60,8 +60,8 @@ pub enum DecisionKind {
 /// `{"decision": "accept"}` or `{"decision": "return", "reason": "…"}`.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct DecisionBody {
-    decision: DecisionKind,
+pub struct SendingDecision {
+    decision: SendingDecisionKind,
     /// Required to return (at most 2,000 characters): the commune reads it.
     #[serde(default)]
     reason: Option<String>,
@@ -95,7 +95,7 @@ pub(super) async fn board(
 
 /// Accepts a sent report, or returns it with a reason. 409 when it was decided already or the
 /// commune reopened it since; 422 for a return without a reason.
-#[utoipa::path(post, path = "/api/v1/provinces/{province}/sendings/{sending}/decision", request_body = DecisionBody,
+#[utoipa::path(post, path = "/api/v1/provinces/{province}/sendings/{sending}/decision", request_body = SendingDecision,
     params(("province" = String, Path), ("sending" = i32, Path, description = "A sending's id, from the board")),
     responses((status = 200, body = Sending), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(super) async fn decision(
@@ -103,7 +103,7 @@ pub(super) async fn decision(
     RequestLang(lang): RequestLang,
     acting: Acting,
     Params((slug, sending)): Params<(String, String)>,
-    body: JsonBody<DecisionBody>,
+    body: JsonBody<SendingDecision>,
 ) -> Result<Json<Sending>, ApiError> {
     let body = read_json(body, lang)?;
     let province = app::get(&state, &slug).await.api(lang)?;
@@ -113,8 +113,8 @@ pub(super) async fn decision(
         .filter(|id| *id > 0)
         .ok_or(ApiError { error: WebError::NotFound(NotFound::Page), lang })?;
     let decision = match body.decision {
-        DecisionKind::Accept => Decision::Accept,
-        DecisionKind::Return => Decision::Return(body.reason.unwrap_or_default()),
+        SendingDecisionKind::Accept => Decision::Accept,
+        SendingDecisionKind::Return => Decision::Return(body.reason.unwrap_or_default()),
     };
     Ok(Json(app::decide(&state, &province, id, decision, acting.actor()).await.api(lang)?))
 }

@@ -471,6 +471,9 @@ on_both_databases!(
     async fn every_operation_answers_as_described(store) {
         common::commune(&store).await;
         user_with_password(&store, "mat-khau", "Mật khẩu cũ 2026!").await;
+        // Sơn La's province file: the commune's approval is sent to its department.
+        let son_la = include_str!("../../../../plans/son-la.toml");
+        kehoach_app::province::load(&kehoach_app::App::at_system_time(store.clone()), son_la, TEST).await.unwrap();
         // The first of March 2026: Q1 is open, its deadline ahead.
         let clock = Arc::new(FixedClock::new(Utc.with_ymd_and_hms(2026, 3, 1, 2, 0, 0).unwrap()));
         let server = TestServer::new(kehoach_web::router_at(store.clone(), clock));
@@ -562,6 +565,16 @@ on_both_databases!(
         let scan = Body::File("bao-cao-da-ky.pdf", "application/pdf", b"%PDF-1.4\n%%EOF\n".to_vec());
         c.ok(M::POST, &format!("{Q1}/commune-report/versions/1/scan"), Some(leader), scan).await;
         c.ok(M::GET, &format!("{Q1}/commune-report/versions/1/scan.pdf"), Some(province), Body::None).await;
+        // The province: its board, its decision on the report just sent, the roll-up, one indicator, a commune.
+        let board = c.ok(M::GET, "/api/v1/provinces/son-la/board?period=2026-Q1", Some(province), Body::None).await;
+        let row = board["rows"].as_array().unwrap().iter().find(|r| r["code"] == "03808").unwrap().clone();
+        let decision = format!("/api/v1/provinces/son-la/sendings/{}/decision", row["sendings"][0]["id"]);
+        c.refused(M::POST, &decision, Some(province), Body::Json(json!({"decision": "return"})), StatusCode::UNPROCESSABLE_ENTITY).await;
+        c.ok(M::POST, &decision, Some(province), Body::Json(json!({"decision": "accept"}))).await;
+        c.refused(M::POST, &decision, Some(province), Body::Json(json!({"decision": "accept"})), StatusCode::CONFLICT).await;
+        c.ok(M::GET, "/api/v1/provinces/son-la/rollup?period=2026-Q1", Some(province), Body::None).await;
+        c.ok(M::GET, "/api/v1/provinces/son-la/indicators/sang-kien?period=2026-Q1&q=muong%20la", Some(province), Body::None).await;
+        c.ok(M::GET, "/api/v1/provinces/son-la/communes/03808", Some(province), Body::None).await;
         let reopen = json!({"version": 3, "reason": "Đính chính số liệu chỉ tiêu IV.1"});
         c.ok(M::POST, &format!("{Q1}/consolidation/reopen"), Some(leader), Body::Json(reopen)).await;
 
