@@ -24,6 +24,7 @@ pub mod plans;
 pub mod present;
 pub mod progress;
 pub mod province;
+pub mod province_docs;
 pub mod registers;
 pub mod reporting;
 pub mod requests;

@@ -13,6 +13,7 @@ pub(crate) mod leaders;
 pub(crate) mod nation;
 pub(crate) mod plan;
 mod plans_admin;
+mod province_docs;
 pub(crate) mod province;
 pub(crate) mod progress;
 mod registers;
@@ -49,6 +50,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = leaders::routes(r);
     let r = nation::routes(r);
     let r = province::routes(r);
+    let r = province_docs::routes(r);
     contact::routes(r)
 }
 

@@ -20,6 +20,7 @@ mod nation;
 mod openapi;
 mod parity;
 mod province;
+mod province_docs;
 mod records;
 mod registers;
 mod reporting;
