@@ -27,9 +27,12 @@ const PEOPLE: &[(&str, Role, Option<&str>, Option<&str>)] = &[
     ("nguoi-thu", Role::DauMoi, Some("muong-la"), None),
     // The admin of another commune, in another province.
     ("quan-tri-khac", Role::Admin, Some("thu-nghiem"), None),
+    // The Ministry: in no province and no commune.
+    ("bo-khcn", Role::TrungUong, None, None),
 ];
 
-/// Two communes' plans, two sample villages, and the people above.
+/// Two communes' plans, two sample villages, the people above, and two provinces' files: Sơn La
+/// (Mường La is its commune 03808) and Tỉnh Mẫu.
 async fn world(store: &Store) {
     store.import_plan(&kehoach_plan::parse(kehoach_plan::DEFAULT_PLAN).unwrap(), TEST).await.unwrap();
     let second = include_str!("../../../plan/tests/fixtures/thu-nghiem-2027.toml");
@@ -47,14 +50,19 @@ async fn world(store: &Store) {
             username: (*username).into(),
             full_name: format!("Người dùng {username}"),
             role: *role,
-            province: Some(province.into()),
+            province: (*role != Role::TrungUong).then(|| province.into()),
             commune: commune.map(Into::into),
             unit: unit.map(Into::into),
             password_hash: hash.clone(),
             must_change_password: false,
         };
-        store.add_user(&new, TEST).await.unwrap().unwrap();
+        let user = store.add_user(&new, TEST).await.unwrap().unwrap();
+        if *role == Role::TrungUong {
+            // The store binds the Ministry to no province and no commune.
+            assert_eq!((user.province.as_str(), user.commune.as_deref(), user.unit.as_deref()), ("", None, None));
+        }
     }
+    crate::nation::provinces(&kehoach_app::App::at_system_time(store.clone())).await;
 }
 
 /// A signed-in browser: its cookie header and CSRF token.
@@ -130,6 +138,18 @@ fn concrete(pattern: &str) -> String {
         .replace("{record}", "1")
         .replace("{*path}", "style.css")
         .replace("{*rest}", "khong-co")
+        .replace("{province}", "son-la")
+        .replace("{commune}", "03808")
+        .replace("{indicator}", "sang-kien")
+        .replace("{sending}", "1")
+}
+
+/// Whether a route is out of the user's sight, and so answered as if it did not exist (404):
+/// a province's pages for a commune's staff (below the province), and another account for the
+/// Ministry (which manages none, in no province).
+fn hidden(role: Option<Role>, username: Option<&str>, pattern: &str) -> bool {
+    let commune_level = username.is_some_and(|u| PEOPLE.iter().any(|(n, _, commune, _)| *n == u && commune.is_some()));
+    (commune_level && pattern.contains("{province}")) || (role == Some(Role::TrungUong) && pattern.contains("{user}"))
 }
 
 async fn send(server: &TestServer, method: &Method, path: &str, who: Option<&Browser>) -> TestResponse {
@@ -153,7 +173,7 @@ on_both_databases!(
         let rules = kehoach_web::routes().rules().to_vec();
         let server = TestServer::new(kehoach_web::router(store.clone()));
         let principals: Vec<(Option<Role>, Option<&str>)> = std::iter::once((None, None))
-            .chain([("quan-tri", Role::Admin), ("lanh-dao", Role::LanhDao), ("dau-moi", Role::DauMoi), ("ban-a", Role::DonVi), ("so-khcn", Role::CapTren)]
+            .chain([("quan-tri", Role::Admin), ("lanh-dao", Role::LanhDao), ("dau-moi", Role::DauMoi), ("ban-a", Role::DonVi), ("so-khcn", Role::CapTren), ("bo-khcn", Role::TrungUong)]
                 .into_iter()
                 .map(|(u, r)| (Some(r), Some(u))))
             .collect();
@@ -171,8 +191,11 @@ on_both_databases!(
                     || (status == StatusCode::UNAUTHORIZED && rule.action != Action::SignIn)
                     || is_login_redirect(&response);
                 let label = format!("{} {} as {:?}: {status}", rule.method, rule.path, role);
-                if expected(*role, rule.action) {
+                if hidden(*role, *username, rule.path) {
+                    assert_eq!(status, StatusCode::NOT_FOUND, "{label} should be out of sight");
+                } else if expected(*role, rule.action) {
                     assert!(!refused, "{label} should be allowed ({})", response.text());
+                    assert!(!status.is_server_error(), "{label}: {}", response.text());
                 } else {
                     assert!(refused, "{label} should be refused");
                 }
@@ -180,6 +203,10 @@ on_both_databases!(
             }
         }
         assert!(rules.len() >= 30, "{} routes", rules.len());
+        // Issue 13's levels are walked: the province's reads and decisions, the nation's view.
+        for action in [Action::ReadProvince, Action::DecideCommuneReport, Action::ReadNation] {
+            assert!(rules.iter().any(|r| r.action == action), "no route does {action:?}");
+        }
         println!("role × route matrix: {} routes × {} principals = {checked} requests", rules.len(), principals.len());
     }
 );
@@ -623,5 +650,80 @@ on_both_databases!(
         assert_eq!(foreign.json::<Value>()["error"]["message"], "Kế hoạch này thuộc một xã mà bạn không quản lý.");
         // Nothing was written by the refused uploads.
         assert_eq!(store.plan(PLAN).await.unwrap().unwrap().reporting.deadline_day, 5);
+    }
+);
+
+on_both_databases!(
+    /// Issue 13's bounds: a province's department never sees another province (its pages, its
+    /// communes' reports), a commune never sees its province's pages nor another commune, and the
+    /// Ministry sees every province.
+    async fn provinces_and_communes_never_see_each_other(store) {
+        world(&store).await;
+        let mau = NewUser {
+            username: "so-khcn-mau".into(),
+            full_name: "Sở KH&CN tỉnh Mẫu".into(),
+            role: Role::CapTren,
+            province: Some("tinh-mau".into()),
+            commune: None,
+            unit: None,
+            password_hash: password::hash(PASSWORD).unwrap(),
+            must_change_password: false,
+        };
+        store.add_user(&mau, TEST).await.unwrap().unwrap();
+        let server = TestServer::new(kehoach_web::router(store.clone()));
+        let get = |path: String, who: &Browser| {
+            server.get(&path).add_header(HeaderName::from_static("cookie"), HeaderValue::from_str(&who.cookie).unwrap())
+        };
+        let province_paths = |slug: &str, commune: &str| {
+            vec![
+                format!("/province/{slug}"),
+                format!("/province/{slug}/rollup"),
+                format!("/province/{slug}/indicators/sang-kien"),
+                format!("/province/{slug}/communes/{commune}"),
+                format!("/api/v1/provinces/{slug}/board"),
+                format!("/api/v1/provinces/{slug}/rollup"),
+                format!("/api/v1/provinces/{slug}/communes/{commune}"),
+            ]
+        };
+        let son_la = province_paths("son-la", "03808");
+        let tinh_mau = province_paths("tinh-mau", "99001");
+        // (who, paths answered, paths hidden)
+        let cases: [(&str, &[String], &[String]); 3] = [
+            ("so-khcn", &son_la, &tinh_mau),
+            ("so-khcn-mau", &tinh_mau, &son_la),
+            ("bo-khcn", &[son_la.clone(), tinh_mau.clone()].concat(), &[]),
+        ];
+        for (username, seen, unseen) in cases {
+            let who = browser(&store, username).await;
+            for path in seen {
+                let r = get(path.clone(), &who).await;
+                assert_eq!(r.status_code(), StatusCode::OK, "{username} reads {path}: {}", r.text());
+            }
+            for path in unseen {
+                let r = get(path.clone(), &who).await;
+                assert_eq!(r.status_code(), StatusCode::NOT_FOUND, "{username} must not see {path}");
+                assert!(!r.text().contains("Sơn La") && !r.text().contains("Tỉnh Mẫu"), "{username}: nothing of {path}");
+            }
+        }
+        // Another province's commune: its plan's pages that the province reads are out of sight.
+        let so = browser(&store, "so-khcn").await;
+        for path in ["/api/v1/plans/thu-nghiem-2027/units/khu-pho-1/contact", "/api/v1/plans/thu-nghiem-2027/periods/2027-Q1/commune-report"] {
+            assert_eq!(get(path.into(), &so).await.status_code(), StatusCode::NOT_FOUND, "{path}");
+        }
+        // A commune sees neither its province's pages nor another commune.
+        for username in ["lanh-dao", "quan-tri", "dau-moi", "ban-a"] {
+            let who = browser(&store, username).await;
+            for path in son_la.iter().chain(&tinh_mau) {
+                assert_eq!(get(path.clone(), &who).await.status_code(), StatusCode::NOT_FOUND, "{username}: {path}");
+            }
+            for path in ["/api/v1/plans/thu-nghiem-2027/units/khu-pho-1/contact", "/plans/thu-nghiem-2027/periods/2027-Q1/board"] {
+                assert_eq!(get(path.into(), &who).await.status_code(), StatusCode::NOT_FOUND, "{username}: {path}");
+            }
+        }
+        let other = browser(&store, "quan-tri-khac").await;
+        for path in ["/api/v1/plans/muong-la-2026/units/ban-a/contact", "/plans/muong-la-2026/periods/2026-Q1/board", "/audit?kind=unit"] {
+            let r = get(path.into(), &other).await;
+            assert!(r.status_code() == StatusCode::NOT_FOUND || !r.text().contains("Bản A"), "quan-tri-khac: {path}");
+        }
     }
 );

@@ -29,6 +29,8 @@ const MUONG_LA: Place = ("son-la", Some("muong-la"));
 const XA_HAI: Place = ("son-la", Some("xa-hai"));
 const TINH_MAU: Place = ("tinh-mau", None);
 const THU_NGHIEM: Place = ("tinh-mau", Some("thu-nghiem"));
+/// The Ministry's place: no province, no commune.
+const NATION: Place = ("", None);
 
 /// The people who act: (user name, role, place).
 const ACTORS: &[(&str, Role, Place)] = &[
@@ -39,6 +41,7 @@ const ACTORS: &[(&str, Role, Place)] = &[
     ("tn-admin", Role::Admin, THU_NGHIEM),
     ("so-khcn", Role::CapTren, SON_LA),
     ("ml-lanh-dao", Role::LanhDao, MUONG_LA),
+    ("bo-khcn", Role::TrungUong, NATION),
 ];
 
 /// The kinds of account acted on, at each place they can be.
@@ -56,6 +59,7 @@ const TARGETS: &[(Role, Place)] = &[
     (Role::CapTren, TINH_MAU),
     (Role::Admin, THU_NGHIEM),
     (Role::DonVi, THU_NGHIEM),
+    (Role::TrungUong, NATION),
 ];
 
 /// The second commune of Sơn La: the fixture moved into the province under another code.
@@ -73,7 +77,8 @@ async fn add(store: &Store, username: &str, role: Role, (province, commune): Pla
         username: username.into(),
         full_name: format!("Người dùng {username}"),
         role,
-        province: Some(province.into()),
+        // The Ministry's account is stored in no province.
+        province: (role != Role::TrungUong).then(|| province.into()),
         commune: commune.map(Into::into),
         unit: (role == Role::DonVi).then(|| UNIT.into()),
         password_hash: format!("$argon2id$unused-{username}"),
@@ -125,7 +130,8 @@ fn short(role: Role) -> &'static str {
 /// A user name for the target of `actor`: each actor acts on accounts of its own, so that one
 /// actor's change never stands in the way of another's check.
 fn target_name(actor: &str, role: Role, (_, commune): Place, province: &str) -> String {
-    format!("{actor}.{}.{}", short(role), commune.unwrap_or(province))
+    let place = if province.is_empty() { "bo" } else { province };
+    format!("{actor}.{}.{}", short(role), commune.unwrap_or(place))
 }
 
 /// A stored account's state: password hash, must-change flag, disabled flag.
@@ -209,7 +215,8 @@ on_both_databases!(
                     // Where the account would be: cap_tren is the province's whatever is named.
                     let named = if level.is_empty() { *commune } else { Some(level) };
                     let target = if role == Role::CapTren { None } else { named };
-                    let want = if *actor_role != Role::Admin {
+                    let want = if *actor_role != Role::Admin || role == Role::TrungUong {
+                        // The Ministry's accounts are made at the console only.
                         StatusCode::FORBIDDEN
                     } else if commune.is_some() && target.is_none() {
                         StatusCode::FORBIDDEN
@@ -236,7 +243,8 @@ on_both_databases!(
                         assert!(!r.text().contains(ISSUED), "{label}");
                     }
                     if want == StatusCode::FORBIDDEN && *actor_role == Role::Admin {
-                        assert!(r.text().contains("chỉ tạo được tài khoản của xã mình"), "{label}: says why");
+                        let why = if role == Role::TrungUong { "chỉ được tạo tại máy chủ" } else { "chỉ tạo được tài khoản của xã mình" };
+                        assert!(r.text().contains(why), "{label}: says why");
                     }
                 }
             }
