@@ -9,6 +9,7 @@ mod common;
 mod backup;
 mod browser;
 mod browser_approval;
+mod browser_handoff;
 mod browser_province;
 mod cli;
 mod demo_province;
