@@ -232,6 +232,8 @@ on_both_databases!(
         assert_eq!(nation.status_code(), StatusCode::OK);
         assert!(nation.text().contains("title=\"Trung ương (Bộ KH&#38;CN)\""), "the role in words: {}", nation.text());
 
+        let account = as_user(w.server.get("/account"), &w.ministry).await.text();
+        assert!(account.contains("Trung ương (Bộ KH&#38;CN)") && account.contains("<dd>Cả nước"), "{account}");
         // Reads: both provinces' boards, the approved report.
         for path in ["/api/v1/provinces/son-la/board?period=2026-Q1", "/api/v1/provinces/tinh-mau/board?period=2026-Q1", "/province/son-la", "/api/v1/plans/muong-la-2026/periods/2026-Q1/commune-report"] {
             let r = as_user(w.server.get(path), &w.ministry).await;

@@ -575,6 +575,11 @@ on_both_databases!(
         c.ok(M::GET, "/api/v1/provinces/son-la/rollup?period=2026-Q1", Some(province), Body::None).await;
         c.ok(M::GET, "/api/v1/provinces/son-la/indicators/sang-kien?period=2026-Q1&q=muong%20la", Some(province), Body::None).await;
         c.ok(M::GET, "/api/v1/provinces/son-la/communes/03808", Some(province), Body::None).await;
+        // The nation's view, for the Ministry.
+        crate::nation::ministry(&store, "bo-khcn", "$argon2id$unused".into()).await;
+        let ministry = session_of(&store, "bo-khcn").await;
+        c.ok(M::GET, "/api/v1/nation?period=2026-Q1", Some(&ministry), Body::None).await;
+        c.refused(M::GET, "/api/v1/nation?period=2026-Q9", Some(&ministry), Body::None, StatusCode::UNPROCESSABLE_ENTITY).await;
         let reopen = json!({"version": 3, "reason": "Đính chính số liệu chỉ tiêu IV.1"});
         c.ok(M::POST, &format!("{Q1}/consolidation/reopen"), Some(leader), Body::Json(reopen)).await;
 

@@ -69,6 +69,9 @@ async fn world(store: &Store) -> (TestServer, Vec<(&'static str, Who)>) {
     for name in ["quan-tri", "lanh-dao", "dau-moi", "ban-a", "ban-b", "so-khcn"] {
         people.push((name, session_of(store, name).await));
     }
+    // The Ministry, which reads the nation's view (issue 13).
+    crate::nation::ministry(store, "bo-khcn", "$argon2id$unused".into()).await;
+    people.push(("bo-khcn", session_of(store, "bo-khcn").await));
     let who = |n: &str| people.iter().find(|(p, _)| *p == n).map(|(_, w)| w.clone()).unwrap();
     let (village, officer) = (who("ban-a"), who("dau-moi"));
 
