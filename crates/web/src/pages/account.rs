@@ -126,9 +126,10 @@ fn account_page(acting: &Acting, lang: kehoach_domain::Lang, error: Option<Strin
         full_name: p.full_name.clone(),
         role: role_label(&frame.t, p.role),
         // The Ministry's account is in no province: the whole country.
-        commune: p.commune.clone().unwrap_or_else(|| {
-            if p.province.is_empty() { frame.t.get("nation-country") } else { p.province.clone() }
-        }),
+        commune: p
+            .commune
+            .clone()
+            .unwrap_or_else(|| if p.province.is_empty() { frame.t.get("nation-country") } else { p.province.clone() }),
         unit: p.unit.clone().unwrap_or_default(),
         must_change: signed.must_change_password && !done,
         error,
