@@ -338,6 +338,32 @@ pub async fn decide(
     }
 }
 
+/// One sending of the province's, by its id; not found when it is another province's.
+pub async fn sending(state: &App, province: &Province, id: i32) -> Result<Sending, AppError> {
+    state
+        .store
+        .province_handoffs(&province.slug, None)
+        .await?
+        .iter()
+        .find(|h| h.id == id)
+        .map(Sending::of)
+        .ok_or(AppError::NotFound(NotFound::Page))
+}
+
+/// The full names of the accounts that decided, by username (as the sendings keep them); an
+/// account since removed keeps its username.
+pub async fn deciders(state: &App, sendings: &[Sending]) -> Result<HashMap<String, String>, AppError> {
+    let mut out = HashMap::new();
+    for username in sendings.iter().filter_map(|s| s.decided_by.as_ref()) {
+        if out.contains_key(username) {
+            continue;
+        }
+        let name = state.store.user(username).await?.map_or_else(|| username.clone(), |u| u.full_name);
+        out.insert(username.clone(), name);
+    }
+    Ok(out)
+}
+
 /// What the province has said of a commune's reports, for the commune's pages: every sending of
 /// the plan, oldest first.
 pub async fn of_plan(state: &App, plan: &Plan) -> Result<Vec<Sending>, AppError> {

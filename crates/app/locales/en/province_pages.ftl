@@ -63,6 +63,7 @@ prov-live-hint = From today's data of { $count } communes using the product on t
 prov-target = The province's target
 prov-no-target = The province set no target.
 prov-counted = { $counted } of { $expected } communes counted.
+prov-show-list = Show the list
 prov-left-out = Not counted
 prov-because-no-report = no report sent
 prov-because-not-yet-accepted = report not yet accepted

@@ -63,6 +63,7 @@ prov-live-hint = Từ dữ liệu hiện tại của { $count } xã dùng phần
 prov-target = Chỉ tiêu của tỉnh
 prov-no-target = Tỉnh không đặt chỉ tiêu.
 prov-counted = Đã tính { $counted }/{ $expected } xã, phường.
+prov-show-list = Xem danh sách
 prov-left-out = Chưa tính
 prov-because-no-report = chưa gửi báo cáo
 prov-because-not-yet-accepted = báo cáo chưa được tiếp nhận

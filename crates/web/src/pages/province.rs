@@ -69,6 +69,12 @@ fn sending_id(raw: &str) -> Result<i32, WebError> {
     raw.parse::<i32>().ok().filter(|id| *id > 0).ok_or(WebError::NotFound(NotFound::Page))
 }
 
+/// A commune's name mid-sentence, its kind written small: "UBND xã Mường La".
+fn in_sentence(full_name: &str) -> String {
+    let mut chars = full_name.chars();
+    chars.next().map(|c| c.to_lowercase().chain(chars).collect()).unwrap_or_default()
+}
+
 fn state_label(t: &Tr, s: BoardState) -> String {
     t.get(&format!("prov-state-{}", s.key()))
 }
@@ -279,9 +285,7 @@ fn reminder(t: &Tr, province: &Province, board: &Board, row: &BoardRow) -> Optio
     let period = present::period_in_document(board.period);
     let deadline =
         board.deadline_day.map(|d| t.with("prov-reminder-deadline", "day", present::day(d))).unwrap_or_default();
-    // Mid-sentence the kind is written small: "UBND xã Mường La".
-    let mut chars = row.full_name.chars();
-    let commune: String = chars.next().map(|c| c.to_lowercase().chain(chars).collect()).unwrap_or_default();
+    let commune = in_sentence(&row.full_name);
     let message = match row.state {
         BoardState::Missing => t.args(
             "prov-reminder-missing",
@@ -488,15 +492,12 @@ async fn give_back(
             };
             // The form comes back with the reason typed and the words beside it, on the board of
             // the sending's period.
-            let period = state
-                .store
-                .province_handoffs(&province.slug, None)
+            let period = app::sending(&state, &province, id)
                 .await
-                .map_err(|e| PageError { error: WebError::Store(e), lang })?
-                .into_iter()
-                .find(|h| h.id == id)
-                .and_then(|h| h.period.parse::<PeriodId>().ok())
-                .ok_or(PageError { error: WebError::NotFound(NotFound::Page), lang })?;
+                .page(lang)?
+                .period
+                .parse::<PeriodId>()
+                .map_err(|()| PageError { error: WebError::NotFound(NotFound::Page), lang })?;
             let query = BoardQuery { period: None, state: None, q: None, done: None };
             let refused = Refused { sending: id, error: words, typed: form.reason };
             let page = board_view(&state, &viewer, lang, &province, period, &query, Some(refused)).await?;
@@ -854,6 +855,8 @@ async fn commune_page(
         query.year.filter(|y| (2000..=2100).contains(y)).unwrap_or_else(|| local_year(&province, state.clock.now()));
     let c = app::commune(&state, &province, &code, year).await.page(lang)?;
     let scans = scans(&state, &c.sendings).await;
+    let deciders = app::deciders(&state, &c.sendings).await.page(lang)?;
+    let who = |username: &String| deciders.get(username).cloned().unwrap_or_else(|| username.clone());
     let sendings = c
         .sendings
         .iter()
@@ -875,8 +878,8 @@ async fn commune_page(
                     },
                 ),
                 decided: match (&s.decided_by, s.decided_at) {
-                    (Some(by), Some(at)) => format!("{by}, {}", local(&province, at)),
-                    (Some(by), None) => by.clone(),
+                    (Some(by), Some(at)) => format!("{}, {}", who(by), local(&province, at)),
+                    (Some(by), None) => who(by),
                     (None, Some(at)) => local(&province, at),
                     (None, None) => String::new(),
                 },
@@ -897,7 +900,7 @@ async fn commune_page(
         slug: slug.clone(),
         province_name: province.full_name.clone(),
         code: c.code.clone(),
-        title: t.with("prov-commune-title", "commune", c.full_name.clone()),
+        title: t.with("prov-commune-title", "commune", in_sentence(&c.full_name)),
         plan_href: c.hosted.as_ref().map(|h| format!("/plans/{}", h.plan)).unwrap_or_default(),
         officers: c.focal.officers.join(", "),
         contact: c.focal.contact_name.clone().unwrap_or_default(),

@@ -243,7 +243,8 @@ on_both_databases!(
         assert_eq!(commune.status_code(), StatusCode::OK);
         let commune = commune.text();
         assert!(commune.contains(reason) && commune.contains("report.docx?version=1"), "{commune}");
-        assert!(commune.contains("Họ tên so-khcn"), "who decided");
+        assert!(commune.contains("Báo cáo của xã Mường La"), "{commune}");
+        assert!(commune.contains("Họ tên so-khcn, 13/03/2026 00:00"), "who decided, by name, and when: {commune}");
         let api = as_user(w.server.get("/api/v1/provinces/son-la/communes/03808"), &w.province).await.json::<Value>();
         assert_eq!(api["sendings"].as_array().map(Vec::len), Some(2), "{api}");
         assert_eq!(
