@@ -32,7 +32,9 @@ pub fn routes(r: Routes) -> Routes {
         .api(Action::ManagePlans, __path_put_plan_reference, put_plan_reference)
 }
 
-/// The consolidation of the period's accepted unit reports and the commune report's narrative.
+/// The consolidation of the period's accepted unit reports and the commune report's narrative;
+/// under `province`, where each approved version stands at the province (sent, accepted or
+/// returned with its reason), the province's deadline and whether the first sending met it.
 #[utoipa::path(get, path = "/api/v1/plans/{plan}/periods/{period}/consolidation",
     params(("plan" = String, Path), ("period" = String, Path)),
     responses((status = 200, body = CommuneReportView), (status = 404, body = ErrorBody)))]
