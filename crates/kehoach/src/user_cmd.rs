@@ -129,7 +129,9 @@ pub async fn run(command: UserCommand) -> anyhow::Result<ExitCode> {
         UserCommand::List { database } => {
             let app = open(&database.url).await?;
             for u in accounts::list_at_console(&app).await.map_err(crate::cli::app_error)? {
-                let place = u.unit.clone().or(u.commune.clone()).unwrap_or(u.province.clone());
+                // The Ministry's account is in no province: the whole country.
+                let province = if u.province.is_empty() { "cả nước".to_owned() } else { u.province.clone() };
+                let place = u.unit.clone().or(u.commune.clone()).unwrap_or(province);
                 let state = if u.disabled { "\tđã khóa" } else { "" };
                 println!("{}\t{}\t{}\t{}{state}", u.username, u.role.key(), place, u.full_name);
             }
