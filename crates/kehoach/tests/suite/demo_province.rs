@@ -17,8 +17,6 @@ use kehoach_domain::progress::Status;
 use kehoach_domain::rollup::{self, Amount, AtProvince, CommuneFigure, Rule};
 use kehoach_store::Store;
 
-use crate::common::text;
-
 const NOW: &str = "2026-04-20T09:00:00+07:00";
 const Q1: PeriodId = PeriodId::Quarter { year: 2026, quarter: 1 };
 
