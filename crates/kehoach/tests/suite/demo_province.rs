@@ -16,16 +16,17 @@ use kehoach_domain::period::PeriodId;
 use kehoach_domain::progress::Status;
 use kehoach_domain::rollup::{self, Amount, AtProvince, CommuneFigure, Rule};
 use kehoach_store::Store;
+use kehoach_store::testing::{Backend, TestDb};
 
 const NOW: &str = "2026-04-20T09:00:00+07:00";
 const Q1: PeriodId = PeriodId::Quarter { year: 2026, quarter: 1 };
 
 /// Runs `serve --demo` in `dir` until it listens, then stops it: how long the start took, and
 /// what it printed.
-fn demo(dir: &Path) -> (Duration, String) {
+fn demo(dir: &Path, url: &str) -> (Duration, String) {
     let started = Instant::now();
     let mut child = Command::new(env!("CARGO_BIN_EXE_kehoach"))
-        .args(["serve", "--demo", "--addr", "127.0.0.1:0"])
+        .args(["serve", "--demo", "--addr", "127.0.0.1:0", "--database", url])
         .env("KEHOACH_FROZEN_NOW", NOW)
         .env("KEHOACH_LOG", "info")
         .env_remove("KEHOACH_DATABASE_URL")
@@ -56,16 +57,33 @@ fn row<'a>(rows: &'a [BoardRow], name: &str) -> &'a BoardRow {
     rows.iter().find(|r| r.name == name).unwrap_or_else(|| panic!("{name} on the board"))
 }
 
-#[tokio::test]
-async fn the_demo_province_shows_every_state_and_its_official_totals_follow_the_rules() {
+async fn run_demo(dir: &Path, url: &str) -> (Duration, String) {
+    let (dir, url) = (dir.to_owned(), url.to_owned());
+    tokio::task::spawn_blocking(move || demo(&dir, &url)).await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_province_shows_every_state_and_its_official_totals_follow_the_rules_on_sqlite() {
     let dir = tempfile::tempdir().unwrap();
-    let (took, out) = demo(dir.path());
-    eprintln!("serve --demo on a new database (debug build): ready in {} ms", took.as_millis());
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("kehoach.sqlite").display());
+    demo_province_on(dir.path(), &url).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_province_shows_every_state_and_its_official_totals_follow_the_rules_on_postgres() {
+    let dir = tempfile::tempdir().unwrap();
+    let pg = TestDb::new(Backend::Postgres).await;
+    demo_province_on(dir.path(), &pg.url).await;
+    pg.finish().await;
+}
+
+async fn demo_province_on(dir: &Path, url: &str) {
+    let (took, out) = run_demo(dir, url).await;
+    eprintln!("serve --demo on a new database ({url:.8}…, debug build): ready in {} ms", took.as_millis());
     assert!(out.contains("mau-so-khcn") && out.contains("mau-trung-uong"), "{out}");
     assert!(out.contains("Tỉnh Sơn La: 75 xã, phường; 8 xã mẫu có kế hoạch trên máy chủ, 18 bước"), "{out}");
 
-    let url = format!("sqlite://{}?mode=rwc", dir.path().join("kehoach.sqlite").display());
-    let store = Store::connect(&url).await.unwrap();
+    let store = Store::connect(url).await.unwrap();
     let now: DateTime<Utc> = DateTime::parse_from_rfc3339(NOW).unwrap().with_timezone(&Utc);
     let app = App::new(store.clone(), Arc::new(FixedClock::new(now)));
     let son_la = province::get(&app, "son-la").await.unwrap();
@@ -172,9 +190,9 @@ async fn the_demo_province_shows_every_state_and_its_official_totals_follow_the_
     store.close().await.unwrap();
 
     // A second start adds nothing.
-    let (_, again) = demo(dir.path());
+    let (_, again) = run_demo(dir, url).await;
     assert!(!again.contains("xã mẫu"), "{again}");
-    let store = Store::connect(&url).await.unwrap();
+    let store = Store::connect(url).await.unwrap();
     assert_eq!(store.province_handoffs("son-la", Some("2026-Q1")).await.unwrap().len(), 9);
     assert_eq!(store.plans().await.unwrap().len(), 9);
     store.close().await.unwrap();
