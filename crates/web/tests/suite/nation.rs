@@ -232,6 +232,12 @@ on_both_databases!(
         assert_eq!(nation.status_code(), StatusCode::OK);
         assert!(nation.text().contains("title=\"Trung ương (Bộ KH&#38;CN)\""), "the role in words: {}", nation.text());
 
+        // Over the API too: its place is none.
+        let api = w.server.post("/api/v1/auth/login").json(&json!({"username": "bo-khcn", "password": PASSWORD})).await;
+        assert_eq!(api.status_code(), StatusCode::OK, "{}", api.text());
+        let user = &api.json::<Value>()["user"];
+        assert_eq!((user["role"].as_str(), user["province"].as_str()), (Some("trung_uong"), Some("")), "{user}");
+        assert!(user["commune"].is_null(), "{user}");
         let account = as_user(w.server.get("/account"), &w.ministry).await.text();
         assert!(account.contains("Trung ương (Bộ KH&#38;CN)") && account.contains("<dd>Cả nước"), "{account}");
         // Reads: both provinces' boards, the approved report.
