@@ -220,3 +220,36 @@ on_both_databases!(
         assert!(!english.contains("handoff-"), "{english}");
     }
 );
+
+on_both_databases!(
+    async fn a_report_first_sent_a_second_before_the_deadline_is_on_time_and_stays_so_when_sent_again(store) {
+        let w = world(store, true).await;
+        // One second before the 10th begins in Vietnam: on time.
+        w.clock.set(vn(3, 9, 23, 59) + chrono::Duration::seconds(59));
+        let first = approved(&w, 4).await;
+        assert_eq!(first["province"]["timeliness"], "on_time", "{}", first["province"]);
+        // A correction sent after the deadline keeps the first sending's timeliness.
+        w.clock.set(vn(3, 10, 8, 0));
+        let reopened = as_user(w.server.post(&format!("{Q1}/consolidation/reopen")), &w.leader)
+            .json(&json!({"version": first["version"], "reason": "Sửa lỗi chính tả"}))
+            .await;
+        assert_eq!(reopened.status_code(), StatusCode::OK, "{}", reopened.text());
+        let again = approved(&w, 5).await;
+        assert_eq!(again["province"]["sendings"].as_array().map(Vec::len), Some(2));
+        assert_eq!(again["province"]["timeliness"], "on_time");
+        let shown = page(&w, &w.officer, PAGE).await;
+        assert!(shown.contains("xã đã mở lại để đính chính trước khi Sở xử lý."), "the first sending: {shown}");
+    }
+);
+
+on_both_databases!(
+    async fn a_report_first_sent_at_the_deadline_itself_is_late(store) {
+        let w = world(store, true).await;
+        w.clock.set(vn(3, 10, 0, 0));
+        let late = approved(&w, 6).await;
+        assert_eq!(late["province"]["timeliness"], "late", "{}", late["province"]);
+        let shown = page(&w, &w.leader, PAGE).await;
+        assert!(shown.contains("Lần gửi đầu tiên: muộn hạn."), "{shown}");
+        assert!(shown.contains(&format!("Đã gửi {DEPARTMENT} lúc 00:00 ngày 10/03/2026")), "{shown}");
+    }
+);
