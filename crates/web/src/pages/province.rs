@@ -221,6 +221,8 @@ pub struct Reminder {
     pub officers: String,
     pub contact: String,
     pub phone: String,
+    /// The phone as a `tel:` link dials it: digits and a leading plus only.
+    pub tel: String,
     pub message: String,
 }
 
@@ -314,8 +316,13 @@ fn reminder(t: &Tr, province: &Province, board: &Board, row: &BoardRow) -> Optio
         officers: row.focal.officers.join(", "),
         contact: row.focal.contact_name.clone().unwrap_or_default(),
         phone: row.focal.contact_phone.clone().unwrap_or_default(),
+        tel: row.focal.contact_phone.as_deref().map(tel).unwrap_or_default(),
         message,
     })
+}
+
+fn tel(phone: &str) -> String {
+    phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect()
 }
 
 fn rate(t: &Tr, count: usize, rate: Option<f64>) -> String {
@@ -677,7 +684,7 @@ struct IndicatorQuery {
 }
 
 const BAR: usize = 22;
-const CHART_WIDTH: f64 = 320.0;
+const CHART_WIDTH: f64 = 160.0;
 
 fn chart(caption: String, points: Vec<(String, f64, String, String)>) -> Chart {
     let max = points.iter().map(|p| p.1).fold(0.0_f64, f64::max);
@@ -833,6 +840,7 @@ struct CommunePageView {
     officers: String,
     contact: String,
     phone: String,
+    tel: String,
     sendings: Vec<SendingView>,
     none: String,
 }
@@ -905,6 +913,7 @@ async fn commune_page(
         officers: c.focal.officers.join(", "),
         contact: c.focal.contact_name.clone().unwrap_or_default(),
         phone: c.focal.contact_phone.clone().unwrap_or_default(),
+        tel: c.focal.contact_phone.as_deref().map(tel).unwrap_or_default(),
         sendings,
         none: t.with("prov-sendings-none", "year", year),
     };

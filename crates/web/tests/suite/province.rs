@@ -119,7 +119,11 @@ fn left_out_because(total: &Value, commune: &str) -> Option<String> {
 on_both_databases!(
     async fn a_report_goes_to_the_province_back_and_again_and_counts_once_accepted(store) {
         let w = world(store, deadline() - chrono::Duration::seconds(1)).await;
-        // Before anything is sent: missing, with a reminder naming the focal officer.
+        // The office the commune's reports go through, and its phone.
+        let contact = json!({"name": "Lò Thị Hoa", "phone": "0912 345 678", "note": "Văn hóa - Xã hội"});
+        let put = as_user(w.server.put("/api/v1/plans/muong-la-2026/units/vhxh/contact"), &w.officer).json(&contact).await;
+        assert!(put.status_code().is_success(), "{}", put.text());
+        // Before anything is sent: missing, with a reminder naming the focal officer and the phone.
         let row = muong_la(&w).await;
         assert_eq!(row["state"], "missing");
         let page = as_user(w.server.get("/province/son-la?period=2026-Q1&state=missing"), &w.province).await;
@@ -127,6 +131,8 @@ on_both_databases!(
         let page = page.text();
         assert!(page.contains("Kính gửi UBND xã Mường La"), "{page}");
         assert!(page.contains("Họ tên dau-moi"), "the focal officer in the reminder");
+        assert!(page.contains("Lò Thị Hoa") && page.contains("href=\"tel:0912345678\">0912 345 678"), "the contact in the reminder");
+        assert!(page.contains("ĐMST Quý I năm 2026 trước ngày 10/03/2026. Trân trọng cảm ơn."), "{page}");
 
         // Approved one second before the deadline: sent, on time.
         approve(&w, 7).await;
