@@ -512,9 +512,11 @@ pub async fn seed(store: &Store, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
     let province = province_app::get(&app, PROVINCE).await.map_err(crate::cli::app_error)?;
     let mut communes = 0;
     let mut taken = 0;
+    let existing = store.plans().await?;
     for s in &SAMPLES {
         let id = plan_id(s);
-        if store.plan(&id).await?.is_some() {
+        // Already there, or the commune has a plan of its own on this server: never touched.
+        if existing.iter().any(|p| p.id == id || (p.commune.province_code == PROVINCE && p.commune.code == s.slug)) {
             continue;
         }
         if province.commune(s.code).is_none_or(|c| c.name != s.name) {
