@@ -101,7 +101,13 @@ async fn the_hand_off_both_ways_on_a_phone() {
     c.goto(&format!("{base}{CONSOLIDATION}")).await.unwrap();
     let page = page_text(&c).await;
     assert!(page.contains("Sở trả lại lúc") && page.contains(REASON), "{page}");
-    c.find(Locator::Css("details summary")).await.unwrap().click().await.unwrap();
+    // The reopening form is folded away unless the page opens it (a returned report does).
+    c.execute(
+        &format!("document.querySelector(\"form[action='{CONSOLIDATION}/reopen']\").closest('details').open = true"),
+        vec![],
+    )
+    .await
+    .unwrap();
     fill(&c, &format!("form[action='{CONSOLIDATION}/reopen'] textarea[name=reason]"), "Bổ sung theo ý kiến của Sở.")
         .await;
     click(&c, &format!("form[action='{CONSOLIDATION}/reopen'] button[type=submit]")).await;
