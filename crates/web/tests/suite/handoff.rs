@@ -135,7 +135,7 @@ on_both_databases!(
         );
         assert!(shown.contains(&format!("Lý do: {REASON}")), "{shown}");
         assert!(shown.contains("Việc cần làm: lãnh đạo mở lại báo cáo để đính chính"), "{shown}");
-        assert!(shown.contains("<details class=\"card\" id=\"reopen\" open>"), "the reopening form opened: {shown}");
+        assert!(shown.contains("<a href=\"#reopen\">Mở lại để đính chính</a>"), "linked to the reopening: {shown}");
         assert!(!page(&w, &w.officer, PAGE).await.contains("id=\"reopen\""), "only a leader reopens");
         assert!(shown.contains(&format!("Sở trả lại lúc 10:30 ngày 06/03/2026 — lý do: {REASON}")), "{shown}");
         let item = format!("Sở trả lại báo cáo quý I năm 2026: {REASON}");
