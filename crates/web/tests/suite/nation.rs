@@ -175,6 +175,11 @@ on_both_databases!(
         assert!(text.contains("1,3%"), "Sơn La's sent rate, 1 of 75: {text}");
         assert!(text.contains("Số sáng kiến, giải pháp cải tiến"), "a shared indicator by name");
         assert!(!text.contains("label=\"nation-") && !text.contains(">nation-"), "no key shown as text: {text}");
+        // Every province's link leads the Ministry to that province's pages.
+        for href in ["/province/son-la?period=2026-Q1", "/province/tinh-mau?period=2026-Q1"] {
+            let r = as_user(w.server.get(href), &w.ministry).await;
+            assert_eq!(r.status_code(), StatusCode::OK, "{href}: {}", r.text());
+        }
         let english = as_user(w.server.get("/nation?period=2026-Q1&lang=en"), &w.ministry).await.text();
         assert!(english.contains("Whole country") && english.contains("Communes expected"));
 
