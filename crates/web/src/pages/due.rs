@@ -44,6 +44,8 @@ pub struct Dashboard {
     leaders_summary: Option<String>,
     /// The province's account: the approved commune reports it may open.
     province: Option<Vec<super::leaders::ApprovedLine>>,
+    /// The province's department: its board of the communes' reports, once its file is loaded.
+    province_board: Option<String>,
 }
 
 /// The signed-in user's home: what is due from them and what was returned to them.
@@ -162,6 +164,14 @@ pub async fn dashboard(
     }
     let province =
         if p.role == Role::CapTren { Some(super::leaders::approved_lines(state, p, lang).await?) } else { None };
+    let province_board = match kehoach_app::province::of_principal(p).filter(|_| p.role == Role::CapTren) {
+        Some(slug) => match kehoach_app::province::get(state, slug).await {
+            Ok(loaded) => Some(format!("/province/{}", loaded.slug)),
+            Err(kehoach_app::AppError::NotFound(_)) => None,
+            Err(e) => return Err(PageError { error: WebError::App(e), lang }),
+        },
+        None => None,
+    };
     let page = Dashboard {
         frame: Frame::new(lang, "/", viewer),
         plans,
@@ -170,6 +180,7 @@ pub async fn dashboard(
         leaders_href,
         leaders_summary,
         province,
+        province_board,
     };
     render(&page, lang)
 }
