@@ -261,6 +261,34 @@ on_both_databases!(
         // The province's home leads to its board.
         let home = as_user(w.server.get("/"), &w.province).await.text();
         assert!(home.contains("href=\"/province/son-la\""), "{home}");
+
+        // Every link of the province's pages opens for the province: none leads to a refusal.
+        let mut seen = std::collections::BTreeSet::new();
+        let mut queue = vec![("/province/son-la?period=2026-Q1".to_owned(), String::new())];
+        let mut refused = Vec::new();
+        while let Some((path, from)) = queue.pop() {
+            if path.starts_with("/lang/") || path.starts_with("/static/") || !seen.insert(path.clone()) {
+                continue;
+            }
+            assert!(seen.len() < 300, "the walk stays small");
+            let answer = as_user(w.server.get(&path), &w.province).await;
+            if answer.status_code().is_client_error() {
+                refused.push(format!("{path} ({}) linked from {from}", answer.status_code()));
+                continue;
+            }
+            if path.starts_with("/province/") && answer.text().starts_with("<!") {
+                let text = answer.text();
+                for part in text.split("href=\"").skip(1) {
+                    let href = part.split('"').next().unwrap_or_default().replace("&amp;", "&");
+                    if href.starts_with('/') && !href.starts_with("//") {
+                        queue.push((href, path.clone()));
+                    }
+                }
+            }
+        }
+        assert!(seen.iter().any(|p| p.contains("report.docx?version=2")), "{seen:?}");
+        assert!(seen.contains("/province/son-la/communes/03808"), "{seen:?}");
+        assert!(refused.is_empty(), "links the province cannot follow: {refused:#?}");
     }
 );
 
