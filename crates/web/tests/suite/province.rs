@@ -154,6 +154,16 @@ on_both_databases!(
         let bad = as_user(w.server.post(&decision), &w.province).json(&json!({"decision": "maybe"})).await;
         assert_eq!(bad.status_code(), StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.text());
         assert!(bad.json::<Value>()["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+        let broken = as_user(w.server.post(&decision), &w.province)
+            .content_type("application/json")
+            .bytes("{\"decision\": ".into())
+            .await;
+        assert!(broken.status_code().is_client_error(), "{}", broken.text());
+        assert!(broken.json::<Value>()["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+        let unknown = as_user(w.server.post("/api/v1/provinces/son-la/sendings/khong/decision"), &w.province)
+            .json(&json!({"decision": "accept"}))
+            .await;
+        assert_eq!(unknown.status_code(), StatusCode::NOT_FOUND);
         let no_reason = as_user(w.server.post(&decision), &w.province).json(&json!({"decision": "return"})).await;
         assert_eq!(no_reason.status_code(), StatusCode::UNPROCESSABLE_ENTITY, "{}", no_reason.text());
 
