@@ -28,6 +28,7 @@ fn deadline() -> DateTime<Utc> {
 }
 
 struct World {
+    store: Store,
     server: TestServer,
     clock: Arc<FixedClock>,
     officer: Who,
@@ -56,6 +57,7 @@ async fn world(store: Store, at: DateTime<Utc>) -> World {
     };
     store.add_user(&other, TEST).await.unwrap().unwrap();
     World {
+        store: store.clone(),
         server: TestServer::new(kehoach_web::router_at(store.clone(), clock.clone())),
         clock,
         officer: session_of(&store, "dau-moi").await,
@@ -350,6 +352,19 @@ on_both_databases!(
             let form = as_user(w.server.post(&format!("/province/son-la/sendings/{sending}/accept")), who).await;
             assert_eq!(form.status_code(), StatusCode::NOT_FOUND);
         }
+        // The Ministry reads the province's pages, without the forms to decide, and may not decide.
+        crate::nation::ministry(&w.store, "bo-khcn", "$argon2id$unused".into()).await;
+        let ministry = session_of(&w.store, "bo-khcn").await;
+        let board = as_user(w.server.get("/province/son-la?period=2026-Q1"), &ministry).await;
+        assert_eq!(board.status_code(), StatusCode::OK);
+        assert!(board.text().contains("Xã Mường La") && !board.text().contains("/accept\""), "no decision forms");
+        for url in &reads {
+            assert_eq!(as_user(w.server.get(url), &ministry).await.status_code(), StatusCode::OK, "{url}");
+        }
+        let decided = as_user(w.server.post(&format!("/api/v1/provinces/son-la/sendings/{sending}/decision")), &ministry)
+            .json(&json!({"decision": "accept"}))
+            .await;
+        assert_eq!(decided.status_code(), StatusCode::FORBIDDEN, "{}", decided.text());
         // Nothing was decided by them; the province itself still may.
         assert_eq!(muong_la(&w).await["state"], "sent");
         // A province that is not loaded is not found, even for its own officer.
