@@ -92,6 +92,7 @@ prov-chart = Official figures by commune
 prov-chart-live = Live figures by commune (not accepted)
 prov-chart-empty = No commune has a figure to chart yet.
 prov-commune-title = Reports of { $commune }
+prov-open-plan = Open the plan
 prov-commune-plan = Its plan on this server
 prov-sendings = Reports sent
 prov-sendings-none = The commune sent no report in { $year }.

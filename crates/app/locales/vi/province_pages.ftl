@@ -92,6 +92,7 @@ prov-chart = Biểu đồ số liệu chính thức theo xã
 prov-chart-live = Biểu đồ số liệu trực tiếp theo xã (chưa tiếp nhận)
 prov-chart-empty = Chưa có xã nào có số liệu để vẽ biểu đồ.
 prov-commune-title = Báo cáo của { $commune }
+prov-open-plan = Xem kế hoạch
 prov-commune-plan = Kế hoạch trên hệ thống
 prov-sendings = Các lần gửi báo cáo
 prov-sendings-none = Xã chưa gửi báo cáo nào trong năm { $year }.

@@ -683,8 +683,8 @@ struct IndicatorQuery {
     sort: Option<String>,
 }
 
-const BAR: usize = 22;
-const CHART_WIDTH: f64 = 160.0;
+const BAR: usize = 26;
+const CHART_WIDTH: f64 = 150.0;
 
 fn chart(caption: String, points: Vec<(String, f64, String, String)>) -> Chart {
     let max = points.iter().map(|p| p.1).fold(0.0_f64, f64::max);
