@@ -47,6 +47,9 @@ const NOT_WALKED: &[(&str, &str)] = &[
 async fn world(store: &Store) -> (TestServer, Vec<(&'static str, Who)>) {
     common::commune(store).await;
     let actor = Actor { name: "test", address: None };
+    // Sơn La's province file: the province's pages are walked (issue 13).
+    let son_la = include_str!("../../../../plans/son-la.toml");
+    kehoach_app::province::load(&kehoach_app::App::at_system_time(store.clone()), son_la, actor).await.unwrap();
     let sample = |code: &str, name: &str, kind| Unit { code: code.into(), name: name.into(), kind, sample: true };
     store
         .add_units(
@@ -165,6 +168,11 @@ fn paths(pattern: &str, records: &BTreeMap<String, Vec<i32>>, task: &str) -> Vec
     expand("{code}", &[code]);
     expand("{user}", &["ban-a".into()]);
     expand("{version}", &["1".into()]);
+    expand("{province}", &["son-la".into()]);
+    expand("{commune}", &["03808".into()]);
+    // One province indicator of each rule.
+    let indicators = ["sang-kien", "ty-le-cbcc-tuyen-truyen", "can-bo-dau-moi", "ung-dung-cntt"];
+    expand("{indicator}", &indicators.map(String::from));
     // A register's pages, and a record of it (the newest).
     let mut with_records = Vec::new();
     for p in out {
