@@ -256,11 +256,19 @@ on_both_databases!(
             StatusCode::NOT_FOUND
         );
 
+        // The signed scan of the accepted version, attached by the leader.
+        let pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n".to_vec();
+        let form = axum_test::multipart::MultipartForm::new()
+            .add_part("file", axum_test::multipart::Part::bytes(pdf).file_name("ban-ky.pdf"));
+        let scan = as_user(w.server.post(&format!("{Q1}/commune-report/versions/2/scan")), &w.leader).multipart(form).await;
+        assert_eq!(scan.status_code(), StatusCode::OK, "{}", scan.text());
+
         // The commune's page: both sendings, the reason, the documents.
         let commune = as_user(w.server.get("/province/son-la/communes/03808"), &w.province).await;
         assert_eq!(commune.status_code(), StatusCode::OK);
         let commune = commune.text();
         assert!(commune.contains(reason) && commune.contains("report.docx?version=1"), "{commune}");
+        assert!(commune.contains("/versions/2/scan.pdf") && !commune.contains("/versions/1/scan.pdf"), "{commune}");
         assert!(commune.contains("Báo cáo của xã Mường La"), "{commune}");
         assert!(commune.contains("Họ tên so-khcn, 13/03/2026 00:00"), "who decided, by name, and when: {commune}");
         let api = as_user(w.server.get("/api/v1/provinces/son-la/communes/03808"), &w.province).await.json::<Value>();
