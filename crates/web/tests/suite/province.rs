@@ -249,6 +249,14 @@ on_both_databases!(
         // "muong la" also finds Mường Lạn, Mường Lầm…: each found name folds to contain it.
         assert!(communes.len() < 10, "{api}");
         assert!(communes.iter().all(|c| kehoach_domain::text::fold(c["name"].as_str().unwrap()).contains("muong la")));
+        // Sorted by name in Vietnamese order (Đ after D, before E), or by value (figures first).
+        let by_name = as_user(w.server.get("/province/son-la/indicators/sang-kien?period=2026-Q1"), &w.province).await.text();
+        let at = |page: &str, name: &str| page.find(&format!(">{name}</a>")).unwrap_or_else(|| panic!("{name} listed"));
+        assert!(at(&by_name, "Xã Co Mạ") < at(&by_name, "Xã Đoàn Kết") && at(&by_name, "Xã Đoàn Kết") < at(&by_name, "Xã Gia Phù"));
+        assert!(at(&by_name, "Xã Bắc Yên") < at(&by_name, "Xã Mường La"));
+        let by_value =
+            as_user(w.server.get("/province/son-la/indicators/sang-kien?period=2026-Q1&sort=value"), &w.province).await.text();
+        assert!(at(&by_value, "Xã Mường La") < at(&by_value, "Xã Bắc Yên"), "the commune with a figure first");
         let none = as_user(w.server.get("/province/son-la/indicators/sang-kien?q=khong%20co%20xa%20nay"), &w.province).await;
         assert!(!none.text().contains("Mường La</a>"));
         assert_eq!(
