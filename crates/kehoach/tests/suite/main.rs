@@ -15,4 +15,5 @@ mod cli;
 mod demo_province;
 mod kill9;
 mod province;
+mod two_servers;
 mod users;
