@@ -514,8 +514,9 @@ fn indicator_rollup(
         let key = (row.code.clone(), indicator.code.clone());
         let commune = rollup::Commune { code: row.code.clone(), name: row.name.clone() };
         let at_province = match row.state {
-            BoardState::Missing | BoardState::Reopened => None,
-            BoardState::Sent => Some(AtProvince::Sent),
+            BoardState::Missing => None,
+            // Being corrected: sent once, not (or no longer) accepted.
+            BoardState::Sent | BoardState::Reopened => Some(AtProvince::Sent),
             BoardState::Returned => Some(AtProvince::Returned),
             BoardState::Accepted => Some(AtProvince::Accepted),
         };

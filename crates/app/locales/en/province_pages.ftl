@@ -50,6 +50,7 @@ prov-reminders-none = No commune needs a reminder.
 prov-reminder-missing = To the People's Committee of { $commune }: { $department } asks for the report on the plan's implementation for { $period }{ $deadline }. Thank you.
 prov-reminder-returned = To the People's Committee of { $commune }: your report for { $period } was returned: { $reason }. Please correct, approve and send it again to { $department }{ $deadline }. Thank you.
 prov-reminder-deadline = {" "}before { $day }
+prov-reminder-overdue = {" "}at once (the deadline, { $day }, has passed)
 prov-focal = Focal officers
 prov-focal-none = No focal officer on the system yet.
 prov-contact = Contact

@@ -50,6 +50,7 @@ prov-reminders-none = Không có xã nào cần nhắc.
 prov-reminder-missing = Kính gửi UBND { $commune }: { $department } đề nghị UBND xã gửi báo cáo kết quả thực hiện Kế hoạch KH, CN & ĐMST { $period }{ $deadline }. Trân trọng cảm ơn.
 prov-reminder-returned = Kính gửi UBND { $commune }: báo cáo { $period } của xã đã được trả lại với lý do: { $reason }. Đề nghị xã chỉnh sửa, phê duyệt và gửi lại { $department }{ $deadline }. Trân trọng cảm ơn.
 prov-reminder-deadline = {" "}trước ngày { $day }
+prov-reminder-overdue = {" "}ngay (hạn ngày { $day } đã qua)
 prov-focal = Đầu mối
 prov-focal-none = Chưa có cán bộ đầu mối trên hệ thống.
 prov-contact = Liên hệ

@@ -283,10 +283,12 @@ fn matches_search(row: &BoardRow, q: &str) -> bool {
 }
 
 /// The reminder for a commune that has not sent, or whose report came back.
-fn reminder(t: &Tr, province: &Province, board: &Board, row: &BoardRow) -> Option<Reminder> {
+fn reminder(t: &Tr, province: &Province, board: &Board, row: &BoardRow, now: DateTime<Utc>) -> Option<Reminder> {
     let period = present::period_in_document(board.period);
-    let deadline =
-        board.deadline_day.map(|d| t.with("prov-reminder-deadline", "day", present::day(d))).unwrap_or_default();
+    // Once the deadline has passed, the message asks for the report at once and says it is late.
+    let overdue = board.deadline.is_some_and(|at| now >= at);
+    let key = if overdue { "prov-reminder-overdue" } else { "prov-reminder-deadline" };
+    let deadline = board.deadline_day.map(|d| t.with(key, "day", present::day(d))).unwrap_or_default();
     let commune = in_sentence(&row.full_name);
     let message = match row.state {
         BoardState::Missing => t.args(
@@ -304,7 +306,15 @@ fn reminder(t: &Tr, province: &Province, board: &Board, row: &BoardRow) -> Optio
                 ("commune", commune.clone()),
                 ("department", province.department.name.clone()),
                 ("period", period),
-                ("reason", row.latest().and_then(|s| s.reason.clone()).unwrap_or_default()),
+                // The sentence goes on after the reason: its own full stop would double.
+                (
+                    "reason",
+                    row.latest()
+                        .and_then(|s| s.reason.as_deref())
+                        .unwrap_or_default()
+                        .trim_end_matches(['.', ' '])
+                        .to_owned(),
+                ),
                 ("deadline", deadline),
             ],
         ),
@@ -391,7 +401,7 @@ async fn board_view(
             }
         })
         .collect();
-    let reminders = board.rows.iter().filter_map(|r| reminder(&t, province, &board, r)).collect();
+    let reminders = board.rows.iter().filter_map(|r| reminder(&t, province, &board, r, state.clock.now())).collect();
     let c = &board.counts;
     let counts = vec![
         CountView { label: t.get("prov-count-expected"), value: c.expected.to_string() },

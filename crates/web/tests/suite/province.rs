@@ -197,6 +197,10 @@ on_both_databases!(
         // Three days later the commune reopens, corrects and approves again: sent again, and as
         // timely as its first sending.
         w.clock.set(deadline() + chrono::Duration::days(3));
+        // Past the deadline, the reminder asks for the report at once and says the day has passed.
+        let page = as_user(w.server.get("/province/son-la?period=2026-Q1&state=returned"), &w.province).await.text();
+        assert!(page.contains(&format!("{reason}. Đề nghị")), "the reason ends the sentence once: {page}");
+        assert!(page.contains("ngay (hạn ngày 10/03/2026 đã qua)"), "an overdue reminder says so: {page}");
         let current = as_user(w.server.get(&format!("{Q1}/consolidation")), &w.leader).await.json::<Value>();
         let reopened = as_user(w.server.post(&format!("{Q1}/consolidation/reopen")), &w.leader)
             .json(&json!({"version": current["version"], "reason": reason}))
