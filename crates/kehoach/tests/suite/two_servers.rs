@@ -87,21 +87,33 @@ struct Who {
     csrf: String,
 }
 
-/// One request on its own connection: status, head (lower-cased) and body.
+/// One JSON request on its own connection: status, head (lower-cased) and body.
 fn call(addr: &str, method: &str, path: &str, who: Option<&Who>, body: Option<&J>) -> (u16, String, String) {
+    let body = body.map(J::to_string).unwrap_or_default();
+    send(addr, method, path, who, "application/json", &body)
+}
+
+/// One request on its own connection, with a body of `content_type`.
+fn send(
+    addr: &str,
+    method: &str,
+    path: &str,
+    who: Option<&Who>,
+    content_type: &str,
+    body: &str,
+) -> (u16, String, String) {
     let mut stream = TcpStream::connect(addr).expect("connect to the server");
     stream.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
-    let body = body.map(J::to_string).unwrap_or_default();
     let mut request = format!(
-        "{method} {path} HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\naccept: application/json\r\n\
-         content-type: application/json\r\ncontent-length: {}\r\n",
+        "{method} {path} HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\n\
+         content-type: {content_type}\r\ncontent-length: {}\r\n",
         body.len()
     );
     if let Some(who) = who {
         request.push_str(&format!("cookie: {}\r\nx-csrf-token: {}\r\n", who.cookie, who.csrf));
     }
     request.push_str("\r\n");
-    request.push_str(&body);
+    request.push_str(body);
     stream.write_all(request.as_bytes()).unwrap();
     let mut answer = Vec::new();
     stream.read_to_end(&mut answer).expect("read the answer");
@@ -146,6 +158,27 @@ fn try_sign_in(addr: &str, username: &str, password: &str) -> (u16, Option<Who>)
     // The head is lower-cased; the token's value is read from the body as sent.
     let csrf = json_of(&body)["csrf_token"].as_str().expect("a CSRF token").to_owned();
     (status, Some(Who { cookie, csrf }))
+}
+
+/// Signs in through the sign-in page's form, as a browser does: the session cookie from the
+/// redirect, and the CSRF token from the page `page_addr` serves to that session.
+fn sign_in_by_form(addr: &str, page_addr: &str, username: &str) -> Who {
+    let form = format!("username={username}&password={PASSWORD}&next=%2F");
+    let (status, head, body) = send(addr, "POST", "/login", None, "application/x-www-form-urlencoded", &form);
+    assert_eq!(status, 303, "{username} signs in on {addr}: {body}");
+    let cookie = head
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: "))
+        .and_then(|c| c.split(';').next())
+        .expect("a session cookie")
+        .to_owned();
+    let signed = Who { cookie, csrf: String::new() };
+    let (status, _, page) = send(page_addr, "GET", "/", Some(&signed), "text/plain", "");
+    assert_eq!(status, 200, "the home page on {page_addr}, in the session opened on {addr}");
+    let needle = "name=\"csrf\" value=\"";
+    let at = page.find(needle).expect("a form with the session's CSRF token") + needle.len();
+    let csrf = page[at..].split('"').next().unwrap().to_owned();
+    Who { csrf, ..signed }
 }
 
 fn sign_in(addr: &str, username: &str) -> Who {
@@ -255,7 +288,7 @@ fn two_servers_on_one_postgres_share_everything() {
 
     // A unit report saved on A is read on B at once; B's save at that version wins, and A's
     // write at the old version is refused there, not overwritten.
-    let village = sign_in(b, "mau-ban-1");
+    let village = sign_in_by_form(b, a, "mau-ban-1");
     let report = format!("{PLAN}/periods/2026-Q4/reports/ban-mau-1");
     let (status, _, body) = call(b, "GET", &report, Some(&village), None);
     assert_eq!(status, 200, "{body}");
@@ -270,6 +303,10 @@ fn two_servers_on_one_postgres_share_everything() {
     let (_, _, read) = call(b, "GET", &report, Some(&village), None);
     assert!(read.contains("Họp bản lần một (A)"), "saved on A, read on B at once: {read}");
     assert_eq!(json_of(&read)["version"], saved);
+    let page = "/plans/muong-la-2026/periods/2026-Q4/reports/ban-mau-1";
+    let (status, _, html) = send(b, "GET", page, Some(&village), "text/plain", "");
+    assert_eq!(status, 200);
+    assert!(html.contains("Họp bản lần một (A)"), "the page on B shows the save on A at once");
     let (status, _, again) = call(b, "PUT", &report, Some(&village), Some(&edit(&saved, "Họp bản lần hai (B)")));
     assert_eq!(status, 200, "{again}");
     let (status, _, stale) = call(a, "PUT", &report, Some(&village), Some(&edit(&saved, "Ghi đè (A)")));
