@@ -41,12 +41,19 @@ pub async fn run(
         }
         None => Arc::new(kehoach_app::SystemClock),
     };
-    // On the application's clock: the plan loaded and the first admin made, in the audit trail.
-    kehoach_store::AuditEntry::timed_by(clock.clone(), prepare(&store)).await?;
-    if demo {
-        // On the demonstration's clock: its samples and their audit rows follow it.
-        crate::demo::seed_at(&store, clock.clone()).await?;
-    }
+    // One process at a time on a shared database: a second server started at once waits, then
+    // finds the plan, the admin and the samples there.
+    store
+        .starting_alone(async {
+            // On the application's clock: the plan loaded and the first admin made, in the audit trail.
+            kehoach_store::AuditEntry::timed_by(clock.clone(), prepare(&store)).await?;
+            if demo {
+                // On the demonstration's clock: its samples and their audit rows follow it.
+                crate::demo::seed_at(&store, clock.clone()).await?;
+            }
+            Ok::<(), anyhow::Error>(())
+        })
+        .await?;
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
     info!("serving on http://{}", listener.local_addr()?);
     kehoach_web::serve_with(listener, store, clock, settings).await?;

@@ -45,7 +45,9 @@ pub use sea_orm::DbErr;
 pub use units::UnitContact;
 pub use write::WriteTxn;
 
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, TransactionTrait,
+};
 use sea_orm_migration::MigratorTrait;
 
 /// The default database: a SQLite file in the working directory, created on first start.
@@ -53,6 +55,23 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://kehoach.sqlite?mode=rwc";
 
 /// How long a SQLite connection waits for another's write lock before giving up.
 pub const SQLITE_BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// PostgreSQL advisory lock keys ("kh" and a number) of the work that several processes on one
+/// database must not do at the same time.
+const MIGRATION_LOCK: i64 = 0x6b68_0001;
+const STARTUP_LOCK: i64 = 0x6b68_0002;
+
+/// On PostgreSQL, a transaction on a connection of its own holding the advisory lock `key` until
+/// it ends (committed or dropped): every other process asking for the same key waits. SQLite
+/// has nothing to hold: one process serves a file.
+async fn exclusive(db: &DatabaseConnection, key: i64) -> Result<Option<DatabaseTransaction>, StoreError> {
+    if db.get_database_backend() != DbBackend::Postgres {
+        return Ok(None);
+    }
+    let txn = db.begin().await?;
+    txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({key})")).await?;
+    Ok(Some(txn))
+}
 
 /// A connection pool to the database, migrated to the current schema.
 #[derive(Clone, Debug)]
@@ -88,9 +107,30 @@ impl Store {
             // WAL lets readers work while an import writes; it is a property of the file.
             db.execute_unprepared("PRAGMA journal_mode=WAL").await?;
         }
+        // Two processes started at once on a new PostgreSQL database would both create the
+        // tables: the second waits for the first's migrations, then finds nothing to do.
+        let lock = exclusive(&db, MIGRATION_LOCK).await?;
         migration::Migrator::up(&db, None).await?;
+        if let Some(lock) = lock {
+            lock.commit().await?;
+        }
         let writers = write::Writers::for_backend(db.get_database_backend());
         Ok(Store { db, writers })
+    }
+
+    /// Runs `work` — a process's start: the first plan, the first administrator, the demo — while
+    /// no other process on the same PostgreSQL database runs its own, so that servers started
+    /// at once do not both find the database empty and load it twice.
+    pub async fn starting_alone<T, E: From<StoreError>>(
+        &self,
+        work: impl Future<Output = Result<T, E>>,
+    ) -> Result<T, E> {
+        let lock = exclusive(&self.db, STARTUP_LOCK).await?;
+        let done = work.await?;
+        if let Some(lock) = lock {
+            lock.commit().await.map_err(StoreError::from)?;
+        }
+        Ok(done)
     }
 
     pub fn backend(&self) -> DbBackend {

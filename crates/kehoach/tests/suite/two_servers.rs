@@ -4,7 +4,8 @@
 //! records are rows of the database; the test signs in on one and works on the other, saves on
 //! one and reads on the other at once, writes records through both in parallel (none lost, none
 //! twice), approves through both (a number given once, by the office or by the product), and
-//! counts failed sign-ins across both as on one.
+//! counts failed sign-ins across both as on one. Started at the same instant on a new
+//! database, the two make the schema and the demo once.
 //!
 //! Only on PostgreSQL: a SQLite file is served by one process by design — its writes are
 //! queued inside that process (`kehoach_store::write`), and a second process on the same file
@@ -263,12 +264,32 @@ fn two_servers_on_one_postgres_share_everything() {
     let db = runtime.block_on(TestDb::new(Backend::Postgres));
     let url = db.url.clone();
 
-    // A seeds the demo; B, started on the seeded database with --demo too, adds nothing.
-    let server_a = Server::start(dir.path(), &url, "A");
-    let after_a = runtime.block_on(seeded(&db.store));
-    assert!(after_a.0 >= 6 && after_a.2 > 0, "A seeded the demo: {after_a:?}");
-    let server_b = Server::start(dir.path(), &url, "B");
-    assert_eq!(runtime.block_on(seeded(&db.store)), after_a, "B's start seeded nothing twice");
+    // A and B started at the same instant on the new database, both with --demo: the schema,
+    // the plan, the first admin and the samples are made once (the second process waits for
+    // the first's start), and a third start adds nothing.
+    let starting: Vec<_> = ["A", "B"]
+        .into_iter()
+        .map(|name| {
+            let (dir, url) = (dir.path().to_owned(), url.clone());
+            std::thread::spawn(move || Server::start(&dir, &url, name))
+        })
+        .collect();
+    let mut started_now = starting.into_iter().map(|t| t.join().expect("a server did not start"));
+    let (server_a, server_b) = (started_now.next().unwrap(), started_now.next().unwrap());
+    let seeded_once = runtime.block_on(seeded(&db.store));
+    assert!(seeded_once.0 >= 6 && seeded_once.2 > 0, "the demo is there: {seeded_once:?}");
+    let records = runtime.block_on(db.store.records("muong-la-2026", &RecordFilter::default())).unwrap();
+    let distinct: BTreeSet<String> = records
+        .iter()
+        .map(|r| {
+            let mut r = serde_json::to_value(r).unwrap();
+            r.as_object_mut().unwrap().remove("id");
+            r.to_string()
+        })
+        .collect();
+    assert_eq!(distinct.len(), records.len(), "no sample record written twice");
+    drop(Server::start(dir.path(), &url, "C"));
+    assert_eq!(runtime.block_on(seeded(&db.store)), seeded_once, "a later start seeds nothing twice");
     let (a, b) = (server_a.addr.clone(), server_b.addr.clone());
     let (a, b) = (a.as_str(), b.as_str());
 
