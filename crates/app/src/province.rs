@@ -15,7 +15,7 @@ use kehoach_domain::rollup::{self, AtProvince, CommuneFigure, Total};
 use kehoach_domain::text::{compare_vi, fold};
 use kehoach_domain::{Plan, Principal};
 use kehoach_plan::province::{ProvinceProblem, parse_province};
-use kehoach_store::{Actor, Decided, Handoff, StoredFigure};
+use kehoach_store::{Actor, Decided, Handoff, HostedPlan, StoredFigure};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -220,9 +220,29 @@ pub struct Board {
 pub async fn board(state: &App, province: &Province, period: PeriodId) -> Result<Board, AppError> {
     let handoffs = state.store.province_handoffs(&province.slug, Some(&period.to_string())).await?;
     let hosted = hosted(state, province, period.year()).await?;
+    let focal = focals(state, province, &hosted).await?;
+    Ok(board_of(province, period, &handoffs.iter().collect::<Vec<_>>(), &hosted, &focal))
+}
+
+/// The board without its focal officers: what a roll-up reads.
+async fn bare_board(state: &App, province: &Province, period: PeriodId) -> Result<Board, AppError> {
+    let handoffs = state.store.province_handoffs(&province.slug, Some(&period.to_string())).await?;
+    let hosted = hosted(state, province, period.year()).await?;
+    Ok(board_of(province, period, &handoffs.iter().collect::<Vec<_>>(), &hosted, &HashMap::new()))
+}
+
+/// The board from rows already read: the province's sendings of the period, its hosted plans and
+/// its communes' focal officers (both by official code).
+fn board_of(
+    province: &Province,
+    period: PeriodId,
+    handoffs: &[&Handoff],
+    hosted: &HashMap<String, HostedPlan>,
+    focal: &HashMap<String, Focal>,
+) -> Board {
     let deadline = province.deadline.deadline_of(period);
     let mut by_code: HashMap<&str, Vec<&Handoff>> = HashMap::new();
-    for h in &handoffs {
+    for h in handoffs {
         if let Some(code) = &h.commune_code {
             by_code.entry(code.as_str()).or_default().push(h);
         }
@@ -234,25 +254,21 @@ pub async fn board(state: &App, province: &Province, period: PeriodId) -> Result
         let first_sent_at = sendings.iter().map(|s| s.sent_at).min();
         let latest = sendings.last().map(|s| (s.state, s.superseded));
         let plan = hosted.get(&c.code);
-        let focal = match plan {
-            Some(plan) => focal(state, plan).await?,
-            None => Focal::default(),
-        };
         rows.push(BoardRow {
             code: c.code.clone(),
             name: c.name.clone(),
             full_name: c.full_name(),
-            hosted: plan.map(|p| Hosted { plan: p.id.clone(), commune: p.commune.code.clone() }),
+            hosted: plan.map(|p| Hosted { plan: p.plan.clone(), commune: p.commune.clone() }),
             state: BoardState::of(latest),
             timeliness: first_sent_at.zip(deadline).map(|(sent, (_, due))| timeliness(sent, due)),
             first_sent_at,
             sendings,
-            focal,
+            focal: focal.get(&c.code).cloned().unwrap_or_default(),
         });
     }
     rows.sort_by(|a, b| compare_vi(&a.name, &b.name).then_with(|| a.code.cmp(&b.code)));
     let counts = Counts::of(&rows);
-    Ok(Board {
+    Board {
         province: province.slug.clone(),
         province_name: province.full_name.clone(),
         period,
@@ -260,40 +276,53 @@ pub async fn board(state: &App, province: &Province, period: PeriodId) -> Result
         deadline: deadline.map(|d| d.1),
         rows,
         counts,
-    })
+    }
 }
 
-/// The plans of `year` on this server of the province's communes, by official code.
-async fn hosted(state: &App, province: &Province, year: i32) -> Result<HashMap<String, Plan>, AppError> {
-    let mut out = HashMap::new();
-    for summary in state.store.plans().await? {
-        if summary.commune.province_code != province.slug || summary.year != year {
-            continue;
-        }
-        let plan = crate::plans::get(state, &summary.id).await?;
-        if let Some(code) = plan.commune.official_code.clone() {
-            out.insert(code, plan);
-        }
+/// The plans of `year` on this server of the province's communes, by official code: one query
+/// over the plans' official codes (no plan is loaded).
+async fn hosted(state: &App, province: &Province, year: i32) -> Result<HashMap<String, HostedPlan>, AppError> {
+    Ok(state
+        .store
+        .hosted_plans(&province.slug, year)
+        .await?
+        .into_iter()
+        .map(|p| (p.official_code.clone(), p))
+        .collect())
+}
+
+/// The focal officers of every hosted commune (one query for the province), with the contact of
+/// the unit each commune's units report through, by official code.
+async fn focals(
+    state: &App,
+    province: &Province,
+    hosted: &HashMap<String, HostedPlan>,
+) -> Result<HashMap<String, Focal>, AppError> {
+    if hosted.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut officers = state.store.focal_officers(&province.slug).await?;
+    let mut out = HashMap::with_capacity(hosted.len());
+    for (code, plan) in hosted {
+        let mut names = officers.remove(&plan.commune_id).unwrap_or_default();
+        names.sort_by(|a, b| compare_vi(a, b));
+        let contact = contact_of(state, &plan.plan).await?;
+        out.insert(
+            code.clone(),
+            Focal {
+                officers: names,
+                contact_name: contact.as_ref().and_then(|c| c.name.clone()),
+                contact_phone: contact.and_then(|c| c.phone),
+            },
+        );
     }
     Ok(out)
 }
 
-async fn focal(state: &App, plan: &Plan) -> Result<Focal, AppError> {
-    let mut officers: Vec<String> = state
-        .store
-        .users(Some(&plan.commune.province_code), Some(&plan.commune.code))
-        .await?
-        .into_iter()
-        .filter(|u| u.role == kehoach_domain::Role::DauMoi && !u.disabled)
-        .map(|u| u.full_name)
-        .collect();
-    officers.sort_by(|a, b| compare_vi(a, b));
-    let contact = crate::contacts::get(state, &plan.id, &plan.reporting.report_to.code).await?;
-    Ok(Focal {
-        officers,
-        contact_name: contact.as_ref().and_then(|c| c.name.clone()),
-        contact_phone: contact.and_then(|c| c.phone),
-    })
+/// The contact of the unit a plan's units report through.
+async fn contact_of(state: &App, plan: &str) -> Result<Option<kehoach_store::UnitContact>, AppError> {
+    let plan = crate::plans::get(state, plan).await?;
+    crate::contacts::get(state, &plan.id, &plan.reporting.report_to.code).await
 }
 
 /// The province's decision on a commune's sending.
@@ -416,9 +445,9 @@ pub struct Rollup {
 
 /// The roll-up of every province indicator for `period`.
 pub async fn rollup(state: &App, province: &Province, period: PeriodId) -> Result<Rollup, AppError> {
-    let board = board(state, province, period).await?;
-    let official = official_parts(state, &board).await?;
-    let live = live_parts(state, province, &board, period).await?;
+    let board = bare_board(state, province, period).await?;
+    let official = official_parts(state, province, &board).await?;
+    let live = live_parts(state, &board, period).await?;
     let indicators =
         province.indicators.iter().map(|indicator| indicator_rollup(indicator, &board, &official, &live)).collect();
     Ok(Rollup { province: province.slug.clone(), province_name: province.full_name.clone(), period, indicators })
@@ -434,9 +463,9 @@ pub async fn indicator(
     search: Option<&str>,
 ) -> Result<IndicatorRollup, AppError> {
     let indicator = province.indicator(code).ok_or(AppError::NotFound(NotFound::Indicator))?;
-    let board = board(state, province, period).await?;
-    let official = official_parts(state, &board).await?;
-    let live = live_parts(state, province, &board, period).await?;
+    let board = bare_board(state, province, period).await?;
+    let official = official_parts(state, province, &board).await?;
+    let live = live_parts(state, &board, period).await?;
     let mut out = indicator_rollup(indicator, &board, &official, &live);
     if let Some(q) = search.map(fold).filter(|q| !q.trim().is_empty()) {
         out.communes.retain(|c| fold(&c.name).contains(q.trim()) || c.code.contains(q.trim()));
@@ -445,23 +474,31 @@ pub async fn indicator(
 }
 
 /// Official parts by (commune code, province indicator): the accepted, not reopened, latest
-/// sending of each commune.
-async fn official_parts(state: &App, board: &Board) -> Result<HashMap<(String, String), (Parts, Sending)>, AppError> {
-    let accepted: Vec<(&BoardRow, &Sending)> = board
+/// sending of each commune, its figures read in one query.
+async fn official_parts(
+    state: &App,
+    province: &Province,
+    board: &Board,
+) -> Result<HashMap<(String, String), (Parts, Sending)>, AppError> {
+    let figures = state.store.accepted_figures(Some(&province.slug), &board.period.to_string()).await?;
+    Ok(official_of(board, &figures))
+}
+
+/// The figures that count for a board: those of each row's latest sending, if accepted.
+fn official_of(board: &Board, figures: &[StoredFigure]) -> HashMap<(String, String), (Parts, Sending)> {
+    let by_id: HashMap<i32, (&BoardRow, &Sending)> = board
         .rows
         .iter()
         .filter(|r| r.state == BoardState::Accepted)
-        .filter_map(|r| r.latest().map(|s| (r, s)))
+        .filter_map(|r| r.latest().map(|s| (s.id, (r, s))))
         .collect();
-    let ids: Vec<i32> = accepted.iter().map(|(_, s)| s.id).collect();
-    let by_id: HashMap<i32, (&BoardRow, &Sending)> = accepted.iter().map(|(r, s)| (s.id, (*r, *s))).collect();
     let mut out = HashMap::new();
-    for f in state.store.handoff_figures(&ids).await? {
+    for f in figures {
         if let Some((row, sending)) = by_id.get(&f.handoff) {
-            out.insert((row.code.clone(), f.indicator.clone()), (parts_of(&f), (*sending).clone()));
+            out.insert((row.code.clone(), f.indicator.clone()), (parts_of(f), (*sending).clone()));
         }
     }
-    Ok(out)
+    out
 }
 
 fn parts_of(f: &StoredFigure) -> Parts {
@@ -478,14 +515,13 @@ fn parts_of(f: &StoredFigure) -> Parts {
 /// data cut-off (or today, if earlier).
 async fn live_parts(
     state: &App,
-    province: &Province,
     board: &Board,
     period: PeriodId,
 ) -> Result<HashMap<(String, String), Parts>, AppError> {
-    let plans = hosted(state, province, period.year()).await?;
     let mut out = HashMap::new();
-    for row in board.rows.iter().filter(|r| r.hosted.is_some()) {
-        let Some(plan) = plans.get(&row.code) else { continue };
+    for row in board.rows.iter() {
+        let Some(hosted) = &row.hosted else { continue };
+        let plan = &crate::plans::get(state, &hosted.plan).await?;
         let Ok(p) = plan.reporting.period(period) else { continue };
         let today = crate::progress::today(state, plan);
         let (as_of, _) = kehoach_domain::record::as_of(p.data_to, today);
@@ -573,7 +609,7 @@ pub async fn commune(state: &App, province: &Province, code: &str, year: i32) ->
     let plans = hosted(state, province, year).await?;
     let plan = plans.get(code);
     let sendings: Vec<Sending> = match plan {
-        Some(plan) => of_plan(state, plan).await?,
+        Some(plan) => state.store.plan_handoffs(&plan.plan).await?.iter().map(Sending::of).collect(),
         None => state
             .store
             .province_handoffs(&province.slug, None)
@@ -587,9 +623,12 @@ pub async fn commune(state: &App, province: &Province, code: &str, year: i32) ->
         code: c.code.clone(),
         name: c.name.clone(),
         full_name: c.full_name(),
-        hosted: plan.map(|p| Hosted { plan: p.id.clone(), commune: p.commune.code.clone() }),
+        hosted: plan.map(|p| Hosted { plan: p.plan.clone(), commune: p.commune.clone() }),
         focal: match plan {
-            Some(p) => focal(state, p).await?,
+            Some(p) => {
+                let one = HashMap::from([(code.to_owned(), p.clone())]);
+                focals(state, province, &one).await?.remove(code).unwrap_or_default()
+            }
             None => Focal::default(),
         },
         sendings,
@@ -632,9 +671,19 @@ pub async fn nation(state: &App, period: PeriodId) -> Result<Nation, AppError> {
     let mut all_rows = Vec::new();
     let mut shared: BTreeMap<(String, &'static str), (String, usize, Vec<CommuneFigure>)> = BTreeMap::new();
     let loaded = all(state).await?;
+    let key = period.to_string();
+    // Every sending and every accepted figure of the period, each in one read for the country.
+    let handoffs = state.store.all_handoffs(&key).await?;
+    let figures = state.store.accepted_figures(None, &key).await?;
+    let mut by_province: HashMap<&str, Vec<&Handoff>> = HashMap::new();
+    for (province, h) in &handoffs {
+        by_province.entry(province.as_str()).or_default().push(h);
+    }
+    let none = HashMap::new();
     for province in &loaded {
-        let board = board(state, province, period).await?;
-        let official = official_parts(state, &board).await?;
+        let sent = by_province.get(province.slug.as_str()).map(Vec::as_slice).unwrap_or_default();
+        let board = board_of(province, period, sent, &none, &HashMap::new());
+        let official = official_of(&board, &figures);
         for indicator in &province.indicators {
             let r = indicator_rollup(indicator, &board, &official, &HashMap::new());
             let entry = shared

@@ -36,7 +36,7 @@ pub use error::StoreError;
 pub use files::{FileInfo, NewFile};
 pub use initiatives::{InitiativeDecision, InitiativeEntry, InitiativeRound, InitiativesView, StoredSheet};
 pub use plans::{ImportOutcome, PlanSummary};
-pub use province::{Decided, Handoff, NewFigure, StoredFigure, StoredProvince};
+pub use province::{Decided, Handoff, HostedPlan, NewFigure, StoredFigure, StoredProvince};
 pub use registers::{RecordCursor, RecordFilter, RecordInput, RecordOutcome, RowError, StoredRecord};
 pub use reports::{ReportVersion, ReportWrite, StoredReport, WriteOutcome};
 pub use requests::RequestDraft;

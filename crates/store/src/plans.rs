@@ -134,6 +134,14 @@ impl Store {
         };
 
         replace_children(&txn, commune_id, plan_id, plan).await?;
+        crate::province::set_official_code(
+            &txn,
+            plan_id,
+            &plan.commune.province_code,
+            plan.year,
+            plan.commune.official_code.as_deref(),
+        )
+        .await?;
         upsert_indicators(&txn, commune_id, plan_id, &plan.indicators).await?;
         upsert_tasks(&txn, commune_id, plan_id, &plan.tasks).await?;
 

@@ -5,13 +5,11 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::Serialize;
 
 use crate::audit::{self, Actor};
-use crate::entity::{commune, commune_report_record, plan, province, province_figure, province_handoff};
+use crate::entity::{commune, commune_report_record, plan, province, province_figure, province_handoff, user};
 use crate::{Store, StoreError};
 
 /// What an approved report gives one province indicator (see [`province_figure::Model`]).
@@ -59,6 +57,16 @@ pub struct Handoff {
     pub reason: Option<String>,
     /// The commune has since reopened this version to correct it.
     pub superseded: bool,
+}
+
+/// A plan of this server whose commune gives its official code.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HostedPlan {
+    pub official_code: String,
+    /// The plan's id (slug) and its commune's code within the province.
+    pub plan: String,
+    pub commune: String,
+    pub commune_id: i32,
 }
 
 /// A figure of a sending, as read for a roll-up.
@@ -130,8 +138,7 @@ pub(crate) async fn send<C: ConnectionTrait>(
         version: i32,
         number: i32,
     }
-    let after =
-        Sent { commune: &commune.name, period: &record.period, version: record.version, number: record.number };
+    let after = Sent { commune: &commune.name, period: &record.period, version: record.version, number: record.number };
     let key = format!("{}/{}", commune.code, record.period);
     trail(txn, &commune.province_code, Some(commune.id), actor, "province.send", &key, &after).await?;
     Ok(())
@@ -273,21 +280,31 @@ impl Store {
             .all(&self.db)
             .await?
             .into_iter()
-            .map(|(id, version, number, issued_on, superseded)| (id, (version, number, issued_on, superseded.is_some())))
+            .map(|(id, version, number, issued_on, superseded)| {
+                (id, (version, number, issued_on, superseded.is_some()))
+            })
             .collect();
         let plans: HashMap<i32, String> = plan::Entity::find()
-            .filter(plan::Column::Id.is_in(plan_ids))
+            .select_only()
+            .column(plan::Column::Id)
+            .column(plan::Column::Slug)
+            .filter(plan::Column::Id.is_in(distinct(plan_ids)))
+            .into_tuple::<(i32, String)>()
             .all(&self.db)
             .await?
             .into_iter()
-            .map(|p| (p.id, p.slug))
             .collect();
         let communes: HashMap<i32, (String, String)> = commune::Entity::find()
-            .filter(commune::Column::Id.is_in(commune_ids))
+            .select_only()
+            .column(commune::Column::Id)
+            .column(commune::Column::Code)
+            .column(commune::Column::Name)
+            .filter(commune::Column::Id.is_in(distinct(commune_ids)))
+            .into_tuple::<(i32, String, String)>()
             .all(&self.db)
             .await?
             .into_iter()
-            .map(|c| (c.id, (c.code, c.name)))
+            .map(|(id, code, name)| (id, (code, name)))
             .collect();
         rows.into_iter()
             .map(|r| {
@@ -314,6 +331,130 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// The plans of `year` on this server of a province's communes that give their official code.
+    pub async fn hosted_plans(&self, province: &str, year: i32) -> Result<Vec<HostedPlan>, StoreError> {
+        let codes: Vec<(i32, String)> = plan_official_code::Entity::find()
+            .select_only()
+            .column(plan_official_code::Column::PlanId)
+            .column(plan_official_code::Column::OfficialCode)
+            .filter(plan_official_code::Column::ProvinceCode.eq(province))
+            .filter(plan_official_code::Column::Year.eq(year))
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        if codes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let plans: HashMap<i32, (String, i32)> = plan::Entity::find()
+            .select_only()
+            .column(plan::Column::Id)
+            .column(plan::Column::Slug)
+            .column(plan::Column::CommuneId)
+            .filter(plan::Column::Id.is_in(codes.iter().map(|c| c.0).collect::<Vec<_>>()))
+            .into_tuple::<(i32, String, i32)>()
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|(id, slug, commune)| (id, (slug, commune)))
+            .collect();
+        let communes: HashMap<i32, String> = commune::Entity::find()
+            .select_only()
+            .column(commune::Column::Id)
+            .column(commune::Column::Code)
+            .filter(commune::Column::Id.is_in(distinct(plans.values().map(|p| p.1).collect())))
+            .into_tuple::<(i32, String)>()
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .collect();
+        let mut out: Vec<HostedPlan> = codes
+            .into_iter()
+            .filter_map(|(plan_id, official_code)| {
+                let (slug, commune_id) = plans.get(&plan_id)?;
+                Some(HostedPlan {
+                    official_code,
+                    plan: slug.clone(),
+                    commune: communes.get(commune_id)?.clone(),
+                    commune_id: *commune_id,
+                })
+            })
+            .collect();
+        out.sort_by(|a, b| a.plan.cmp(&b.plan));
+        Ok(out)
+    }
+
+    /// The full names of the enabled focal officers (`dau_moi`) of a province's communes, by
+    /// commune id: one query for a whole board.
+    pub async fn focal_officers(&self, province: &str) -> Result<HashMap<i32, Vec<String>>, StoreError> {
+        let mut out: HashMap<i32, Vec<String>> = HashMap::new();
+        let rows: Vec<(Option<i32>, String)> = user::Entity::find()
+            .select_only()
+            .column(user::Column::CommuneId)
+            .column(user::Column::FullName)
+            .filter(user::Column::ProvinceCode.eq(province))
+            .filter(user::Column::Role.eq("dau_moi"))
+            .filter(user::Column::Disabled.eq(false))
+            .order_by_asc(user::Column::Username)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        for (commune, name) in rows {
+            if let Some(commune) = commune {
+                out.entry(commune).or_default().push(name);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The figures of the accepted sendings of a period, of one province or every one, with the
+    /// sending each comes from: one query over the figures joined to their sendings.
+    pub async fn accepted_figures(
+        &self,
+        province: Option<&str>,
+        period: &str,
+    ) -> Result<Vec<StoredFigure>, StoreError> {
+        use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+        let (f, h) = (Alias::new("f"), Alias::new("h"));
+        let mut q = Query::select();
+        q.expr_as(Expr::col((h.clone(), Alias::new("id"))), Alias::new("handoff"))
+            .columns([
+                (f.clone(), Alias::new("indicator")),
+                (f.clone(), Alias::new("value")),
+                (f.clone(), Alias::new("numerator")),
+                (f.clone(), Alias::new("denominator")),
+                (f.clone(), Alias::new("target")),
+                (f.clone(), Alias::new("status")),
+            ])
+            .from_as(Alias::new("province_figures"), f.clone())
+            .join_as(
+                sea_orm::sea_query::JoinType::InnerJoin,
+                Alias::new("province_handoffs"),
+                h.clone(),
+                Expr::col((h.clone(), Alias::new("record_id"))).equals((f.clone(), Alias::new("record_id"))),
+            )
+            .and_where(Expr::col((h.clone(), Alias::new("period"))).eq(period))
+            .and_where(Expr::col((f.clone(), Alias::new("period"))).eq(period))
+            .and_where(Expr::col((h.clone(), Alias::new("state"))).eq("accepted"))
+            .order_by((f.clone(), Alias::new("id")), sea_orm::sea_query::Order::Asc);
+        if let Some(province) = province {
+            q.and_where(Expr::col((h.clone(), Alias::new("province"))).eq(province));
+        }
+        let stmt = self.db.get_database_backend().build(&q);
+        let mut out = Vec::new();
+        for row in self.db.query_all_raw(stmt).await? {
+            out.push(StoredFigure {
+                handoff: row.try_get("", "handoff")?,
+                indicator: row.try_get("", "indicator")?,
+                value: row.try_get("", "value")?,
+                numerator: row.try_get("", "numerator")?,
+                denominator: row.try_get("", "denominator")?,
+                target: row.try_get("", "target")?,
+                status: row.try_get("", "status")?,
+            });
+        }
+        Ok(out)
     }
 
     /// The figures of the given sendings.
@@ -428,6 +569,55 @@ fn stored(p: province::Model) -> StoredProvince {
     }
 }
 
+fn distinct(mut ids: Vec<i32>) -> Vec<i32> {
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+/// The official code of each plan's commune, by plan (migration m0017): which communes of a
+/// province this server hosts is one query, not a load of every plan.
+pub(crate) mod plan_official_code {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "plan_official_codes")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub plan_id: i32,
+        pub province_code: String,
+        pub year: i32,
+        pub official_code: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Keeps a plan's official code beside it, in the import's transaction.
+pub(crate) async fn set_official_code<C: ConnectionTrait>(
+    txn: &C,
+    plan_id: i32,
+    province_code: &str,
+    year: i32,
+    official_code: Option<&str>,
+) -> Result<(), StoreError> {
+    plan_official_code::Entity::delete_many().filter(plan_official_code::Column::PlanId.eq(plan_id)).exec(txn).await?;
+    if let Some(code) = official_code {
+        plan_official_code::ActiveModel {
+            plan_id: Set(plan_id),
+            province_code: Set(province_code.to_owned()),
+            year: Set(year),
+            official_code: Set(code.to_owned()),
+        }
+        .insert(txn)
+        .await?;
+    }
+    Ok(())
+}
+
 /// The columns of a record a sending shows: id, version, number, date, superseded.
 trait InfoColumns {
     fn select_only_info(self) -> Self;
@@ -435,7 +625,6 @@ trait InfoColumns {
 
 impl InfoColumns for sea_orm::Select<commune_report_record::Entity> {
     fn select_only_info(self) -> Self {
-        use sea_orm::QuerySelect;
         self.select_only()
             .column(commune_report_record::Column::Id)
             .column(commune_report_record::Column::Version)
