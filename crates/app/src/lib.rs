@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod cache;
 pub mod calendar;
 pub mod commune_report;
 pub mod contacts;
@@ -44,16 +45,19 @@ pub struct App {
     pub store: Store,
     /// The time, through a seam: tests set it to any date.
     pub clock: Arc<dyn Clock>,
+    /// Plans, progress and public answers kept while the database's revisions say they hold
+    /// (shared by the clones of one `App`, never by two `App`s).
+    pub caches: Arc<cache::Caches>,
 }
 
 impl App {
     pub fn new(store: Store, clock: Arc<dyn Clock>) -> App {
-        App { store, clock }
+        App { store, clock, caches: Arc::default() }
     }
 
     /// With the real time.
     pub fn at_system_time(store: Store) -> App {
-        App { store, clock: Arc::new(SystemClock) }
+        App { store, clock: Arc::new(SystemClock), caches: Arc::default() }
     }
 }
 

@@ -1,7 +1,9 @@
 //! A plan file sent by an admin: checked, refused with every problem, or imported.
 
-use kehoach_domain::{Action, Decision, Principal, Scope, authorize};
-use kehoach_store::{Actor, ImportOutcome};
+use std::sync::Arc;
+
+use kehoach_domain::{Action, Decision, Plan, Principal, Scope, authorize};
+use kehoach_store::{Actor, ImportOutcome, Revisions};
 
 use crate::App;
 use crate::error::{AppError, Msg};
@@ -23,6 +25,26 @@ pub enum UploadError {
 
 /// The plan with this id, or not found.
 pub async fn get(state: &App, plan_id: &str) -> Result<kehoach_domain::Plan, AppError> {
+    Ok(Plan::clone(&shared(state, plan_id).await?.0))
+}
+
+/// The plan with this id and the revisions it was read at, kept in memory between requests:
+/// one query (its revisions) when nothing changed since, the whole load when something did.
+pub async fn shared(state: &App, plan_id: &str) -> Result<(Arc<Plan>, Revisions), AppError> {
+    let not_found = || AppError::NotFound(crate::error::NotFound::Plan);
+    let now = state.store.revisions(plan_id).await?.ok_or_else(not_found)?;
+    if let Some(plan) = state.caches.plan(plan_id, &now) {
+        return Ok((plan, now));
+    }
+    let plan = Arc::new(load(state, plan_id).await?);
+    // Read after the revisions: if a change came in between, this copy is newer than `now`
+    // says, and the next reader, seeing the raised revision, loads again.
+    state.caches.keep_plan(plan_id, now, plan.clone());
+    Ok((plan, now))
+}
+
+/// The plan as stored, with its reference (number and date) when the office filled it in.
+async fn load(state: &App, plan_id: &str) -> Result<Plan, AppError> {
     let mut plan = state.store.plan(plan_id).await?.ok_or(AppError::NotFound(crate::error::NotFound::Plan))?;
     // The plan file did not carry its number and date; the office filled them in since.
     if plan.document.number.is_none()

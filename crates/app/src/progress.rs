@@ -55,7 +55,28 @@ pub async fn sources(state: &App, plan: &Plan) -> Result<(Vec<Record>, Vec<Repor
 }
 
 /// Every indicator of the plan at `date`.
+///
+/// Kept in memory by (plan, its revisions, date) while the plan given is the plan as stored
+/// now: a change to the plan, a record, a unit report or a commune report raises a revision in
+/// its own transaction, and the next reader computes again.
 pub async fn of_plan(state: &App, plan: &Plan, date: NaiveDate) -> Result<Vec<Progress>, AppError> {
+    // The revisions first, the sources after: what is kept is never older than its key.
+    let now = state.store.revisions(&plan.id).await?;
+    let stored = now.and_then(|now| state.caches.plan(&plan.id, &now).map(|p| (now, p)));
+    let Some((now, _)) = stored.filter(|(_, stored)| **stored == *plan) else {
+        // A plan the caller made or changed, or one not read through `plans::shared`.
+        return compute(state, plan, date).await;
+    };
+    if let Some(kept) = state.caches.progress(&plan.id, &now, date) {
+        return Ok(Vec::clone(&kept));
+    }
+    let progress = compute(state, plan, date).await?;
+    state.caches.keep_progress(&plan.id, now, date, std::sync::Arc::new(progress.clone()));
+    Ok(progress)
+}
+
+/// Every indicator of the plan at `date`, from the sources as stored now, kept nowhere.
+pub async fn compute(state: &App, plan: &Plan, date: NaiveDate) -> Result<Vec<Progress>, AppError> {
     let (records, figures) = sources(state, plan).await?;
     Ok(measure::progress_of_plan(plan, &Sources::new(&records, &figures), date))
 }

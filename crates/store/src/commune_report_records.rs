@@ -313,6 +313,7 @@ impl Store {
             },
         )
         .await?;
+        crate::revisions::data(&txn, p.id).await?;
         txn.commit().await?;
         Ok(Approval::Approved(after, record))
     }
@@ -371,6 +372,7 @@ impl Store {
             },
         )
         .await?;
+        crate::revisions::data(&txn, p.id).await?;
         txn.commit().await?;
         Ok(Reopening::Reopened(after))
     }
@@ -580,6 +582,7 @@ impl Store {
             },
         )
         .await?;
+        crate::revisions::plan(&txn, p.id).await?;
         txn.commit().await?;
         Ok(())
     }

@@ -149,3 +149,4 @@ impl Store {
         Ok(CommuneWrite::Written(after))
     }
 }
+        crate::revisions::data(&txn, p.id).await?;

@@ -20,6 +20,7 @@ mod register_files;
 mod registers;
 mod reports;
 mod requests;
+mod revisions;
 mod units;
 mod write;
 
@@ -40,6 +41,7 @@ pub use province::{Decided, Handoff, HostedPlan, NewFigure, StoredFigure, Stored
 pub use registers::{RecordCursor, RecordFilter, RecordInput, RecordOutcome, RowError, StoredRecord};
 pub use reports::{ReportVersion, ReportWrite, StoredReport, WriteOutcome};
 pub use requests::RequestDraft;
+pub use revisions::Revisions;
 /// The database driver's error, as [`StoreError`] carries it.
 pub use sea_orm::DbErr;
 pub use units::UnitContact;

@@ -179,6 +179,7 @@ impl Store {
             )
             .await?;
         }
+        crate::revisions::plan_of_commune(&txn, commune_id).await?;
         txn.commit().await?;
         Ok(ImportOutcome { plan_id: plan.id.clone(), created, changed })
     }

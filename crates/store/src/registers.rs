@@ -313,6 +313,7 @@ impl Store {
             },
         )
         .await?;
+        crate::revisions::data_of_commune(&txn, commune_id).await?;
         txn.commit().await?;
         Ok(RecordOutcome::Written(record))
     }
@@ -385,6 +386,7 @@ impl Store {
             },
         )
         .await?;
+        crate::revisions::data_of_commune(&txn, commune_id).await?;
         txn.commit().await?;
         Ok(RecordOutcome::Written(after))
     }
@@ -428,6 +430,7 @@ impl Store {
             },
         )
         .await?;
+        crate::revisions::data_of_commune(&txn, commune_id).await?;
         txn.commit().await?;
         Ok(after)
     }
@@ -467,6 +470,7 @@ impl Store {
             },
         )
         .await?;
+        crate::revisions::data_of_commune(&txn, commune_id).await?;
         txn.commit().await?;
         Ok(Vec::new())
     }
@@ -506,6 +510,7 @@ impl Store {
             },
         )
         .await?;
+        crate::revisions::data_of_commune(&txn, commune_id).await?;
         txn.commit().await?;
         Ok(Ok(rows.len()))
     }

@@ -252,6 +252,7 @@ impl Store {
             },
         )
         .await?;
+        crate::revisions::data(&txn, plan.id).await?;
         txn.commit().await?;
         Ok(WriteOutcome::Written(after))
     }

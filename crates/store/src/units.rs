@@ -105,6 +105,7 @@ impl Store {
             )
             .await?;
         }
+        crate::revisions::plan_of_commune(&txn, commune.id).await?;
         txn.commit().await?;
         Ok(units.len())
     }

@@ -74,17 +74,17 @@ pub fn router(store: Store) -> Router {
 
 /// The application on a clock of the caller's (tests live on any date).
 pub fn router_at(store: Store, clock: Arc<dyn Clock>) -> Router {
-    app(AppState { store, clock }, routes(), Settings::default())
+    app(AppState::new(store, clock), routes(), Settings::default())
 }
 
 /// The application with the runner's settings.
 pub fn router_with(store: Store, clock: Arc<dyn Clock>, settings: Settings) -> Router {
-    app(AppState { store, clock }, routes(), settings)
+    app(AppState::new(store, clock), routes(), settings)
 }
 
 /// The application over the given routes (tests add routes to show the guard at work).
 pub fn with_routes(store: Store, routes: policy::Routes) -> Router {
-    app(AppState { store, clock: Arc::new(SystemClock) }, routes, Settings::default())
+    app(AppState::at_system_time(store), routes, Settings::default())
 }
 
 fn app(state: AppState, routes: policy::Routes, settings: Settings) -> Router {

@@ -16,6 +16,7 @@ mod m0011_audit_scope;
 mod m0013_calendar_secret;
 mod m0014_commune_report_records;
 mod m0015_province;
+mod m0016_revisions;
 mod m0017_rollup_indexes;
 
 /// A foreign key that deletes the row with what it points at.
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0013_calendar_secret::Migration),
             Box::new(m0014_commune_report_records::Migration),
             Box::new(m0015_province::Migration),
+            Box::new(m0016_revisions::Migration),
             Box::new(m0017_rollup_indexes::Migration),
         ]
     }
