@@ -63,8 +63,11 @@ pub enum Command {
         #[command(flatten)]
         database: DatabaseArg,
     },
-    /// Add sample units and users (marked as samples), and print their password.
+    /// Add sample units and users (marked as samples), and print their password; or generate a
+    /// synthetic dataset over the real organisation tree (`demo generate`).
     Demo {
+        #[command(subcommand)]
+        command: Option<DemoCommand>,
         #[command(flatten)]
         database: DatabaseArg,
     },
@@ -106,6 +109,30 @@ pub enum Command {
     /// Bring a backup back into an empty database (SQLite or PostgreSQL): all of it or nothing.
     Restore {
         file: PathBuf,
+        #[command(flatten)]
+        database: DatabaseArg,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum DemoCommand {
+    /// Write a synthetic, reproducible dataset (every unit, person and record marked "mẫu"):
+    /// province files from the national list, plans derived from the template plan, 20–40
+    /// units, users, a year of register records and four quarters of reports per commune.
+    Generate {
+        /// How many provinces (the first by official code), a list of codes (`14,01`; `14,` for
+        /// Sơn La alone), or `all`.
+        #[arg(long, default_value = "1")]
+        provinces: crate::generate::Provinces,
+        /// At most this many communes per province (the first by official code), or `all`.
+        #[arg(long, default_value = "all")]
+        communes: crate::generate::Communes,
+        /// The same seed gives the same dataset.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The national list (default: ../shared/data/vn-admin-units-2026.csv).
+        #[arg(long)]
+        csv: Option<PathBuf>,
         #[command(flatten)]
         database: DatabaseArg,
     },
@@ -263,7 +290,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let settings = serve::Settings { hsts, trusted_proxies: trusted_proxy.unwrap_or_default() };
             serve::run(&addr, &database.url, demo, frozen_now, settings).await
         }
-        Command::Demo { database } => {
+        Command::Demo { command: Some(DemoCommand::Generate { provinces, communes, seed, csv, database }), .. } => {
+            crate::generate::run(&provinces, communes, seed, csv.as_deref(), &database.url).await
+        }
+        Command::Demo { command: None, database } => {
             let store = kehoach_store::Store::connect(&database.url).await?;
             serve::prepare(&store).await?;
             crate::demo::seed(&store).await?;

@@ -67,18 +67,18 @@ struct Figures {
     ocop: usize,
 }
 
-struct Sample {
+pub(crate) struct Sample {
     /// Official code, in plans/son-la.toml.
-    code: &'static str,
-    slug: &'static str,
-    name: &'static str,
+    pub(crate) code: &'static str,
+    pub(crate) slug: &'static str,
+    pub(crate) name: &'static str,
     figures: Figures,
     steps: &'static [(&'static str, Step)],
 }
 
 /// Eight real communes of Sơn La (codes and names from plans/son-la.toml), every state of the
 /// province's board among them. The province's deadline for Q1 2026 is 00:00 on 10 March.
-const SAMPLES: [Sample; 8] = [
+pub(crate) const SAMPLES: [Sample; 8] = [
     Sample {
         code: "03814",
         slug: "chieng-lao",
@@ -274,7 +274,7 @@ pub fn is_sample_plan(plan_id: &str) -> bool {
 
 /// A sample commune's plan file: Mường La's, with the commune's code, name, official code,
 /// issuing body and place, its title marked as sample data and a sample signer.
-fn plan_source(s: &Sample) -> anyhow::Result<String> {
+pub(crate) fn plan_source(s: &Sample) -> anyhow::Result<String> {
     let text = kehoach_plan::DEFAULT_PLAN;
     let title = "title = \"Hoạt động khoa học, công nghệ và đổi mới sáng tạo xã Mường La năm 2026\"";
     let signer = "name = \"Trần Hải Sơn\"";

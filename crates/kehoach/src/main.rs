@@ -7,6 +7,7 @@ mod demo_province;
 mod demo_registers;
 mod export;
 mod export_tables;
+mod generate;
 mod plan_cmd;
 mod province_cmd;
 mod serve;
