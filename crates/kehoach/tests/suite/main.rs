@@ -13,6 +13,7 @@ mod browser_handoff;
 mod browser_province;
 mod cli;
 mod demo_province;
+mod generate;
 mod kill9;
 mod province;
 mod two_servers;
