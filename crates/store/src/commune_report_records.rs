@@ -207,7 +207,7 @@ impl Store {
     ) -> Result<Approval, StoreError> {
         let p = self.plan_row(plan_id).await?;
         let txn = self.write().await?;
-        let existing = commune_reports::row(&txn, p.id, period).await?;
+        let existing = commune_reports::row_for_update(&txn, p.id, period).await?;
         let before = existing.clone().map(report_record);
         if existing.as_ref().map_or(0, |r| r.version) != expected_version || before.as_ref().is_some_and(|b| b.approved)
         {
@@ -331,7 +331,7 @@ impl Store {
     ) -> Result<Reopening, StoreError> {
         let p = self.plan_row(plan_id).await?;
         let txn = self.write().await?;
-        let existing = commune_reports::row(&txn, p.id, period).await?;
+        let existing = commune_reports::row_for_update(&txn, p.id, period).await?;
         let before = existing.clone().map(report_record);
         let Some(existing) = existing.filter(|r| r.version == expected_version && r.state == "approved") else {
             drop(txn);

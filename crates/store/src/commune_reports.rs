@@ -2,7 +2,7 @@
 //! approval, approved as a record (see `commune_report_records`), reopened for a correction.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 use serde::Serialize;
 
 use kehoach_domain::record::CommuneReportState;
@@ -57,6 +57,24 @@ pub(crate) async fn row<C: ConnectionTrait>(
         .await?)
 }
 
+/// The row, locked until the transaction `txn` ends (`FOR UPDATE` on PostgreSQL), for a write
+/// that checks its version first: a second writer at the same version waits, then reads the
+/// first's and is refused. Without the lock both would read the same version under READ
+/// COMMITTED and the second would overwrite the first (two servers, or two connections of one,
+/// on PostgreSQL). SQLite's writes are one at a time already; it has no row locks.
+pub(crate) async fn row_for_update<C: ConnectionTrait>(
+    txn: &C,
+    plan: i32,
+    period: &str,
+) -> Result<Option<commune_report::Model>, StoreError> {
+    Ok(commune_report::Entity::find()
+        .filter(commune_report::Column::PlanId.eq(plan))
+        .filter(commune_report::Column::Period.eq(period))
+        .lock_exclusive()
+        .one(txn)
+        .await?)
+}
+
 pub(crate) fn record(r: commune_report::Model) -> CommuneReportRecord {
     let state = CommuneReportState::from_key(&r.state).unwrap_or(CommuneReportState::Draft);
     CommuneReportRecord {
@@ -96,7 +114,7 @@ impl Store {
             return Err(StoreError::NotFound(format!("plan `{plan_id}`")));
         };
         let txn = self.write().await?;
-        let existing = row(&txn, p.id, period).await?;
+        let existing = row_for_update(&txn, p.id, period).await?;
         let before = existing.clone().map(record);
         if existing.as_ref().map_or(0, |r| r.version) != expected_version || before.as_ref().is_some_and(|b| b.approved)
         {
@@ -145,8 +163,8 @@ impl Store {
             },
         )
         .await?;
+        crate::revisions::data(&txn, p.id).await?;
         txn.commit().await?;
         Ok(CommuneWrite::Written(after))
     }
 }
-        crate::revisions::data(&txn, p.id).await?;

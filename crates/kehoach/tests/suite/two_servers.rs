@@ -34,6 +34,8 @@ const RECORDS: &str = "/api/v1/plans/muong-la-2026/registers/truyen_thong/record
 /// Register records written through each server, by this many threads each.
 const PER_SERVER: usize = 40;
 const THREADS: usize = 4;
+/// Rounds of two writes at once at the same version.
+const ROUNDS: usize = 20;
 /// The sign-in throttle's limit for one account from one address (kehoach_app::auth).
 const PAIR_LIMIT: usize = 5;
 
@@ -334,6 +336,35 @@ fn two_servers_on_one_postgres_share_everything() {
     assert_eq!(status, 409, "a write at the version B has moved on from: {stale}");
     let (_, _, read) = call(a, "GET", &report, Some(&village), None);
     assert!(read.contains("Họp bản lần hai (B)") && !read.contains("Ghi đè"), "{read}");
+
+    // The commune report's narrative written on A and on B at the same instant, from the same
+    // version: one is saved, the other refused (409), never both with one lost.
+    let narrative = format!("{PLAN}/periods/2026-Q4/consolidation");
+    for round in 0..ROUNDS {
+        let (status, _, body) = call(a, "GET", &narrative, Some(&officer), None);
+        assert_eq!(status, 200, "{body}");
+        let version = json_of(&body)["version"].clone();
+        let gate = Arc::new(Barrier::new(2));
+        let writes: Vec<_> = [a, b]
+            .into_iter()
+            .map(|addr| {
+                let (addr, who, gate, url, version) =
+                    (addr.to_owned(), officer.clone(), gate.clone(), narrative.clone(), version.clone());
+                let text = format!("Vòng {round}, ghi trên {addr}");
+                std::thread::spawn(move || {
+                    gate.wait();
+                    let body = json!({"version": version, "narrative": text});
+                    (call(&addr, "PUT", &url, Some(&who), Some(&body)).0, text)
+                })
+            })
+            .collect();
+        let answers: Vec<(u16, String)> = writes.into_iter().map(|t| t.join().expect("a save")).collect();
+        let saved: Vec<&String> = answers.iter().filter(|(status, _)| *status == 200).map(|(_, t)| t).collect();
+        assert_eq!(saved.len(), 1, "round {round}: one save of two at the same version: {answers:?}");
+        assert!(answers.iter().all(|(status, _)| *status == 200 || *status == 409), "{answers:?}");
+        let (_, _, now) = call(b, "GET", &narrative, Some(&officer), None);
+        assert_eq!(json_of(&now)["narrative"].as_str(), Some(saved[0].as_str()), "round {round}: the save that won");
+    }
 
     // Register records written through both at once: every one acknowledged is there, once.
     let before = runtime.block_on(db.store.records("muong-la-2026", &RecordFilter::default())).unwrap().len();
