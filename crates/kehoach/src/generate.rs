@@ -29,7 +29,8 @@ use kehoach_domain::province::{Province, slug_of};
 use kehoach_domain::register::{check_fields, register};
 use kehoach_domain::report::{ReportBody, ReportState};
 use kehoach_domain::{Lang, Plan, Role, Unit, UnitKind};
-use kehoach_store::{Actor, AuditEntry, NewUser, RecordInput, RecordOutcome, ReportWrite, Store, WriteOutcome};
+use kehoach_store::bulk::GeneratedReport;
+use kehoach_store::{Actor, AuditEntry, NewUser, RecordInput, RecordOutcome, Store};
 
 /// The year every generated plan covers.
 const YEAR: i32 = 2026;
@@ -690,64 +691,60 @@ async fn commune(
 }
 
 /// The units' reports of a quarter: most accepted, some submitted or returned, some late, some
-/// missing.
+/// saved as drafts, some missing; written in one transaction ([`kehoach_store::bulk`]).
 async fn reports(ctx: &mut Ctx<'_>, rng: &mut Rng, plan: &Plan, quarter: u32) -> anyhow::Result<()> {
     let period = plan
         .reporting
         .period(PeriodId::Quarter { year: YEAR, quarter: quarter as u8 })
         .map_err(|e| anyhow!("{}: {e:?}", plan.id))?;
     let period_key = period.id.to_string();
-    let reviewer = format!("mau-{}-dau-moi", plan.commune.official_code.as_deref().unwrap_or_default());
+    let official = plan.commune.official_code.as_deref().unwrap_or_default();
+    let reviewer = format!("mau-{official}-dau-moi");
+    let mut drawn = Vec::new();
     for unit in plan.reporting_units() {
         let r = rng.unit();
         if r >= 0.88 {
             continue; // missing
         }
         let late = rng.chance(0.15);
-        let submitted = if late {
+        let at = if late {
             period.deadline + Duration::hours(rng.range(2, 120) as i64)
         } else {
             period.deadline - Duration::hours(rng.range(2, 240) as i64)
         };
-        let body = ReportBody::prefilled(plan, &unit.code);
-        let author = format!("mau-{}-{}", plan.commune.official_code.as_deref().unwrap_or_default(), unit.code);
-        let mut write = ReportWrite {
-            plan: &plan.id,
-            period: &period_key,
-            unit: &unit.code,
-            expected_version: 0,
-            state: if r < 0.04 { ReportState::Draft } else { ReportState::Submitted },
+        let decided = at + Duration::hours(rng.range(4, 72) as i64);
+        let (state, decided) = match r {
+            r if r < 0.04 => (ReportState::Draft, None),
+            r if r < 0.72 => (ReportState::Accepted, Some(decided)),
+            r if r < 0.80 => (ReportState::Returned, Some(decided)),
+            _ => (ReportState::Submitted, None),
+        };
+        drawn.push((
+            unit,
+            ReportBody::prefilled(plan, &unit.code),
+            format!("mau-{official}-{}", unit.code),
+            state,
             late,
-            body: &body,
-            return_reason: None,
-            action: if r < 0.04 { "report.save" } else { "report.submit" },
-            now: submitted,
-        };
-        let written = match ctx.store.write_report(&write, Actor { name: &author, address: None }).await? {
-            WriteOutcome::Written(w) => w,
-            WriteOutcome::Conflict(_) => bail!("{}: unit report {} written meanwhile", plan.id, unit.code),
-        };
-        ctx.totals.unit_reports += 1;
-        if r < 0.04 || r >= 0.80 {
-            continue; // a draft, or submitted and not yet reviewed
-        }
-        write.expected_version = written.version;
-        write.now = submitted + Duration::hours(rng.range(4, 72) as i64);
-        write.late = false;
-        if r < 0.72 {
-            write.state = ReportState::Accepted;
-            write.action = "report.accept";
-        } else {
-            write.state = ReportState::Returned;
-            write.action = "report.return";
-            write.return_reason = Some("Đề nghị bổ sung số người tham dự các buổi tuyên truyền (mẫu).");
-        }
-        if let WriteOutcome::Conflict(_) =
-            ctx.store.write_report(&write, Actor { name: &reviewer, address: None }).await?
-        {
-            bail!("{}: unit report {} written meanwhile", plan.id, unit.code);
-        }
+            at,
+            decided,
+        ));
     }
+    let reports: Vec<GeneratedReport<'_>> = drawn
+        .iter()
+        .map(|(unit, body, author, state, late, at, decided)| GeneratedReport {
+            unit: &unit.code,
+            state: *state,
+            late: *late,
+            body,
+            return_reason: (*state == ReportState::Returned)
+                .then_some("Đề nghị bổ sung số người tham dự các buổi tuyên truyền (mẫu)."),
+            at: *at,
+            by: author,
+            decided: decided.map(|d| (d, reviewer.as_str())),
+        })
+        .collect();
+    ctx.totals.unit_reports +=
+        ctx.store.write_generated_reports(&plan.id, &period_key, &reports, Actor::SYSTEM).await?;
     Ok(())
 }
 

@@ -5,6 +5,7 @@
 mod accounts;
 mod audit;
 mod backup;
+pub mod bulk;
 mod commune_report_records;
 mod commune_reports;
 mod document_numbers;
