@@ -75,3 +75,57 @@ pub async fn plain_rejections(request: Request, next: Next) -> Response {
     };
     if api { ApiError { error, lang }.into_response() } else { PageError { error, lang }.into_response() }
 }
+
+/// The build that made an answer: the server binary's size and time, the same for every
+/// process started from it and new with every build (templates and words are compiled in).
+fn build() -> &'static str {
+    static BUILD: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let stamp = std::env::current_exe().and_then(std::fs::metadata).ok().map(|m| {
+            let at = m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+            format!("{:x}.{:x}", m.len(), at.map_or(0, |d| d.as_secs()))
+        });
+        format!("{}.{}", env!("CARGO_PKG_VERSION"), stamp.unwrap_or_default())
+    });
+    &BUILD
+}
+
+/// The validator of a public answer about a plan: which answer (`what`), the plan's row and
+/// revision, the language and the build. Every process on one database gives the same tag.
+pub fn etag(what: &str, at: &kehoach_store::Revisions, lang: kehoach_domain::Lang) -> String {
+    format!("\"{what}-{}-{}-{}-{}\"", at.plan_row, at.plan, lang.code(), build())
+}
+
+/// Whether the request's `If-None-Match` names `etag` (or `*`).
+pub fn not_modified(headers: &axum::http::HeaderMap, etag: &str) -> bool {
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.split(',').map(|t| t.trim()).any(|t| t == "*" || t == etag || t.strip_prefix("W/") == Some(etag)))
+}
+
+/// The headers of every public answer kept by its tag: checked again at each use (a change is
+/// seen on the next request), the same for every visitor, in the language asked for.
+fn public_headers(headers: &mut axum::http::HeaderMap, etag: &str) {
+    if let Ok(tag) = HeaderValue::from_str(etag) {
+        headers.insert(header::ETAG, tag);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, no-cache"));
+    headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding, Accept-Language, Cookie"));
+}
+
+/// `304 Not Modified`: the visitor's copy is the current one.
+pub fn unchanged(etag: &str) -> Response {
+    let mut response = StatusCode::NOT_MODIFIED.into_response();
+    public_headers(response.headers_mut(), etag);
+    response
+}
+
+/// A kept answer, as made.
+pub fn public(rendered: &kehoach_app::cache::Rendered) -> Response {
+    let mut response = axum::body::Body::from(rendered.body.clone()).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(rendered.content_type));
+    public_headers(headers, &rendered.etag);
+    response
+}

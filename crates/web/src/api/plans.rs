@@ -320,7 +320,28 @@ pub(super) async fn get_plan(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
     Path(id): Path<String>,
-) -> Result<Json<PlanDto>, ApiError> {
-    let plan = kehoach_app::plans::get(&state, &id).await.api(lang)?;
-    Ok(Json(PlanDto::from(&plan)))
+    viewer: crate::auth::session::Viewer,
+    headers: axum::http::HeaderMap,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let (plan, at) = kehoach_app::plans::shared(&state, &id).await.api(lang)?;
+    if viewer.0.is_some() {
+        // Answers to a signed-in request keep their private cache rule (responses.rs).
+        return Ok(Json(PlanDto::from(&*plan)).into_response());
+    }
+    // The same JSON for every visitor until the plan changes: validated by its tag, serialised
+    // once per revision (see docs/performance.md).
+    let etag = crate::responses::etag("j", &at, lang);
+    if crate::responses::not_modified(&headers, &etag) {
+        return Ok(crate::responses::unchanged(&etag));
+    }
+    let key = format!("json /api/v1/plans/{id} {}", lang.code());
+    if let Some(kept) = state.caches.answer(&key, &at).filter(|r| r.etag == etag) {
+        return Ok(crate::responses::public(&kept));
+    }
+    let body = serde_json::to_vec(&PlanDto::from(&*plan))
+        .map_err(|e| ApiError { error: WebError::Internal(e.to_string()), lang })?;
+    let rendered = std::sync::Arc::new(kehoach_app::cache::Rendered { etag, content_type: "application/json", body });
+    state.caches.keep_answer(&key, at, rendered.clone());
+    Ok(crate::responses::public(&rendered))
 }

@@ -175,8 +175,37 @@ async fn plan_page(
     RequestLang(lang): RequestLang,
     viewer: Viewer,
     Path(id): Path<String>,
-) -> Result<Html<String>, PageError> {
-    let plan = load_plan(&state, &id, lang).await?;
+    headers: axum::http::HeaderMap,
+) -> Result<Response, PageError> {
+    if viewer.0.is_some() {
+        // A signed-in reader's page shows progress and their own header: made for them alone.
+        let plan = load_plan(&state, &id, lang).await?;
+        return Ok(plan_page_for(&state, lang, &viewer, plan).await?.into_response());
+    }
+    // A visitor's page depends on the plan and the language only: the same bytes until the plan
+    // changes, validated by its tag and made once per revision (see docs/performance.md).
+    let (plan, at) = kehoach_app::plans::shared(&state, &id).await.page(lang)?;
+    let key = format!("page /plans/{id} {}", lang.code());
+    let etag = crate::responses::etag("p", &at, lang);
+    if crate::responses::not_modified(&headers, &etag) {
+        return Ok(crate::responses::unchanged(&etag));
+    }
+    if let Some(kept) = state.caches.answer(&key, &at).filter(|r| r.etag == etag) {
+        return Ok(crate::responses::public(&kept));
+    }
+    let Html(html) = plan_page_for(&state, lang, &viewer, Plan::clone(&plan)).await?;
+    let rendered = std::sync::Arc::new(kehoach_app::cache::Rendered {
+        etag,
+        content_type: "text/html; charset=utf-8",
+        body: html.into_bytes(),
+    });
+    state.caches.keep_answer(&key, at, rendered.clone());
+    Ok(crate::responses::public(&rendered))
+}
+
+async fn plan_page_for(state: &AppState, lang: Lang, viewer: &Viewer, plan: Plan) -> Result<Html<String>, PageError> {
+    let viewer = viewer.clone();
+    let state = state.clone();
     let t = Tr::new(lang);
     let mut progress = super::progress::cells_for(&state, &viewer, &plan, lang).await.page(lang)?;
     let result_heading =

@@ -16,6 +16,7 @@ mod http;
 mod initiatives;
 mod input;
 mod leaders;
+mod live_numbers;
 mod nation;
 mod openapi;
 mod parity;
