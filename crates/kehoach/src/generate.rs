@@ -617,8 +617,8 @@ async fn commune(
                 }
             }
         }
-        ctx.totals.records += import(store, &plan_id, "truyen_thong", talks, written).await?;
-        ctx.totals.records += import(store, &plan_id, "mo_hinh", models, written).await?;
+        let mut batches: Vec<(&str, Vec<RecordInput>)> = vec![("truyen_thong", talks)];
+        batches.push(("mo_hinh", models));
         let last = quarter * 3;
         let mut trainings = Vec::new();
         for s in &staff {
@@ -635,7 +635,7 @@ async fn commune(
                 )?);
             }
         }
-        ctx.totals.records += import(store, &plan_id, "boi_duong", trainings, written).await?;
+        batches.push(("boi_duong", trainings));
         let mut ideas = Vec::new();
         for i in 0..rng.range(0, 1) {
             ideas.push(record(
@@ -652,7 +652,7 @@ async fn commune(
                 ],
             )?);
         }
-        ctx.totals.records += import(store, &plan_id, "sang_kien", ideas, written).await?;
+        batches.push(("sang_kien", ideas));
         let mut support = Vec::new();
         for p in &products {
             if rng.chance(0.4) {
@@ -664,7 +664,7 @@ async fn commune(
                 )?);
             }
         }
-        ctx.totals.records += import(store, &plan_id, "ho_tro_san_pham", support, written).await?;
+        batches.push(("ho_tro_san_pham", support));
         let grades = ["achieved", "on_track", "at_risk", "behind"];
         let assessments = assessed
             .iter()
@@ -681,7 +681,8 @@ async fn commune(
                 )
             })
             .collect::<anyhow::Result<Vec<_>>>()?;
-        ctx.totals.records += import(store, &plan_id, "danh_gia", assessments, written).await?;
+        batches.push(("danh_gia", assessments));
+        ctx.totals.records += store.write_generated_records(&plan_id, &batches, Actor::SYSTEM, written).await?;
 
         reports(ctx, &mut rng, &plan, quarter).await?;
         commune_report(ctx, &mut rng, province, &plan, quarter, &lead, department_user).await?;

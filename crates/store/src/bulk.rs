@@ -2,7 +2,7 @@
 //! reports of a period in one transaction, instead of one transaction per step, so that a
 //! province of communes is written in seconds. Each report is stored as the reporting cycle
 //! leaves it: its row at its final state and its submission kept as a version; one audit row
-//! names the batch.
+//! names the batch. Register records likewise: several registers' records in one transaction.
 
 use chrono::{DateTime, Utc};
 use kehoach_domain::report::{ReportBody, ReportState};
@@ -10,7 +10,8 @@ use sea_orm::{ActiveModelTrait, Set};
 use serde::Serialize;
 
 use crate::audit::{self, Actor};
-use crate::entity::{report_version, unit_report};
+use crate::entity::{register_record, report_version, unit_report};
+use crate::registers::RecordInput;
 use crate::{Store, StoreError};
 
 /// A unit's report as the generator leaves it.
@@ -27,6 +28,11 @@ pub struct GeneratedReport<'a> {
     pub by: &'a str,
     /// When and by whom it was accepted or returned.
     pub decided: Option<(DateTime<Utc>, &'a str)>,
+}
+
+#[derive(Serialize)]
+struct RecordBatch<'a> {
+    registers: Vec<(&'a str, usize)>,
 }
 
 #[derive(Serialize)]
@@ -86,6 +92,8 @@ impl Store {
                 .await?;
             }
         }
+        // A server's plans and progress kept in memory are read again on its next request.
+        crate::revisions::data(&txn, plan.id).await?;
         let batch = Batch { period, reports: reports.len() };
         audit::record(
             &txn,
@@ -102,5 +110,58 @@ impl Store {
         .await?;
         txn.commit().await?;
         Ok(reports.len())
+    }
+
+    /// Writes records of several registers of the plan's commune in one transaction, at `now`;
+    /// how many. Unlike an import, the references are not checked: the generator's records point
+    /// only at records it has just written (their fields are checked as a register checks them).
+    pub async fn write_generated_records(
+        &self,
+        plan_id: &str,
+        batches: &[(&str, Vec<RecordInput>)],
+        actor: Actor<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<usize, StoreError> {
+        let txn = self.write().await?;
+        let commune_id = Self::commune_id_of_plan(&txn, plan_id).await?;
+        let mut written = 0;
+        for (register, rows) in batches {
+            for input in rows {
+                register_record::ActiveModel {
+                    commune_id: Set(commune_id),
+                    register: Set((*register).to_owned()),
+                    unit_code: Set(input.unit.clone()),
+                    record_date: Set(input.date),
+                    fields_json: Set(serde_json::to_string(&input.fields)?),
+                    sample: Set(input.sample),
+                    version: Set(1),
+                    created_by: Set(actor.name.to_owned()),
+                    created_at: Set(now),
+                    updated_by: Set(actor.name.to_owned()),
+                    updated_at: Set(now),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await?;
+                written += 1;
+            }
+        }
+        crate::revisions::data_of_commune(&txn, commune_id).await?;
+        let batch = RecordBatch { registers: batches.iter().map(|(r, rows)| (*r, rows.len())).collect() };
+        audit::record(
+            &txn,
+            audit::Entry {
+                commune_id: Some(commune_id),
+                actor,
+                action: "register.generate",
+                record_kind: "register",
+                record_key: plan_id,
+                before: None,
+                after: Some(&batch),
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(written)
     }
 }
