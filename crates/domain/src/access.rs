@@ -23,8 +23,7 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 6] =
-        [Role::Admin, Role::LanhDao, Role::DauMoi, Role::DonVi, Role::CapTren, Role::TrungUong];
+    pub const ALL: [Role; 6] = [Role::Admin, Role::LanhDao, Role::DauMoi, Role::DonVi, Role::CapTren, Role::TrungUong];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -463,11 +462,50 @@ mod tests {
     #[test]
     fn a_province_admin_creates_in_its_province_only() {
         let me = user(Role::Admin, None, None);
-        for role in Role::ALL {
+        // The Ministry's accounts are made at the console only.
+        for place in [None, Some("muong-la")] {
+            assert_eq!(may_create(&me, Role::TrungUong, "son-la", place), Decision::Deny(DenyReason::AboveLevel));
+        }
+        for role in Role::ALL.into_iter().filter(|r| *r != Role::TrungUong) {
             assert_eq!(may_create(&me, role, "son-la", None), Decision::Allow, "{role:?}");
             assert_eq!(may_create(&me, role, "son-la", Some("muong-la")), Decision::Allow, "{role:?}");
             assert_eq!(may_create(&me, role, "dien-bien", None), Decision::Hide, "{role:?}");
         }
+    }
+
+    #[test]
+    fn the_province_decides_and_the_ministry_reads_everywhere() {
+        let province = Scope { province: Some("son-la".into()), commune: None, unit: None };
+        let other = Scope { province: Some("dien-bien".into()), commune: None, unit: None };
+        let department = user(Role::CapTren, None, None);
+        assert_eq!(authorize(Some(&department), Action::DecideCommuneReport, &province), Decision::Allow);
+        assert_eq!(authorize(Some(&department), Action::ReadProvince, &province), Decision::Allow);
+        assert_eq!(authorize(Some(&department), Action::DecideCommuneReport, &other), Decision::Hide);
+        assert_eq!(
+            authorize(Some(&department), Action::ReadNation, &province),
+            Decision::Deny(DenyReason::RoleCannot(Role::CapTren))
+        );
+        assert_eq!(
+            authorize(Some(&department), Action::EditRegister, &scope("muong-la", None)),
+            Decision::Deny(DenyReason::ReadOnly)
+        );
+        let ministry = Principal { province: String::new(), ..user(Role::TrungUong, None, None) };
+        for scope in [&province, &other, &Scope::default()] {
+            assert_eq!(authorize(Some(&ministry), Action::ReadProvince, scope), Decision::Allow);
+            assert_eq!(authorize(Some(&ministry), Action::ReadNation, scope), Decision::Allow);
+            assert_eq!(
+                authorize(Some(&ministry), Action::DecideCommuneReport, scope),
+                Decision::Deny(DenyReason::ReadOnly)
+            );
+        }
+        assert_eq!(authorize(Some(&ministry), Action::ReadCommuneReport, &scope("muong-la", None)), Decision::Allow);
+        assert_eq!(
+            authorize(Some(&ministry), Action::EditReport, &scope("muong-la", None)),
+            Decision::Deny(DenyReason::ReadOnly)
+        );
+        // A commune's people never reach the province's level.
+        let leader = user(Role::LanhDao, Some("muong-la"), None);
+        assert_eq!(authorize(Some(&leader), Action::ReadProvince, &province), Decision::Hide);
     }
 
     #[test]
