@@ -25,6 +25,8 @@ mod revisions;
 mod units;
 mod write;
 
+#[cfg(feature = "testing")]
+pub mod bench_data;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
