@@ -10,8 +10,9 @@ use axum_test::TestServer;
 use chrono::{NaiveDate, TimeZone, Utc};
 use kehoach_app::App;
 use kehoach_domain::clock::FixedClock;
+use kehoach_domain::report::{IndicatorFigure, ReportBody, ReportState};
 use kehoach_domain::{Unit, UnitKind};
-use kehoach_store::{RecordInput, RecordOutcome, Store, on_both_databases};
+use kehoach_store::{RecordInput, RecordOutcome, ReportWrite, Store, WriteOutcome, on_both_databases};
 use serde_json::{Value, json};
 
 use crate::common;
@@ -190,19 +191,20 @@ async fn both(
 
 on_both_databases!(
     /// Property: over random sequences of changes (records added, changed, deleted, imported;
-    /// units added; the plan loaded again with other measures), after every step the progress a
+    /// villages' reports written, submitted, accepted, returned; units added; the plan loaded
+    /// again with other targets), after every step the progress a
     /// long-lived `App` serves from its kept copies equals progress computed from scratch.
     async fn kept_progress_never_differs_from_a_computation_from_scratch(store) {
-        common::commune(&store).await;
+        common::commune_with_reported_iv1(&store).await;
         let cached = App::new(store.clone(), clock());
         let dates = [NaiveDate::from_ymd_opt(2026, 3, 10).unwrap(), NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()];
         let now = Utc::now();
         let mut ids: Vec<(i32, i32)> = Vec::new();
         let mut steps = Steps(0x9E37_79B9_7F4A_7C15);
-        let base = kehoach_plan::parse(kehoach_plan::DEFAULT_PLAN).unwrap();
+        let base = common::plan_with_reported_iv1();
         let channels = ["hop_ban", "truyen_thanh", "hoi_nghi", "khac"];
         for step in 0..60u64 {
-            match steps.next(7) {
+            match steps.next(9) {
                 0 | 1 => {
                     let i = input(steps.next(90), channels[steps.next(4) as usize], if steps.next(2) == 0 { "ban-a" } else { "ban-b" });
                     if let RecordOutcome::Written(r) = store.add_record(PLAN, "truyen_thong", &i, TEST, now).await.unwrap() {
@@ -234,6 +236,38 @@ on_both_databases!(
                         iv1.target.value = Some(1.0 + steps.next(10) as f64);
                     }
                     store.import_plan(&plan, TEST).await.unwrap();
+                }
+                6 | 7 => {
+                    // A village's Q1 report on IV.1 written, submitted, accepted or returned.
+                    let unit = if steps.next(2) == 0 { "ban-a" } else { "ban-b" };
+                    let current = store.report(PLAN, "2026-Q1", unit).await.unwrap();
+                    let (state, action) = [
+                        (ReportState::Draft, "report.save"),
+                        (ReportState::Submitted, "report.submit"),
+                        (ReportState::Accepted, "report.accept"),
+                        (ReportState::Returned, "report.return"),
+                    ][steps.next(4) as usize];
+                    let body = ReportBody {
+                        figures: vec![IndicatorFigure {
+                            indicator: "IV.1".into(),
+                            value: Some(steps.next(20) as f64),
+                            note: String::new(),
+                        }],
+                        ..ReportBody::default()
+                    };
+                    let write = ReportWrite {
+                        plan: PLAN,
+                        period: "2026-Q1",
+                        unit,
+                        expected_version: current.map_or(0, |r| r.version),
+                        state,
+                        late: false,
+                        body: &body,
+                        return_reason: (state == ReportState::Returned).then_some("Thiếu số liệu"),
+                        action,
+                        now,
+                    };
+                    assert!(matches!(store.write_report(&write, TEST).await.unwrap(), WriteOutcome::Written(_)));
                 }
                 _ => {
                     let code = format!("ban-x{step}");
