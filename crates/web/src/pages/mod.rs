@@ -121,6 +121,15 @@ impl Frame {
         self.user.as_ref().is_none_or(|u| u.can_read_reports)
     }
 
+    /// Whether the plan's signed-in pages are within the viewer's reach: a visitor is sent to sign
+    /// in, the user of another commune would find nothing there (404), so gets no link.
+    pub fn reaches(&self, plan: &kehoach_domain::Plan) -> bool {
+        self.user.as_ref().is_none_or(|u| {
+            authorize(Some(&u.principal), Action::ReadProgress, &kehoach_domain::rows::commune_scope(plan))
+                != kehoach_domain::Decision::Hide
+        })
+    }
+
     /// The leaders' screen's link on a plan's pages: for those who may see it.
     pub fn shows_leaders(&self, plan: &kehoach_domain::Plan) -> bool {
         self.user.as_ref().is_some_and(|u| kehoach_app::leaders::may_see(&u.principal, plan))

@@ -727,3 +727,25 @@ on_both_databases!(
         }
     }
 );
+
+on_both_databases!(
+    /// Another commune's public plan page carries no link into that commune's signed-in pages
+    /// (they would answer 404); one's own plan page does, and a visitor's leads to sign in.
+    async fn another_communes_plan_links_only_where_one_may_go(store) {
+        world(&store).await;
+        let server = TestServer::new(kehoach_web::router(store.clone()));
+        let officer = browser(&store, "dau-moi").await;
+        let other = send(&server, &Method::GET, "/plans/thu-nghiem-2027", Some(&officer)).await;
+        assert_eq!(other.status_code(), StatusCode::OK);
+        for page in ["progress", "registers", "initiatives", "requests"] {
+            let link = format!("href=\"/plans/thu-nghiem-2027/{page}\"");
+            assert!(!other.text().contains(&link), "no link to {page} of another commune");
+            let followed = send(&server, &Method::GET, &format!("/plans/thu-nghiem-2027/{page}"), Some(&officer)).await;
+            assert_eq!(followed.status_code(), StatusCode::NOT_FOUND, "{page}");
+        }
+        let own = send(&server, &Method::GET, &format!("/plans/{PLAN}"), Some(&officer)).await.text();
+        assert!(own.contains(&format!("href=\"/plans/{PLAN}/progress\"")), "one's own commune's progress");
+        let visitor = send(&server, &Method::GET, "/plans/thu-nghiem-2027", None).await.text();
+        assert!(visitor.contains("href=\"/plans/thu-nghiem-2027/progress\""), "a visitor is led to sign in");
+    }
+);
