@@ -229,8 +229,13 @@ on_both_databases!(
                     store.import_records(PLAN, "truyen_thong", &rows, TEST, now).await.unwrap().unwrap();
                 }
                 5 => {
-                    // The plan loaded again, counting IV.1 over fewer or more channels.
-                    let mut plan = base.clone();
+                    // The plan loaded again: IV.1 counted from the register or summed from the
+                    // villages' reports, with another target now and then.
+                    let mut plan = if steps.next(2) == 0 {
+                        base.clone()
+                    } else {
+                        kehoach_plan::parse(kehoach_plan::DEFAULT_PLAN).unwrap()
+                    };
                     if steps.next(2) == 0 {
                         let iv1 = plan.indicators.iter_mut().find(|i| i.code == "IV.1").unwrap();
                         iv1.target.value = Some(1.0 + steps.next(10) as f64);
