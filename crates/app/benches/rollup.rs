@@ -45,7 +45,7 @@ fn country() -> Vec<[String; 5]> {
 fn province_file(code: &str, name: &str, full_name: &str, communes: &[(String, String)]) -> String {
     let base = son_la();
     let start = base.find("format = 1").expect("format line");
-    let end = base.find("[[communes]]").expect("communes");
+    let end = start + base[start..].find("\n[[communes]]").expect("communes");
     let mut out = base[start..end]
         .replace("code = \"14\"", &format!("code = \"{code}\""))
         .replace("slug = \"son-la\"", &format!("slug = \"bench-{code}\""))
