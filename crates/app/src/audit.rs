@@ -182,14 +182,16 @@ pub fn actor_words(t: &Tr, actor: &str) -> String {
 
 /// "register.add" → "Thêm bản ghi sổ theo dõi"; an action not known here is "Thay đổi khác".
 pub fn action_words(t: &Tr, action: &str) -> String {
-    const KNOWN: [&str; 32] = [
+    const KNOWN: [&str; 34] = [
         "register.add",
+        "register.generate",
         "register.update",
         "register.delete",
         "register.import",
         "register.system_field",
         "register.file.add",
         "register.file.remove",
+        "report.generate",
         "report.save",
         "report.submit",
         "report.accept",
