@@ -32,6 +32,8 @@ use kehoach_domain::{Lang, Plan, Role, Unit, UnitKind};
 use kehoach_store::bulk::GeneratedReport;
 use kehoach_store::{Actor, AuditEntry, NewUser, RecordInput, RecordOutcome, Store};
 
+use crate::province_cmd::{licence_comment, quoted};
+
 /// The year every generated plan covers.
 const YEAR: i32 = 2026;
 
@@ -39,7 +41,6 @@ const YEAR: i32 = 2026;
 const PROVINCE_TEMPLATE: &str = include_str!("../../../plans/son-la.toml");
 
 /// The licence of the national list, carried with every province file made of it.
-const LICENCE: &str = include_str!("../../../plans/LICENSE-vietnamese-provinces-database");
 
 /// The Ministry's sample account, made once per database.
 const MINISTRY_USER: &str = "mau-bo-khcn";
@@ -156,58 +157,18 @@ struct CsvProvince {
 
 /// The national list, by province code.
 fn read_list(csv: &Path) -> anyhow::Result<BTreeMap<String, CsvProvince>> {
-    let bytes = std::fs::read(csv).with_context(|| {
-        format!(
-            "{}: không đọc được danh mục đơn vị hành chính (vn-admin-units-2026.csv trong thư mục shared/data của dự án); chỉ đường dẫn bằng --csv ĐƯỜNG_DẪN",
-            csv.display()
-        )
-    })?;
-    let mut reader = csv::Reader::from_reader(bytes.as_slice());
-    let headers = reader.headers()?.clone();
-    let column = |name: &str| {
-        headers.iter().position(|h| h == name).ok_or_else(|| anyhow!("{}: no column `{name}`", csv.display()))
-    };
-    let [pc, pn, pf, cc, cn, ck] = [
-        column("province_code")?,
-        column("province_name")?,
-        column("province_full_name")?,
-        column("commune_code")?,
-        column("commune_name")?,
-        column("kind")?,
-    ];
+    let rows = crate::province_cmd::read_all(csv, Lang::Vi).map_err(|e| anyhow!(e))?;
     let mut out: BTreeMap<String, CsvProvince> = BTreeMap::new();
-    for record in reader.records() {
-        let record = record?;
-        let field = |c: usize| record.get(c).unwrap_or("").trim().to_owned();
-        let province = out.entry(field(pc)).or_insert_with(|| CsvProvince {
-            code: field(pc),
-            name: field(pn),
-            full_name: field(pf),
+    for r in rows {
+        let province = out.entry(r.province_code.clone()).or_insert_with(|| CsvProvince {
+            code: r.province_code.clone(),
+            name: r.province_name.clone(),
+            full_name: r.province_full_name.clone(),
             communes: Vec::new(),
         });
-        province.communes.push(CsvCommune { code: field(cc), name: field(cn), kind: field(ck) });
-    }
-    for p in out.values_mut() {
-        p.communes.sort_by(|a, b| a.code.cmp(&b.code));
+        province.communes.push(CsvCommune { code: r.code, name: r.name, kind: r.kind.key().to_owned() });
     }
     Ok(out)
-}
-
-/// A TOML basic string.
-fn quoted(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 fn lower_first(s: &str) -> String {
@@ -239,13 +200,7 @@ fn province_source(p: &CsvProvince) -> anyhow::Result<String> {
          # converted from the project thanglequoc/vietnamese-provinces-database, under the MIT\n\
          # licence; its text travels with it:\n#\n",
     );
-    for line in LICENCE.lines() {
-        if line.is_empty() {
-            out.push_str("#\n");
-        } else {
-            let _ = writeln!(out, "#   {line}");
-        }
-    }
+    licence_comment(&mut out);
     out.push_str("\nformat = 1\n\n[province]\n");
     let _ = writeln!(out, "code = {}", quoted(&p.code));
     let _ = writeln!(out, "slug = {}", quoted(&slug_of(&p.name)));

@@ -19,12 +19,14 @@ pub const DEFAULT_CSV: &str = "../shared/data/vn-admin-units-2026.csv";
 /// The licence of the national list, carried with every file made of it.
 const LICENCE: &str = include_str!("../../../plans/LICENSE-vietnamese-provinces-database");
 
-struct Row {
-    province_name: String,
-    province_full_name: String,
-    code: String,
-    name: String,
-    kind: CommuneKind,
+/// One commune of the national list.
+pub(crate) struct Row {
+    pub(crate) province_code: String,
+    pub(crate) province_name: String,
+    pub(crate) province_full_name: String,
+    pub(crate) code: String,
+    pub(crate) name: String,
+    pub(crate) kind: CommuneKind,
 }
 
 fn say(lang: Lang, vi: &str, en: &str) -> String {
@@ -36,6 +38,14 @@ fn say(lang: Lang, vi: &str, en: &str) -> String {
 
 /// The communes of province `code` in the CSV, sorted by code; an error in words otherwise.
 fn read_csv(csv_path: &Path, code: &str, lang: Lang) -> Result<Vec<Row>, String> {
+    let mut rows = read_all(csv_path, lang)?;
+    rows.retain(|r| r.province_code == code);
+    Ok(rows)
+}
+
+/// Every commune of the national list, checked (kind, five-digit code), sorted by code; an error
+/// in words otherwise.
+pub(crate) fn read_all(csv_path: &Path, lang: Lang) -> Result<Vec<Row>, String> {
     let shown = csv_path.display();
     let bytes = std::fs::read(csv_path).map_err(|e| {
         say(
@@ -71,9 +81,6 @@ fn read_csv(csv_path: &Path, code: &str, lang: Lang) -> Result<Vec<Row>, String>
     for (i, record) in reader.records().enumerate() {
         let record = record.map_err(|e| format!("{shown}: {e}"))?;
         let field = |c: usize| record.get(c).unwrap_or("").trim().to_owned();
-        if field(pc) != code {
-            continue;
-        }
         let line = i + 2;
         let commune = field(cc);
         let kind_word = field(ck);
@@ -92,6 +99,7 @@ fn read_csv(csv_path: &Path, code: &str, lang: Lang) -> Result<Vec<Row>, String>
             ));
         }
         rows.push(Row {
+            province_code: field(pc),
             province_name: field(pn),
             province_full_name: field(pf),
             code: commune,
@@ -104,7 +112,7 @@ fn read_csv(csv_path: &Path, code: &str, lang: Lang) -> Result<Vec<Row>, String>
 }
 
 /// A TOML basic string.
-fn quoted(s: &str) -> String {
+pub(crate) fn quoted(s: &str) -> String {
     let mut out = String::from("\"");
     for c in s.chars() {
         match c {
@@ -120,6 +128,17 @@ fn quoted(s: &str) -> String {
     out
 }
 
+/// The data's licence as comment lines: it travels with every copy of the list.
+pub(crate) fn licence_comment(out: &mut String) {
+    for line in LICENCE.lines() {
+        if line.is_empty() {
+            out.push_str("#\n");
+        } else {
+            let _ = writeln!(out, "#   {line}");
+        }
+    }
+}
+
 /// The province file's `[province]` table and every `[[communes]]`, under a header naming the
 /// data's source and carrying its licence.
 fn province_file(code: &str, rows: &[Row]) -> String {
@@ -133,13 +152,7 @@ fn province_file(code: &str, rows: &[Row]) -> String {
          # json/full_json_generated_data_vn_units_2026-07-25__20_49_07.json (commit cd58063).\n\
          # That data is under the MIT licence; its text travels with it:\n#\n",
     );
-    for line in LICENCE.lines() {
-        if line.is_empty() {
-            out.push_str("#\n");
-        } else {
-            let _ = writeln!(out, "#   {line}");
-        }
-    }
+    licence_comment(&mut out);
     out.push_str(
         "#\n# To add by hand before `kehoach province check` passes: [department], [reporting] and the\n\
          # province's [[indicators]] (see docs/province.md).\n\nformat = 1\n\n[province]\n",
