@@ -12,7 +12,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use chrono::NaiveDate;
 use kehoach_domain::Plan;
 use kehoach_domain::measure::Progress;
-use kehoach_store::Revisions;
+use kehoach_domain::province::Province;
+use kehoach_store::{ProvinceRevision, Revisions};
 
 /// Plans kept at once (a province's server hosts about 75 communes, a year or two each).
 const PLANS: usize = 512;
@@ -35,6 +36,8 @@ pub struct Caches {
     plans: Mutex<HashMap<String, (Revisions, Arc<Plan>)>>,
     progress: Mutex<HashMap<String, (Revisions, HashMap<NaiveDate, Arc<Vec<Progress>>>)>>,
     answers: Mutex<HashMap<String, (Revisions, Arc<Rendered>)>>,
+    /// Parsed province files by slug (34 at most in the country).
+    provinces: Mutex<HashMap<String, (ProvinceRevision, Arc<Province>)>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -77,6 +80,19 @@ impl Caches {
             entry.1.clear();
         }
         entry.1.insert(date, progress);
+    }
+
+    /// The province file parsed at `now`, if kept.
+    pub(crate) fn province(&self, now: &ProvinceRevision) -> Option<Arc<Province>> {
+        lock(&self.provinces).get(&now.slug).filter(|(at, _)| at == now).map(|(_, p)| p.clone())
+    }
+
+    pub(crate) fn keep_province(&self, at: ProvinceRevision, province: Arc<Province>) {
+        let mut all = lock(&self.provinces);
+        if all.len() >= PLANS && !all.contains_key(&at.slug) {
+            all.clear();
+        }
+        all.insert(at.slug.clone(), (at, province));
     }
 
     /// A rendered answer under `key` (its path, language and version), if made at `now`.

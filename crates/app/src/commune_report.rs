@@ -144,7 +144,7 @@ pub async fn at_province(state: &App, plan: &Plan, period: &Period) -> Result<At
     let deadline = province.as_ref().and_then(|p| p.deadline.deadline_of(period.id));
     let first = sendings.iter().map(|s| s.sent_at).min();
     Ok(AtProvinceView {
-        receiver: province.map(|p| p.department.name),
+        receiver: province.map(|p| p.department.name.clone()),
         deadline_day: deadline.map(|d| d.0),
         deadline: deadline.map(|d| d.1),
         timeliness: first.zip(deadline).map(|(sent, (_, due))| timeliness(sent, due)),

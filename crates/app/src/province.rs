@@ -5,8 +5,10 @@
 //! approval; beside them, for communes whose plans are on this server, the live figures.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use kehoach_domain::aggregate::{FigureGroup, Standing, Summary, summary};
 use kehoach_domain::handoff::{BoardState, Parts, Timeliness, timeliness};
 use kehoach_domain::period::PeriodId;
 use kehoach_domain::progress::Status;
@@ -15,7 +17,7 @@ use kehoach_domain::rollup::{self, AtProvince, CommuneFigure, Total};
 use kehoach_domain::text::{compare_vi, fold};
 use kehoach_domain::{Plan, Principal};
 use kehoach_plan::province::{ProvinceProblem, parse_province};
-use kehoach_store::{Actor, Decided, Handoff, HostedPlan, StoredFigure};
+use kehoach_store::{Actor, Decided, FigureSums, Handoff, HostedPlan, ProvinceRevision, SendingState, StoredFigure};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -48,23 +50,36 @@ pub async fn load(state: &App, source: &str, actor: Actor<'_>) -> Result<Provinc
     Ok(province)
 }
 
-/// The province loaded under this slug, or not found.
-pub async fn get(state: &App, slug: &str) -> Result<Province, AppError> {
-    let stored = state.store.province(slug).await?.ok_or(AppError::NotFound(NotFound::Page))?;
-    parse_province(&stored.source)
-        .map_err(|_| AppError::Internal(format!("stored province file {slug} does not parse")))
+/// The province loaded under this slug, or not found. Its file is parsed once per revision
+/// and kept (see `cache`): every page of the province reads it.
+pub async fn get(state: &App, slug: &str) -> Result<Arc<Province>, AppError> {
+    let now = state.store.province_revision(slug).await?.ok_or(AppError::NotFound(NotFound::Page))?;
+    parsed(state, now).await
 }
 
 /// Every province loaded, by official code.
-pub async fn all(state: &App) -> Result<Vec<Province>, AppError> {
+pub async fn all(state: &App) -> Result<Vec<Arc<Province>>, AppError> {
     let mut out = Vec::new();
-    for stored in state.store.provinces().await? {
-        out.push(
-            parse_province(&stored.source)
-                .map_err(|_| AppError::Internal(format!("stored province file {} does not parse", stored.slug)))?,
-        );
+    for now in state.store.province_revisions().await? {
+        out.push(parsed(state, now).await?);
     }
     Ok(out)
+}
+
+/// The province file of revision `now`, kept or read and parsed. A file loaded again since
+/// `now` was read is parsed and kept at the revision it was read at.
+async fn parsed(state: &App, now: ProvinceRevision) -> Result<Arc<Province>, AppError> {
+    if let Some(kept) = state.caches.province(&now) {
+        return Ok(kept);
+    }
+    let stored = state.store.province(&now.slug).await?.ok_or(AppError::NotFound(NotFound::Page))?;
+    let province = Arc::new(
+        parse_province(&stored.source)
+            .map_err(|_| AppError::Internal(format!("stored province file {} does not parse", stored.slug)))?,
+    );
+    let at = ProvinceRevision { slug: stored.slug, row: stored.row, revision: stored.revision };
+    state.caches.keep_province(at, province.clone());
+    Ok(province)
 }
 
 /// The period a province board shows when none is asked for: the quarter whose deadline at the
@@ -177,11 +192,28 @@ pub struct Counts {
     pub on_time_rate: Option<f64>,
 }
 
+/// Where one commune stands for a period: what its board row's counts read.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct CommuneStanding {
+    state: BoardState,
+    /// Sent at least once.
+    sent: bool,
+    timeliness: Option<Timeliness>,
+}
+
 impl Counts {
     fn of(rows: &[BoardRow]) -> Counts {
+        let lines: Vec<CommuneStanding> = rows
+            .iter()
+            .map(|r| CommuneStanding { state: r.state, sent: r.first_sent_at.is_some(), timeliness: r.timeliness })
+            .collect();
+        Counts::tally(&lines)
+    }
+
+    fn tally(rows: &[CommuneStanding]) -> Counts {
         let count = |state: BoardState| rows.iter().filter(|r| r.state == state).count();
         let expected = rows.len();
-        let sent = rows.iter().filter(|r| r.first_sent_at.is_some()).count();
+        let sent = rows.iter().filter(|r| r.sent).count();
         let on_time = rows.iter().filter(|r| r.timeliness == Some(Timeliness::OnTime)).count();
         let rate = |n: usize| (expected > 0).then(|| n as f64 * 100.0 / expected as f64);
         Counts {
@@ -662,58 +694,145 @@ pub struct SharedIndicator {
     pub code: String,
     pub name: String,
     pub provinces: usize,
-    pub official: Total,
+    /// The total, with the communes left out counted by why (the provinces' pages name them).
+    pub official: Summary,
 }
 
-/// The nation's view of `period`.
+/// A shared indicator while the provinces are read: its name, how many provinces have it, the
+/// sums of their accepted figures and where their communes stand.
+type Shared = (String, usize, Vec<FigureGroup>, Standing);
+
+/// The nation's view of `period`: two reads for the country — where every sending stands, and
+/// the accepted figures added up by the database per province, indicator and status — and the
+/// province files kept parsed. No commune's figure is read one by one (see `docs/performance.md`).
 pub async fn nation(state: &App, period: PeriodId) -> Result<Nation, AppError> {
-    let mut provinces = Vec::new();
-    let mut all_rows = Vec::new();
-    let mut shared: BTreeMap<(String, &'static str), (String, usize, Vec<CommuneFigure>)> = BTreeMap::new();
     let loaded = all(state).await?;
     let key = period.to_string();
-    // Every sending and every accepted figure of the period, each in one read for the country.
-    let handoffs = state.store.all_handoffs(&key).await?;
-    let figures = state.store.accepted_figures(None, &key).await?;
-    let mut by_province: HashMap<&str, Vec<&Handoff>> = HashMap::new();
-    for (province, h) in &handoffs {
-        by_province.entry(province.as_str()).or_default().push(h);
+    let sendings = state.store.period_sendings(&key).await?;
+    let sums = state.store.accepted_figure_sums(&key).await?;
+    let mut by_province: HashMap<&str, Vec<&SendingState>> = HashMap::new();
+    for s in &sendings {
+        by_province.entry(s.province.as_str()).or_default().push(s);
     }
-    let none = HashMap::new();
+    let mut groups: HashMap<(&str, &str), Vec<FigureGroup>> = HashMap::new();
+    for g in &sums {
+        groups.entry((g.province.as_str(), g.indicator.as_str())).or_default().push(group_of(g));
+    }
+    let mut provinces = Vec::with_capacity(loaded.len());
+    let mut lines = Vec::new();
+    let mut shared: BTreeMap<(String, &'static str), Shared> = BTreeMap::new();
     for province in &loaded {
         let sent = by_province.get(province.slug.as_str()).map(Vec::as_slice).unwrap_or_default();
-        let board = board_of(province, period, sent, &none, &HashMap::new());
-        let official = official_of(&board, &figures);
+        let own = communes_at(province, period, sent);
+        let standing = standing_of(&own);
+        // The database's sums count every accepted, current sending of the province; they are
+        // the province's official figures only when each is the latest of a commune its file
+        // lists. Otherwise (a file reloaded without a commune that had reported) this
+        // province's figures are read one by one.
+        let summed = sent.iter().filter(|s| s.state == "accepted" && !s.superseded).count();
+        let exact = summed == standing.accepted;
+        let fallback = if exact { None } else { Some(province_groups(state, province, period).await?) };
         for indicator in &province.indicators {
-            let r = indicator_rollup(indicator, &board, &official, &HashMap::new());
+            let these = match &fallback {
+                Some(by_indicator) => by_indicator.get(&indicator.code).cloned().unwrap_or_default(),
+                None => groups.get(&(province.slug.as_str(), indicator.code.as_str())).cloned().unwrap_or_default(),
+            };
             let entry = shared
                 .entry((indicator.code.clone(), indicator.rule.key()))
-                .or_insert_with(|| (indicator.name.clone(), 0, Vec::new()));
+                .or_insert_with(|| (indicator.name.clone(), 0, Vec::new(), Standing::default()));
             entry.1 += 1;
-            entry.2.extend(r.communes.into_iter().map(|c| CommuneFigure {
-                commune: rollup::Commune { code: c.code, name: c.name },
-                report: (c.state == BoardState::Accepted).then_some(AtProvince::Accepted),
-                value: c.official,
-            }));
+            entry.2.extend(these);
+            entry.3 += standing;
         }
         provinces.push(ProvinceLine {
             slug: province.slug.clone(),
             code: province.code.clone(),
             name: province.full_name.clone(),
-            counts: board.counts.clone(),
+            counts: Counts::tally(&own),
         });
-        all_rows.extend(board.rows);
+        lines.extend(own);
     }
     let indicators = shared
         .into_iter()
-        .map(|((code, rule), (name, n, figures))| SharedIndicator {
-            official: rollup::rollup(rollup::Rule::from_key(rule).unwrap_or(rollup::Rule::Sum), &figures),
+        .map(|((code, rule), (name, n, groups, standing))| SharedIndicator {
+            official: summary(rollup::Rule::from_key(rule).unwrap_or(rollup::Rule::Sum), &groups, standing),
             code,
             name,
             provinces: n,
         })
         .collect();
-    Ok(Nation { period, provinces, totals: Counts::of(&all_rows), indicators })
+    Ok(Nation { period, provinces, totals: Counts::tally(&lines), indicators })
+}
+
+/// Where each commune of a province's file stands for `period`, from the sendings of the
+/// province (oldest first).
+fn communes_at(province: &Province, period: PeriodId, sent: &[&SendingState]) -> Vec<CommuneStanding> {
+    let deadline = province.deadline.deadline_of(period);
+    let mut by_code: HashMap<&str, (&SendingState, DateTime<Utc>)> = HashMap::new();
+    for s in sent {
+        let first = by_code.get(s.commune_code.as_str()).map_or(s.sent_at, |(_, first)| (*first).min(s.sent_at));
+        by_code.insert(s.commune_code.as_str(), (s, first));
+    }
+    province
+        .communes
+        .iter()
+        .map(|c| match by_code.get(c.code.as_str()) {
+            None => CommuneStanding { state: BoardState::Missing, sent: false, timeliness: None },
+            Some((latest, first)) => CommuneStanding {
+                state: BoardState::of(Some((
+                    AtProvince::from_key(&latest.state).unwrap_or(AtProvince::Sent),
+                    latest.superseded,
+                ))),
+                sent: true,
+                timeliness: deadline.map(|(_, due)| timeliness(*first, due)),
+            },
+        })
+        .collect()
+}
+
+/// How many communes stand where, as a province indicator's total leaves them out.
+fn standing_of(lines: &[CommuneStanding]) -> Standing {
+    let count = |f: fn(BoardState) -> bool| lines.iter().filter(|l| f(l.state)).count();
+    Standing {
+        no_report: count(|s| s == BoardState::Missing),
+        // Being corrected: sent once, not (or no longer) accepted.
+        not_yet_accepted: count(|s| matches!(s, BoardState::Sent | BoardState::Reopened)),
+        returned: count(|s| s == BoardState::Returned),
+        accepted: count(|s| s == BoardState::Accepted),
+    }
+}
+
+fn group_of(s: &FigureSums) -> FigureGroup {
+    let n = |x: i64| usize::try_from(x).unwrap_or(0);
+    FigureGroup {
+        status: s.status.as_deref().and_then(|k| Status::ALL.into_iter().find(|x| x.key() == k)),
+        rows: n(s.rows),
+        values: n(s.values),
+        value_sum: s.value_sum.unwrap_or(0.0),
+        ratios: n(s.ratios),
+        numerator_sum: s.numerator_sum.unwrap_or(0.0),
+        denominator_sum: s.denominator_sum.unwrap_or(0.0),
+        unfit_ratios: n(s.unfit_ratios),
+        targeted: n(s.targeted),
+        reached: n(s.reached),
+        no_value: n(s.no_value),
+    }
+}
+
+/// A province's official figures for `period` read one by one and added up as the database
+/// would, by indicator: the board's own reading, for a province whose sums cannot be trusted.
+async fn province_groups(
+    state: &App,
+    province: &Province,
+    period: PeriodId,
+) -> Result<HashMap<String, Vec<FigureGroup>>, AppError> {
+    let board = bare_board(state, province, period).await?;
+    let official = official_parts(state, province, &board).await?;
+    let mut by_indicator: HashMap<String, Vec<Parts>> = HashMap::new();
+    for ((_, indicator), (parts, _)) in official {
+        by_indicator.entry(indicator).or_default().push(parts);
+    }
+    Ok(by_indicator.into_iter().map(|(code, parts)| (code, FigureGroup::of_parts(&parts))).collect())
 }
 
 /// The province a `cap_tren` (or the province's admin) works for; others have none.

@@ -3,6 +3,7 @@
 //! Every other crate depends on this one; it depends on none of them.
 
 pub mod access;
+pub mod aggregate;
 pub mod clock;
 pub mod consolidation;
 pub mod initiative;

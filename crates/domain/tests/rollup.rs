@@ -438,3 +438,117 @@ fn a_returned_commune_with_a_huge_value_is_not_in_the_sum() {
     assert_eq!(total.counted, 3);
     assert_eq!(total.left_out, [LeftOut { commune: commune(9), because: LeftOutBecause::Returned }]);
 }
+
+// ---------------------------------------------------------------------------------------------
+// The nation's roll-up from sums (domain::aggregate) against the roll-up of every figure.
+
+mod from_sums {
+    use super::*;
+    use kehoach_domain::aggregate::{FigureGroup, Standing, summary};
+    use kehoach_domain::handoff::Parts;
+
+    /// Parts as a sending stores them: any part may be missing, a rate's part may be negative
+    /// (the store keeps what it was given), whole numbers so that sums are exact in any order.
+    fn parts() -> impl Strategy<Value = Parts> {
+        let part = || proptest::option::weighted(0.8, -2..=500i32).prop_map(|x| x.map(f64::from));
+        let status = proptest::option::weighted(0.9, prop::sample::select(Status::ALL.to_vec()));
+        (part(), part(), part(), proptest::option::weighted(0.7, 0..=500i32), status).prop_map(
+            |(value, numerator, denominator, target, status)| Parts {
+                value: value.map(f64::abs),
+                numerator,
+                denominator,
+                target: target.map(f64::from),
+                status,
+            },
+        )
+    }
+
+    /// Where a commune's report stands, or none sent; an accepted one may give no figure for
+    /// the indicator (its plan does not feed it).
+    fn commune() -> impl Strategy<Value = (Option<AtProvince>, Option<Parts>)> {
+        (report(), proptest::option::weighted(0.9, parts()))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        /// For every rule, the summary of the accepted figures' sums has the amount and count of
+        /// the roll-up of every figure, and counts the communes left out by the same reasons.
+        #[test]
+        fn the_summary_of_sums_is_the_rollup_of_the_figures(
+            communes in prop::collection::vec(commune(), 0..=120),
+            rule in prop::sample::select(Rule::ALL.to_vec()),
+        ) {
+            let figures: Vec<CommuneFigure> = communes
+                .iter()
+                .enumerate()
+                .map(|(i, (report, parts))| CommuneFigure {
+                    commune: super::commune(i),
+                    report: *report,
+                    value: parts.and_then(|p| p.value_for(rule)),
+                })
+                .collect();
+            let total = rollup(rule, &figures);
+            let accepted: Vec<&Parts> = communes
+                .iter()
+                .filter(|(r, _)| *r == Some(AtProvince::Accepted))
+                .filter_map(|(_, p)| p.as_ref())
+                .collect();
+            let count = |r: Option<AtProvince>| communes.iter().filter(|(x, _)| *x == r).count();
+            let standing = Standing {
+                no_report: count(None),
+                not_yet_accepted: count(Some(AtProvince::Sent)),
+                returned: count(Some(AtProvince::Returned)),
+                accepted: count(Some(AtProvince::Accepted)),
+            };
+            let s = summary(rule, &FigureGroup::of_parts(accepted), standing);
+            prop_assert!(same_amount(&s.amount, &total.amount), "{:?} != {:?}", s.amount, total.amount);
+            prop_assert_eq!(s.counted, total.counted);
+            for because in [
+                LeftOutBecause::NoReport,
+                LeftOutBecause::NotYetAccepted,
+                LeftOutBecause::Returned,
+                LeftOutBecause::NoValue,
+                LeftOutBecause::NoTarget,
+                LeftOutBecause::Unfit,
+            ] {
+                let listed = total.left_out.iter().filter(|l| l.because == because).count();
+                let counted = s.left_out.iter().find(|l| l.because == because).map_or(0, |l| l.communes);
+                prop_assert_eq!(counted, listed, "{:?}", because);
+            }
+            prop_assert_eq!(s.counted + s.left_out.iter().map(|l| l.communes).sum::<usize>(), communes.len());
+        }
+    }
+
+    /// Groups add up: the country's sums are the provinces' sums put together.
+    #[test]
+    fn groups_of_two_provinces_give_the_total_of_both() {
+        let a = Parts {
+            value: Some(3.0),
+            numerator: Some(1.0),
+            denominator: Some(2.0),
+            target: Some(2.0),
+            status: Some(Status::Achieved),
+        };
+        let b = Parts {
+            value: Some(1.0),
+            numerator: Some(9.0),
+            denominator: Some(10.0),
+            target: Some(4.0),
+            status: Some(Status::Behind),
+        };
+        let mut both = FigureGroup::of_parts([&a]);
+        both.extend(FigureGroup::of_parts([&b]));
+        let standing = Standing { accepted: 2, no_report: 1, ..Standing::default() };
+        let ratio = summary(Rule::RatioOfSums, &both, standing);
+        // 10 of 12, never the average of 50 % and 90 %.
+        assert_eq!(
+            ratio.amount,
+            Amount::RatioOfSums { numerator: 10.0, denominator: 12.0, percent: Some(10.0 / 12.0 * 100.0) }
+        );
+        let share = summary(Rule::ShareMeetingTarget, &both, standing);
+        assert_eq!(share.amount, Amount::ShareMeetingTarget { reached: 1, judged: 2, percent: Some(50.0) });
+        assert_eq!(share.left_out.len(), 1, "the commune with no report: {:?}", share.left_out);
+        assert_eq!(summary(Rule::Sum, &both, standing).amount, Amount::Sum { total: 4.0 });
+    }
+}

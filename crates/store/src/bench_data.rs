@@ -17,6 +17,9 @@ pub struct BenchCommune {
     pub name: String,
 }
 
+/// The statuses a report gives an indicator (`kehoach_domain::progress::Status` keys).
+const STATUSES: [&str; 5] = ["achieved", "on_track", "at_risk", "behind", "not_measurable"];
+
 /// How many rows were written.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct BenchRows {
@@ -235,16 +238,19 @@ pub async fn write(
         for (k, indicator) in indicators.iter().enumerate() {
             let denominator = 20.0 + rng.below(30) as f64;
             let numerator = (rng.below(denominator as u64 + 1)) as f64;
+            // Now and then a part the report could not give, as real reports have.
+            let some = |rng: &mut Rng, x: f64, one_in: u64| (rng.below(one_in) != 0).then_some(x);
+            let value = rng.below(40) as f64;
             figures.push(province_figure::ActiveModel {
                 record_id: Set(record_id),
                 province: Set(c.province.clone()),
                 period: Set(p.period.clone()),
                 indicator: Set((*indicator).to_owned()),
-                value: Set(Some(rng.below(40) as f64)),
-                numerator: Set(Some(numerator)),
+                value: Set(some(&mut rng, value, 20)),
+                numerator: Set(some(&mut rng, numerator, 25)),
                 denominator: Set(Some(denominator)),
-                target: Set(Some(if k == 0 { 1.0 } else { 10.0 })),
-                status: Set(Some(["dat", "chua-dat", "vuot"][rng.below(3) as usize].to_owned())),
+                target: Set(some(&mut rng, if k == 0 { 1.0 } else { 10.0 }, 10)),
+                status: Set(Some(STATUSES[rng.below(STATUSES.len() as u64) as usize].to_owned())),
                 ..Default::default()
             });
         }

@@ -22,6 +22,7 @@ mod registers;
 mod reports;
 mod requests;
 mod revisions;
+mod rollup;
 mod units;
 mod write;
 
@@ -40,11 +41,12 @@ pub use error::StoreError;
 pub use files::{FileInfo, NewFile};
 pub use initiatives::{InitiativeDecision, InitiativeEntry, InitiativeRound, InitiativesView, StoredSheet};
 pub use plans::{ImportOutcome, PlanSummary};
-pub use province::{Decided, Handoff, HostedPlan, NewFigure, StoredFigure, StoredProvince};
+pub use province::{Decided, Handoff, HostedPlan, NewFigure, ProvinceRevision, StoredFigure, StoredProvince};
 pub use registers::{RecordCursor, RecordFilter, RecordInput, RecordOutcome, RowError, StoredRecord};
 pub use reports::{ReportVersion, ReportWrite, StoredReport, WriteOutcome};
 pub use requests::RequestDraft;
 pub use revisions::Revisions;
+pub use rollup::{FigureSums, SendingState};
 /// The database driver's error, as [`StoreError`] carries it.
 pub use sea_orm::DbErr;
 pub use units::UnitContact;

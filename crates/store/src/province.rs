@@ -26,12 +26,25 @@ pub struct NewFigure {
 /// A province file as loaded.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredProvince {
+    /// Its row: a province removed and loaded again is another.
+    pub row: i32,
     pub slug: String,
     pub code: String,
     pub name: String,
     pub source: String,
     pub loaded_by: String,
     pub loaded_at: DateTime<Utc>,
+    /// Raised on every load that changes the text: what a kept parse is checked against.
+    pub revision: i64,
+}
+
+/// Which text of a province file is loaded: its row (a province removed and loaded again is a
+/// new one) and its revision.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ProvinceRevision {
+    pub slug: String,
+    pub row: i32,
+    pub revision: i64,
 }
 
 /// One sending of a commune's approved report, with what the province decided.
@@ -187,8 +200,13 @@ impl Store {
             return Ok(());
         }
         let mut row = match existing {
-            Some(p) => province::ActiveModel::from(p),
-            None => province::ActiveModel { slug: Set(slug.to_owned()), ..Default::default() },
+            Some(p) => {
+                let revision = p.revision + 1;
+                let mut row = province::ActiveModel::from(p);
+                row.revision = Set(revision);
+                row
+            }
+            None => province::ActiveModel { slug: Set(slug.to_owned()), revision: Set(0), ..Default::default() },
         };
         row.code = Set(code.to_owned());
         row.name = Set(name.to_owned());
@@ -227,6 +245,35 @@ impl Store {
             .await?
             .into_iter()
             .map(stored)
+            .collect())
+    }
+
+    /// Every province loaded, by official code, with its row and revision but not its text: what
+    /// a reader checks its kept parses against.
+    pub async fn province_revisions(&self) -> Result<Vec<ProvinceRevision>, StoreError> {
+        self.province_revisions_where(None).await
+    }
+
+    /// One province's row and revision, if loaded.
+    pub async fn province_revision(&self, slug: &str) -> Result<Option<ProvinceRevision>, StoreError> {
+        Ok(self.province_revisions_where(Some(slug)).await?.pop())
+    }
+
+    async fn province_revisions_where(&self, slug: Option<&str>) -> Result<Vec<ProvinceRevision>, StoreError> {
+        let mut q = province::Entity::find()
+            .select_only()
+            .column(province::Column::Slug)
+            .column(province::Column::Id)
+            .column(province::Column::Revision);
+        if let Some(slug) = slug {
+            q = q.filter(province::Column::Slug.eq(slug));
+        }
+        Ok(q.order_by_asc(province::Column::Code)
+            .into_tuple::<(String, i32, i64)>()
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|(slug, row, revision)| ProvinceRevision { slug, row, revision })
             .collect())
     }
 
@@ -560,12 +607,14 @@ impl Store {
 
 fn stored(p: province::Model) -> StoredProvince {
     StoredProvince {
+        row: p.id,
         slug: p.slug,
         code: p.code,
         name: p.name,
         source: p.source,
         loaded_by: p.loaded_by,
         loaded_at: p.loaded_at,
+        revision: p.revision,
     }
 }
 

@@ -14,6 +14,8 @@ pub struct Model {
     pub source: String,
     pub loaded_by: String,
     pub loaded_at: DateTimeUtc,
+    /// Raised on every load that changes the file's text.
+    pub revision: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

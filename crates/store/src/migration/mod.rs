@@ -18,6 +18,7 @@ mod m0014_commune_report_records;
 mod m0015_province;
 mod m0016_revisions;
 mod m0017_rollup_indexes;
+mod m0018_province_revision;
 
 /// A foreign key that deletes the row with what it points at.
 fn cascade(
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0015_province::Migration),
             Box::new(m0016_revisions::Migration),
             Box::new(m0017_rollup_indexes::Migration),
+            Box::new(m0018_province_revision::Migration),
         ]
     }
 }

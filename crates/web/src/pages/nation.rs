@@ -7,7 +7,7 @@ use axum::response::Html;
 use kehoach_app::present::{number, percent};
 use kehoach_app::province::{Counts, Nation};
 use kehoach_domain::Action;
-use kehoach_domain::rollup::{Amount, Rule, Total};
+use kehoach_domain::rollup::{Amount, Rule};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -95,9 +95,9 @@ pub fn rule_label(t: &Tr, rule: Rule) -> String {
 }
 
 /// A total in words: "1.234", "66,7% (20/30)", "5/8 xã đạt (62,5%)", "Đạt: 3; Chậm tiến độ: 1".
-pub fn total_text(t: &Tr, total: &Total) -> String {
+pub fn total_text(t: &Tr, amount: &Amount) -> String {
     let or_none = |p: Option<f64>| p.map_or_else(|| t.get("nation-no-value"), percent);
-    match &total.amount {
+    match amount {
         Amount::Sum { total } => number(*total),
         Amount::RatioOfSums { numerator, denominator, percent } => t.args(
             "nation-ratio",
@@ -153,7 +153,7 @@ async fn page(
                 code: i.code.clone(),
                 name: i.name.clone(),
                 rule: rule_label(&t, i.official.rule),
-                total: total_text(&t, &i.official),
+                total: total_text(&t, &i.official.amount),
                 counted: i.official.counted,
                 provinces: i.provinces,
             })

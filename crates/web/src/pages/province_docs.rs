@@ -33,7 +33,7 @@ async fn province_and_period(
     slug: &str,
     q: &PeriodQuery,
     lang: Lang,
-) -> Result<(kehoach_domain::province::Province, kehoach_domain::period::PeriodId), PageError> {
+) -> Result<(std::sync::Arc<kehoach_domain::province::Province>, kehoach_domain::period::PeriodId), PageError> {
     let province = kehoach_app::province::get(state, slug).await.page(lang)?;
     let period = kehoach_app::province_docs::period(state, &province, q.period.as_deref()).page(lang)?;
     Ok((province, period))

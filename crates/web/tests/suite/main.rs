@@ -18,6 +18,7 @@ mod input;
 mod leaders;
 mod live_numbers;
 mod nation;
+mod nation_scale;
 mod openapi;
 mod parity;
 mod province;

@@ -159,8 +159,12 @@ on_both_databases!(
         assert!(shared.iter().all(|i| i["provinces"] == 2));
         let sang_kien = shared.iter().find(|i| i["code"] == "sang-kien").unwrap();
         assert_eq!(sang_kien["official"]["rule"], "sum");
-        // Mường La is the one commune whose report is in; every other commune is left out, with why.
-        let left_out = sang_kien["official"]["left_out"].as_array().unwrap().len() as u64;
+        // Mường La is the one commune whose report is in; every other commune is left out,
+        // counted by why (no report here).
+        let left_out = sang_kien["official"]["left_out"].as_array().unwrap();
+        assert_eq!(left_out.len(), 1, "{left_out:?}");
+        assert_eq!(left_out[0]["because"], "no_report");
+        let left_out = left_out[0]["communes"].as_u64().unwrap();
         assert_eq!(sang_kien["official"]["counted"].as_u64().unwrap() + left_out, 77);
 
         // The page: both provinces by name with their links, the country's line, in Vietnamese.
