@@ -29,6 +29,9 @@ pub struct Rendered {
     pub etag: String,
     pub content_type: &'static str,
     pub body: Vec<u8>,
+    /// The same bytes gzip-compressed once, when kept, for every client that accepts gzip:
+    /// a kept answer is not compressed again on each request.
+    pub gzip: Option<Vec<u8>>,
 }
 
 #[derive(Default)]

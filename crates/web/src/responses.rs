@@ -121,11 +121,38 @@ pub fn unchanged(etag: &str) -> Response {
     response
 }
 
-/// A kept answer, as made.
-pub fn public(rendered: &kehoach_app::cache::Rendered) -> Response {
-    let mut response = axum::body::Body::from(rendered.body.clone()).into_response();
+/// An answer to keep: its bytes, and the same gzip-compressed once (at the level the
+/// compression layer uses) so that no request compresses it again.
+pub fn rendered(etag: String, content_type: &'static str, body: Vec<u8>) -> kehoach_app::cache::Rendered {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 4), flate2::Compression::default());
+    // Writing into memory fails only if memory does: then the answer is kept unpacked.
+    let gzip = encoder.write_all(&body).ok().and_then(|()| encoder.finish().ok());
+    kehoach_app::cache::Rendered { etag, content_type, body, gzip }
+}
+
+/// Whether the request's `Accept-Encoding` takes gzip (by name or `*`, with a weight above 0).
+pub fn accepts_gzip(headers: &axum::http::HeaderMap) -> bool {
+    headers.get_all(header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(
+        |item| {
+            let mut parts = item.split(';').map(str::trim);
+            let name = parts.next().unwrap_or_default();
+            let refused = parts.filter_map(|p| p.strip_prefix("q=")).any(|q| q.parse::<f32>().is_ok_and(|q| q <= 0.0));
+            (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
+        },
+    )
+}
+
+/// A kept answer, as made: compressed when kept if the client takes gzip (the compression layer
+/// leaves an answer that already says its encoding alone).
+pub fn public(rendered: &kehoach_app::cache::Rendered, request: &axum::http::HeaderMap) -> Response {
+    let gzip = rendered.gzip.as_ref().filter(|_| accepts_gzip(request));
+    let mut response = axum::body::Body::from(gzip.unwrap_or(&rendered.body).clone()).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(rendered.content_type));
+    if gzip.is_some() {
+        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    }
     public_headers(headers, &rendered.etag);
     response
 }

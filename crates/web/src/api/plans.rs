@@ -337,11 +337,11 @@ pub(super) async fn get_plan(
     }
     let key = format!("json /api/v1/plans/{id} {}", lang.code());
     if let Some(kept) = state.caches.answer(&key, &at).filter(|r| r.etag == etag) {
-        return Ok(crate::responses::public(&kept));
+        return Ok(crate::responses::public(&kept, &headers));
     }
     let body = serde_json::to_vec(&PlanDto::from(&*plan))
         .map_err(|e| ApiError { error: WebError::Internal(e.to_string()), lang })?;
-    let rendered = std::sync::Arc::new(kehoach_app::cache::Rendered { etag, content_type: "application/json", body });
+    let rendered = std::sync::Arc::new(crate::responses::rendered(etag, "application/json", body));
     state.caches.keep_answer(&key, at, rendered.clone());
-    Ok(crate::responses::public(&rendered))
+    Ok(crate::responses::public(&rendered, &headers))
 }

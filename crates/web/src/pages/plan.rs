@@ -191,16 +191,12 @@ async fn plan_page(
         return Ok(crate::responses::unchanged(&etag));
     }
     if let Some(kept) = state.caches.answer(&key, &at).filter(|r| r.etag == etag) {
-        return Ok(crate::responses::public(&kept));
+        return Ok(crate::responses::public(&kept, &headers));
     }
     let Html(html) = plan_page_for(&state, lang, &viewer, Plan::clone(&plan)).await?;
-    let rendered = std::sync::Arc::new(kehoach_app::cache::Rendered {
-        etag,
-        content_type: "text/html; charset=utf-8",
-        body: html.into_bytes(),
-    });
+    let rendered = std::sync::Arc::new(crate::responses::rendered(etag, "text/html; charset=utf-8", html.into_bytes()));
     state.caches.keep_answer(&key, at, rendered.clone());
-    Ok(crate::responses::public(&rendered))
+    Ok(crate::responses::public(&rendered, &headers))
 }
 
 async fn plan_page_for(state: &AppState, lang: Lang, viewer: &Viewer, plan: Plan) -> Result<Html<String>, PageError> {

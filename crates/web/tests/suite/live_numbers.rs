@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use axum::http::header::ACCEPT_ENCODING;
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum_test::TestServer;
 use chrono::{NaiveDate, TimeZone, Utc};
@@ -126,6 +127,17 @@ on_both_databases!(
             let kept = s.get(url).await;
             assert_eq!(kept.as_bytes(), first.as_bytes());
             assert_eq!(kept.header("etag").to_str().unwrap(), tag);
+            // Compressed once, when kept: a client taking gzip gets the same bytes packed (not
+            // packed again by the compression layer), one refusing it the plain bytes.
+            let packed = s.get(url).add_header(ACCEPT_ENCODING, HeaderValue::from_static("gzip, deflate, br")).await;
+            assert_eq!(packed.header("content-encoding"), "gzip", "{url}");
+            assert_eq!(packed.header("etag").to_str().unwrap(), tag);
+            let mut unpacked = Vec::new();
+            std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&packed.as_bytes()[..]), &mut unpacked).unwrap();
+            assert_eq!(unpacked, first.as_bytes().to_vec(), "{url}: one gzip layer over the same bytes");
+            let plain = s.get(url).add_header(ACCEPT_ENCODING, HeaderValue::from_static("gzip;q=0, identity")).await;
+            assert!(plain.maybe_header("content-encoding").is_none(), "{url}");
+            assert_eq!(plain.as_bytes(), first.as_bytes());
             // Another language is another answer.
             let english = s.get(&format!("{url}?lang=en")).await;
             assert_ne!(english.header("etag").to_str().unwrap(), tag);
