@@ -63,7 +63,8 @@ pub async fn of_plan(state: &App, plan: &Plan, date: NaiveDate) -> Result<Vec<Pr
     // The revisions first, the sources after: what is kept is never older than its key.
     let now = state.store.revisions(&plan.id).await?;
     let stored = now.and_then(|now| state.caches.plan(&plan.id, &now).map(|p| (now, p)));
-    let Some((now, _)) = stored.filter(|(_, stored)| **stored == *plan) else {
+    // The kept plan itself (the caller read it through `plans::shared`), or one equal to it.
+    let Some((now, _)) = stored.filter(|(_, stored)| std::ptr::eq(&**stored, plan) || **stored == *plan) else {
         // A plan the caller made or changed, or one not read through `plans::shared`.
         return compute(state, plan, date).await;
     };
@@ -72,6 +73,26 @@ pub async fn of_plan(state: &App, plan: &Plan, date: NaiveDate) -> Result<Vec<Pr
     }
     let progress = compute(state, plan, date).await?;
     state.caches.keep_progress(&plan.id, now, date, std::sync::Arc::new(progress.clone()));
+    Ok(progress)
+}
+
+/// The progress of a plan read through [`crate::plans::shared`] at `at`, kept by the same key:
+/// no second look at the revisions, no comparison of plans. `at` was read before any source
+/// is, so what is kept is never older than its key.
+pub async fn of_shared(
+    state: &App,
+    plan: &std::sync::Arc<Plan>,
+    at: kehoach_store::Revisions,
+    date: NaiveDate,
+) -> Result<std::sync::Arc<Vec<Progress>>, AppError> {
+    if !state.caches.plan(&plan.id, &at).is_some_and(|kept| std::sync::Arc::ptr_eq(&kept, plan)) {
+        return Ok(std::sync::Arc::new(compute(state, plan, date).await?));
+    }
+    if let Some(kept) = state.caches.progress(&plan.id, &at, date) {
+        return Ok(kept);
+    }
+    let progress = std::sync::Arc::new(compute(state, plan, date).await?);
+    state.caches.keep_progress(&plan.id, at, date, progress.clone());
     Ok(progress)
 }
 

@@ -353,7 +353,7 @@ async fn focals(
 
 /// The contact of the unit a plan's units report through.
 async fn contact_of(state: &App, plan: &str) -> Result<Option<kehoach_store::UnitContact>, AppError> {
-    let plan = crate::plans::get(state, plan).await?;
+    let (plan, _) = crate::plans::shared(state, plan).await?;
     crate::contacts::get(state, &plan.id, &plan.reporting.report_to.code).await
 }
 
@@ -553,7 +553,7 @@ async fn live_parts(
     let mut out = HashMap::new();
     for row in board.rows.iter() {
         let Some(hosted) = &row.hosted else { continue };
-        let plan = &crate::plans::get(state, &hosted.plan).await?;
+        let (plan, _) = &crate::plans::shared(state, &hosted.plan).await?;
         let Ok(p) = plan.reporting.period(period) else { continue };
         let today = crate::progress::today(state, plan);
         let (as_of, _) = kehoach_domain::record::as_of(p.data_to, today);
@@ -706,10 +706,14 @@ type Shared = (String, usize, Vec<FigureGroup>, Standing);
 /// the accepted figures added up by the database per province, indicator and status — and the
 /// province files kept parsed. No commune's figure is read one by one (see `docs/performance.md`).
 pub async fn nation(state: &App, period: PeriodId) -> Result<Nation, AppError> {
-    let loaded = all(state).await?;
     let key = period.to_string();
-    let sendings = state.store.period_sendings(&key).await?;
-    let sums = state.store.accepted_figure_sums(&key).await?;
+    // Three independent reads, each on its own connection of the pool: the answer waits for the
+    // longest, not for their sum.
+    let (loaded, sendings, sums) = tokio::try_join!(
+        all(state),
+        store_read(state.store.period_sendings(&key)),
+        store_read(state.store.accepted_figure_sums(&key))
+    )?;
     let mut by_province: HashMap<&str, Vec<&SendingState>> = HashMap::new();
     for s in &sendings {
         by_province.entry(s.province.as_str()).or_default().push(s);
@@ -800,6 +804,10 @@ fn standing_of(lines: &[CommuneStanding]) -> Standing {
         returned: count(|s| s == BoardState::Returned),
         accepted: count(|s| s == BoardState::Accepted),
     }
+}
+
+async fn store_read<T>(read: impl Future<Output = Result<T, kehoach_store::StoreError>>) -> Result<T, AppError> {
+    Ok(read.await?)
 }
 
 fn group_of(s: &FigureSums) -> FigureGroup {

@@ -265,6 +265,9 @@ pub async fn write(
     while figures.peek().is_some() {
         province_figure::Entity::insert_many(figures.by_ref().take(CHUNK)).exec(db).await?;
     }
+    // The planner's statistics, as a database in service has them (autovacuum on PostgreSQL,
+    // `PRAGMA optimize` on SQLite) and a bulk load just written does not.
+    db.execute_unprepared("ANALYZE").await?;
     Ok(rows)
 }
 

@@ -46,16 +46,16 @@ pub(super) async fn indicators(
     Path(plan_id): Path<String>,
     QueryParams(q): QueryParams<AtQuery>,
 ) -> Result<Json<Vec<IndicatorProgress>>, ApiError> {
-    let plan = kehoach_app::plans::get(&state, &plan_id).await.api(lang)?;
+    let (plan, at) = kehoach_app::plans::shared(&state, &plan_id).await.api(lang)?;
     let date = q.at.unwrap_or_else(|| crate::progress::today(&state, &plan));
-    let all = crate::progress::of_plan(&state, &plan, date).await.api(lang)?;
+    let all = kehoach_app::progress::of_shared(&state, &plan, at, date).await.api(lang)?;
     Ok(Json(
-        all.into_iter()
+        all.iter()
             .zip(&plan.indicators)
             .map(|(progress, i)| IndicatorProgress {
                 name: i.name.clone(),
                 target_text: i.target.text.clone(),
-                progress,
+                progress: progress.clone(),
             })
             .collect(),
     ))

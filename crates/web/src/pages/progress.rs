@@ -67,12 +67,8 @@ pub fn chart_svg(series: &[Progress], target: Option<f64>, t: &Tr) -> String {
     for m in 0..12 {
         let _ = write!(svg, r#"<text x="{:.1}" y="{}" class="tick">{}</text>"#, x(m), h - 4.0, m + 1);
     }
-    let _ = write!(
-        svg,
-        r#"<text x="2" y="{:.1}" class="tick">{}</text>"#,
-        y(top) + 4.0,
-        kehoach_app::present::number(top)
-    );
+    let _ =
+        write!(svg, r#"<text x="2" y="{:.1}" class="tick">{}</text>"#, y(top) + 4.0, kehoach_app::present::number(top));
     if let Some(tv) = target {
         let _ =
             write!(svg, r#"<line x1="{left}" y1="{:.1}" x2="{}" y2="{:.1}" class="target"/>"#, y(tv), w - 10.0, y(tv));
@@ -113,7 +109,7 @@ pub struct ProgressRow {
 #[template(path = "progress.html")]
 struct ProgressPage {
     frame: Frame,
-    plan: Plan,
+    plan: std::sync::Arc<Plan>,
     date: String,
     rows: Vec<ProgressRow>,
 }
@@ -125,10 +121,10 @@ async fn progress_page(
     Path(plan_id): Path<String>,
     QueryParams(q): QueryParams<AtQuery>,
 ) -> Result<Response, PageError> {
-    let plan = load_plan(&state, &plan_id, lang).await?;
+    let (plan, at) = kehoach_app::plans::shared(&state, &plan_id).await.page(lang)?;
     let date = date_of(&q, &state, &plan);
     let t = Tr::new(lang);
-    let all = crate::progress::of_plan(&state, &plan, date).await.page(lang)?;
+    let all = kehoach_app::progress::of_shared(&state, &plan, at, date).await.page(lang)?;
     let rows = all
         .iter()
         .zip(&plan.indicators)

@@ -193,8 +193,13 @@ async fn both(
     store: &Store,
     date: NaiveDate,
 ) -> (Vec<kehoach_domain::measure::Progress>, Vec<kehoach_domain::measure::Progress>) {
+    // The pages' path first (the kept plan and its revisions, no second look), which keeps
+    // what it computes; then the path of callers holding their own plan, which reads it.
+    let (shared, at) = kehoach_app::plans::shared(cached, PLAN).await.unwrap();
+    let kept_shared = kehoach_app::progress::of_shared(cached, &shared, at, date).await.unwrap();
     let plan = kehoach_app::plans::get(cached, PLAN).await.unwrap();
     let kept = kehoach_app::progress::of_plan(cached, &plan, date).await.unwrap();
+    assert_eq!(*kept_shared, kept);
     let fresh = App::new(store.clone(), clock());
     let plan = kehoach_app::plans::get(&fresh, PLAN).await.unwrap();
     let scratch = kehoach_app::progress::compute(&fresh, &plan, date).await.unwrap();
