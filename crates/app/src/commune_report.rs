@@ -25,6 +25,8 @@ use crate::present::{Tr, next_period_in_document, period_in_document, status_lab
 use crate::province::Sending;
 use crate::reporting::{PeriodReports, consolidation};
 
+/// How many times an approval tries for a free number of the product's before it gives up.
+const NUMBER_ATTEMPTS: usize = 16;
 /// An approved version of the commune report.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct RecordView {
@@ -384,7 +386,9 @@ pub async fn approve(
         v => format!("{base}:v{v}"),
     };
     // The product's number can be taken meanwhile by another approval: then it takes the next.
-    for _ in 0..3 {
+    // Each of n approvals at the same instant loses at most n - 1 times; a commune's office
+    // approves a few reports a quarter, so this bound is never the one that refuses.
+    for _ in 0..NUMBER_ATTEMPTS {
         let (number, numbered_by) = match (plan.document.report_numbering, input.number) {
             (ReportNumbering::Office, Some(n)) if n > 0 => (n, "office"),
             (ReportNumbering::Office, _) => return Err(AppError::invalid("commune-report-number-required")),

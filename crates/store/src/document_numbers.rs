@@ -45,7 +45,8 @@ impl Store {
         actor: Actor<'_>,
         now: DateTime<Utc>,
     ) -> Result<IssuedNumber, StoreError> {
-        for _ in 0..3 {
+        // Each of n documents numbered at the same instant loses at most n - 1 times.
+        for _ in 0..16 {
             if let Some(n) = self.document_number(plan_id, subject).await? {
                 return Ok(n);
             }
