@@ -12,7 +12,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use kehoach_domain::Role;
 use kehoach_domain::initiative::{CouncilResult, InitiativeProblem, InitiativeRules, RoundState, ScoreSheet};
 use kehoach_domain::register::Record;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -125,12 +125,29 @@ async fn plan_row<C: ConnectionTrait>(conn: &C, plan_id: &str) -> Result<plan::M
 }
 
 async fn load_round<C: ConnectionTrait>(conn: &C, p: &plan::Model) -> Result<Option<Loaded>, StoreError> {
-    let Some(row) = initiative_round::Entity::find()
+    load_round_as(conn, p, false).await
+}
+
+/// The round, its row locked until the transaction ends (`FOR UPDATE` on PostgreSQL): every
+/// write of a round — a score, a decision, closing it — takes this lock first, so two at once
+/// on the same round are one after the other (a round cannot close while a decision is
+/// written, a member's two sheets at once do not both insert). SQLite writes one at a time.
+async fn locked_round<C: ConnectionTrait>(txn: &C, p: &plan::Model) -> Result<Option<Loaded>, StoreError> {
+    load_round_as(txn, p, true).await
+}
+
+async fn load_round_as<C: ConnectionTrait>(
+    conn: &C,
+    p: &plan::Model,
+    lock: bool,
+) -> Result<Option<Loaded>, StoreError> {
+    let mut q = initiative_round::Entity::find()
         .filter(initiative_round::Column::CommuneId.eq(p.commune_id))
-        .filter(initiative_round::Column::Year.eq(p.year))
-        .one(conn)
-        .await?
-    else {
+        .filter(initiative_round::Column::Year.eq(p.year));
+    if lock {
+        q = q.lock_exclusive();
+    }
+    let Some(row) = q.one(conn).await? else {
         return Ok(None);
     };
     let council = initiative_council::Entity::find()
@@ -396,7 +413,7 @@ impl Store {
     ) -> Result<Step<StoredSheet>, StoreError> {
         let txn = self.write().await?;
         let p = plan_row(&txn, plan_id).await?;
-        let Some(l) = load_round(&txn, &p).await? else {
+        let Some(l) = locked_round(&txn, &p).await? else {
             return Ok(Err(InitiativeProblem::NoRound));
         };
         if l.round.state != RoundState::Open {
@@ -478,7 +495,7 @@ impl Store {
     ) -> Result<Step<InitiativeDecision>, StoreError> {
         let txn = self.write().await?;
         let p = plan_row(&txn, plan_id).await?;
-        let Some(l) = load_round(&txn, &p).await? else {
+        let Some(l) = locked_round(&txn, &p).await? else {
             return Ok(Err(InitiativeProblem::NoRound));
         };
         if l.round.state != RoundState::Open {
@@ -555,7 +572,7 @@ impl Store {
     ) -> Result<Step<InitiativeRound>, StoreError> {
         let txn = self.write().await?;
         let p = plan_row(&txn, plan_id).await?;
-        let Some(l) = load_round(&txn, &p).await? else {
+        let Some(l) = locked_round(&txn, &p).await? else {
             return Ok(Err(InitiativeProblem::NoRound));
         };
         if l.round.state != RoundState::Open {

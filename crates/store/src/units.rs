@@ -4,7 +4,8 @@ use chrono::{DateTime, Utc};
 use kehoach_domain::text::{fold, sort_vi_by};
 use kehoach_domain::{Commune, Unit, UnitGroup, UnitKind};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TryIntoModel,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TryIntoModel,
 };
 
 use crate::audit::{self, Actor};
@@ -320,13 +321,24 @@ impl Store {
         contact: &UnitContact,
         actor: Actor<'_>,
     ) -> Result<(), StoreError> {
-        let (c, u) = self
-            .unit_row(province, commune, unit_code)
+        let txn = self.write().await?;
+        // Read in the transaction with the row locked (`FOR UPDATE` on PostgreSQL): two changes
+        // at once are one after the other, and each audit row's "before" is what it replaced.
+        let c = commune::Entity::find()
+            .filter(commune::Column::ProvinceCode.eq(province))
+            .filter(commune::Column::Code.eq(commune))
+            .one(&txn)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("commune `{commune}`")))?;
+        let u = unit::Entity::find()
+            .filter(unit::Column::CommuneId.eq(c.id))
+            .filter(unit::Column::Code.eq(unit_code))
+            .lock_exclusive()
+            .one(&txn)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("unit `{unit_code}`")))?;
         let before =
             UnitContact { name: u.contact_name.clone(), phone: u.contact_phone.clone(), note: u.contact_note.clone() };
-        let txn = self.write().await?;
         let mut row = unit::ActiveModel::from(u);
         row.contact_name = Set(contact.name.clone());
         row.contact_phone = Set(contact.phone.clone());

@@ -520,3 +520,33 @@ on_both_databases!(
         assert_eq!(store.plan_scope("muong-la").await.unwrap(), None, "a commune code is not a plan id");
     }
 );
+
+on_both_databases!(
+    /// Eight changes of one unit's contact at once: each audit row's "before" is what the
+    /// previous change left (none is written over unseen), and the last one stands.
+    async fn contacts_changed_at_once_are_one_after_the_other(store) {
+        seeded(&store).await;
+        let tasks: Vec<_> = (0..8)
+            .map(|i| {
+                let store = store.clone();
+                tokio::spawn(async move {
+                    let contact = UnitContact { name: Some(format!("Người liên hệ {i}")), phone: None, note: None };
+                    store.set_unit_contact("son-la", "muong-la", "ban-mau", &contact, TEST_ACTOR).await.unwrap();
+                })
+            })
+            .collect();
+        for t in tasks {
+            t.await.unwrap();
+        }
+        let trail = store.audit_trail("unit", "muong-la/ban-mau").await.unwrap();
+        let changes: Vec<&AuditEntry> = trail.iter().filter(|e| e.action == "unit.contact").collect();
+        assert_eq!(changes.len(), 8);
+        let decode = |text: &Option<String>| serde_json::from_str::<UnitContact>(text.as_deref().unwrap()).unwrap();
+        let mut last = UnitContact::default();
+        for c in &changes {
+            assert_eq!(decode(&c.before_json), last, "each change saw the one before it");
+            last = decode(&c.after_json);
+        }
+        assert_eq!(store.unit_contact("son-la", "muong-la", "ban-mau").await.unwrap(), Some(last));
+    }
+);

@@ -200,3 +200,41 @@ on_both_databases!(
         assert!(trail[3].after_json.as_deref().unwrap().contains("\"eligible\":true"));
     }
 );
+
+on_both_databases!(
+    /// Six decisions on one initiative at the same instant: each is written after the one
+    /// before it (none refused by the database, one decision row, every audit row's "before"
+    /// the previous "after").
+    async fn decisions_at_once_are_one_after_the_other(store) {
+        seeded(&store).await;
+        let now = Utc.with_ymd_and_hms(2026, 10, 1, 2, 0, 0).unwrap();
+        let a = propose(&store, "Máy tách hạt ngô cải tiến", day(3, 2)).await;
+        let council = vec!["lanh-dao".to_owned()];
+        store.open_initiative_round(PLAN, &council, &InitiativeRules::default(), as_user("dau-moi"), now).await.unwrap().unwrap();
+        let tasks: Vec<_> = (0..6)
+            .map(|i| {
+                let store = store.clone();
+                tokio::spawn(async move {
+                    tokio::task::yield_now().await;
+                    let note = format!("Lần quyết định {i}");
+                    store.decide_initiative(PLAN, a, false, &note, as_user("lanh-dao"), now).await
+                })
+            })
+            .collect();
+        for t in tasks {
+            let decided = t.await.unwrap().unwrap_or_else(|e| panic!("a decision refused by the database: {e:?}"));
+            assert!(decided.is_ok(), "{decided:?}");
+        }
+        let trail = store.audit_trail("initiative", &a.to_string()).await.unwrap();
+        let decisions: Vec<_> = trail.iter().filter(|e| e.action == "initiative.decide").collect();
+        assert_eq!(decisions.len(), 6);
+        assert!(decisions[0].before_json.is_none(), "the first decides anew");
+        for pair in decisions.windows(2) {
+            let after: Value = serde_json::from_str(pair[0].after_json.as_deref().unwrap()).unwrap();
+            let before: Value = serde_json::from_str(pair[1].before_json.as_deref().unwrap()).unwrap();
+            assert_eq!(before["decision"], after["decision"], "each decision saw the one before it");
+        }
+        let view = store.initiatives(PLAN).await.unwrap();
+        assert_eq!(view.initiatives.iter().filter(|e| e.decision.is_some()).count(), 1);
+    }
+);
