@@ -812,8 +812,11 @@ async fn store_read<T>(read: impl Future<Output = Result<T, kehoach_store::Store
 
 fn group_of(s: &FigureSums) -> FigureGroup {
     let n = |x: i64| usize::try_from(x).unwrap_or(0);
+    let mut statuses = [0; Status::ALL.len()];
+    for (to, from) in statuses.iter_mut().zip(&s.statuses) {
+        *to = n(*from);
+    }
     FigureGroup {
-        status: s.status.as_deref().and_then(|k| Status::ALL.into_iter().find(|x| x.key() == k)),
         rows: n(s.rows),
         values: n(s.values),
         value_sum: s.value_sum.unwrap_or(0.0),
@@ -824,6 +827,7 @@ fn group_of(s: &FigureSums) -> FigureGroup {
         targeted: n(s.targeted),
         reached: n(s.reached),
         no_value: n(s.no_value),
+        statuses,
     }
 }
 
@@ -840,7 +844,7 @@ async fn province_groups(
     for ((_, indicator), (parts, _)) in official {
         by_indicator.entry(indicator).or_default().push(parts);
     }
-    Ok(by_indicator.into_iter().map(|(code, parts)| (code, FigureGroup::of_parts(&parts))).collect())
+    Ok(by_indicator.into_iter().map(|(code, parts)| (code, vec![FigureGroup::of_parts(&parts)])).collect())
 }
 
 /// The province a `cap_tren` (or the province's admin) works for; others have none.

@@ -14,12 +14,10 @@ use crate::handoff::Parts;
 use crate::progress::{Measured, Status};
 use crate::rollup::{Amount, LeftOutBecause, Rule, StatusCount};
 
-/// The accepted figures of one province indicator that share a status, added up: every part
-/// any rule reads. (A database fills it with one `GROUP BY`; [`FigureGroup::of_parts`] is the
-/// same in Rust.)
+/// Accepted figures of one province indicator, added up: every part any rule reads. (A
+/// database fills it with one `GROUP BY`; [`FigureGroup::of_parts`] is the same in Rust.)
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct FigureGroup {
-    pub status: Option<Status>,
     /// Figures in the group.
     pub rows: usize,
     /// Figures with a value, and their sum.
@@ -36,22 +34,22 @@ pub struct FigureGroup {
     pub reached: usize,
     /// Figures without a value.
     pub no_value: usize,
+    /// Figures in each status, in the order of [`Status::ALL`], as `distribution` counts them
+    /// ("not measurable" only with a value: without one, the report cannot say).
+    pub statuses: [usize; Status::ALL.len()],
 }
 
 impl FigureGroup {
-    /// The groups of `parts`, by status: what the store's aggregate returns for them.
-    pub fn of_parts<'a>(parts: impl IntoIterator<Item = &'a Parts>) -> Vec<FigureGroup> {
-        let mut groups: Vec<FigureGroup> = Vec::new();
+    /// The sums of `parts`: what the store's aggregate returns for them.
+    pub fn of_parts<'a>(parts: impl IntoIterator<Item = &'a Parts>) -> FigureGroup {
+        let mut g = FigureGroup::default();
         for p in parts {
-            let at = match groups.iter().position(|g| g.status == p.status) {
-                Some(at) => at,
-                None => {
-                    groups.push(FigureGroup { status: p.status, ..FigureGroup::default() });
-                    groups.len() - 1
-                }
-            };
-            let g = &mut groups[at];
             g.rows += 1;
+            if let Some(at) = p.status.and_then(|s| Status::ALL.iter().position(|x| *x == s))
+                && (p.status != Some(Status::NotMeasurable) || p.value.is_some())
+            {
+                g.statuses[at] += 1;
+            }
             match p.value {
                 Some(v) => {
                     g.values += 1;
@@ -73,7 +71,7 @@ impl FigureGroup {
                 }
             }
         }
-        groups
+        g
     }
 }
 
@@ -136,14 +134,10 @@ pub fn summary(rule: Rule, groups: &[FigureGroup], standing: Standing) -> Summar
             (Amount::ShareMeetingTarget { reached, judged, percent }, judged, sum(|g| g.values) - judged, 0)
         }
         Rule::Distribution => {
-            let admitted = |g: &FigureGroup, status: Status| match g.status {
-                Some(s) if s == status && s == Status::NotMeasurable => g.rows - g.no_value,
-                Some(s) if s == status => g.rows,
-                _ => 0,
-            };
             let counts: Vec<StatusCount> = Status::ALL
                 .into_iter()
-                .map(|status| StatusCount { status, communes: groups.iter().map(|g| admitted(g, status)).sum() })
+                .enumerate()
+                .map(|(at, status)| StatusCount { status, communes: groups.iter().map(|g| g.statuses[at]).sum() })
                 .collect();
             let counted = counts.iter().map(|c| c.communes).sum();
             (Amount::Distribution { counts }, counted, 0, 0)

@@ -501,7 +501,7 @@ mod from_sums {
                 returned: count(Some(AtProvince::Returned)),
                 accepted: count(Some(AtProvince::Accepted)),
             };
-            let s = summary(rule, &FigureGroup::of_parts(accepted), standing);
+            let s = summary(rule, &[FigureGroup::of_parts(accepted)], standing);
             prop_assert!(same_amount(&s.amount, &total.amount), "{:?} != {:?}", s.amount, total.amount);
             prop_assert_eq!(s.counted, total.counted);
             for because in [
@@ -537,8 +537,7 @@ mod from_sums {
             target: Some(4.0),
             status: Some(Status::Behind),
         };
-        let mut both = FigureGroup::of_parts([&a]);
-        both.extend(FigureGroup::of_parts([&b]));
+        let both = [FigureGroup::of_parts([&a]), FigureGroup::of_parts([&b])];
         let standing = Standing { accepted: 2, no_report: 1, ..Standing::default() };
         let ratio = summary(Rule::RatioOfSums, &both, standing);
         // 10 of 12, never the average of 50 % and 90 %.

@@ -1,8 +1,9 @@
 //! What the nation's roll-up reads (issue 14): where each sending of a period stands, in one
 //! narrow query, and the accepted figures added up by the database per province, indicator and
-//! status — a few hundred rows for the country instead of one per commune and indicator.
+//! indicator — a few hundred rows for the country instead of one per commune and indicator.
 
 use chrono::{DateTime, Utc};
+use kehoach_domain::progress::Status;
 use sea_orm::{ConnectionTrait, Statement, Value};
 
 use crate::{Store, StoreError};
@@ -20,13 +21,12 @@ pub struct SendingState {
     pub superseded: bool,
 }
 
-/// The accepted, current figures of one province indicator that share a status, added up
-/// (see `kehoach_domain::aggregate::FigureGroup`, which this fills).
+/// The accepted, current figures of one province indicator, added up (see
+/// `kehoach_domain::aggregate::FigureGroup`, which this fills).
 #[derive(Debug, Clone, PartialEq)]
 pub struct FigureSums {
     pub province: String,
     pub indicator: String,
-    pub status: Option<String>,
     pub rows: i64,
     pub values: i64,
     pub value_sum: Option<f64>,
@@ -37,6 +37,8 @@ pub struct FigureSums {
     pub targeted: i64,
     pub reached: i64,
     pub no_value: i64,
+    /// Figures in each status of `Status::ALL`, "not measurable" only with a value.
+    pub statuses: Vec<i64>,
 }
 
 /// Both rate parts present and neither negative (a rule's `admit`).
@@ -67,13 +69,22 @@ impl Store {
         Ok(out)
     }
 
-    /// The figures of every accepted, not reopened sending of `period`, added up per province,
-    /// indicator and status. A commune has at most one such sending a period (a new one is
+    /// The figures of every accepted, not reopened sending of `period`, added up per province
+    /// and indicator. A commune has at most one such sending a period (a new one is
     /// sent only after the last is reopened), so each counts once.
     pub async fn accepted_figure_sums(&self, period: &str) -> Result<Vec<FigureSums>, StoreError> {
         let backend = self.db.get_database_backend();
+        // One count per status; the keys are the domain's own, never the user's.
+        let statuses: String = Status::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let with_value = if *s == Status::NotMeasurable { " AND f.value IS NOT NULL" } else { "" };
+                format!("SUM(CASE WHEN f.status = '{}'{with_value} THEN 1 ELSE 0 END) AS status_{i}, ", s.key())
+            })
+            .collect();
         let sql = format!(
-            "SELECT h.province, f.indicator, f.status, COUNT(*) AS rows_n, \
+            "SELECT h.province, f.indicator, {statuses}COUNT(*) AS rows_n, \
              COUNT(f.value) AS values_n, SUM(f.value) AS value_sum, \
              SUM(CASE WHEN {FIT_RATIO} THEN 1 ELSE 0 END) AS ratios_n, \
              SUM(CASE WHEN {FIT_RATIO} THEN f.numerator END) AS numerator_sum, \
@@ -88,7 +99,7 @@ impl Store {
              JOIN commune_report_records r ON r.id = h.record_id \
              WHERE h.period = $1 AND f.period = $1 AND h.state = 'accepted' AND r.superseded_at IS NULL \
              AND h.commune_code IS NOT NULL \
-             GROUP BY h.province, f.indicator, f.status"
+             GROUP BY h.province, f.indicator"
         );
         let stmt = Statement::from_sql_and_values(backend, placeholders(backend, &sql), [Value::from(period)]);
         let mut out = Vec::new();
@@ -97,7 +108,6 @@ impl Store {
             out.push(FigureSums {
                 province: row.try_get("", "province")?,
                 indicator: row.try_get("", "indicator")?,
-                status: row.try_get("", "status")?,
                 rows: n("rows_n")?,
                 values: n("values_n")?,
                 value_sum: row.try_get("", "value_sum")?,
@@ -108,6 +118,7 @@ impl Store {
                 targeted: n("targeted_n")?,
                 reached: n("reached_n")?,
                 no_value: n("no_value_n")?,
+                statuses: (0..Status::ALL.len()).map(|i| n(&format!("status_{i}"))).collect::<Result<_, _>>()?,
             });
         }
         Ok(out)
