@@ -1,5 +1,6 @@
 //! `kehoach`: run a commune's yearly science, technology and innovation plan.
 
+mod allocator;
 mod backup_cmd;
 mod cli;
 mod demo;
@@ -17,6 +18,8 @@ mod user_cmd;
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
+    // Before any thread starts: the tuning is process-wide and read by every later allocation.
+    allocator::keep_returning_memory();
     let cli = cli::Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(

@@ -10,6 +10,10 @@ use tracing::info;
 
 pub use kehoach_web::{Settings, TrustedProxies};
 
+/// How often a serving process gives free heap pages back to the system: a trim costs
+/// milliseconds, and an idle server returns to its idle size within this time after a load.
+const TRIM_PERIOD: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// The proxies of `--trusted-proxy`, or why not.
 pub fn trusted_proxies(list: &str) -> Result<TrustedProxies, String> {
     TrustedProxies::parse(list).map_err(|entry| format!("not an IP address or network: {entry}"))
@@ -56,6 +60,9 @@ pub async fn run(
         .await?;
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
     info!("serving on http://{}", listener.local_addr()?);
+    // The start's garbage (the demo's seeding, the router) and what each burst of requests
+    // leaves free would otherwise stay resident: 13 MB idle, about 20 MB after a load.
+    tokio::spawn(crate::allocator::trim_every(TRIM_PERIOD));
     kehoach_web::serve_with(listener, store, clock, settings).await?;
     Ok(ExitCode::SUCCESS)
 }
