@@ -74,26 +74,25 @@ impl Store {
     /// sent only after the last is reopened), so each counts once.
     pub async fn accepted_figure_sums(&self, period: &str) -> Result<Vec<FigureSums>, StoreError> {
         let backend = self.db.get_database_backend();
-        // One count per status; the keys are the domain's own, never the user's.
+        // One count per status; the keys are the domain's own, never the user's. Counts are
+        // COUNT … FILTER (PostgreSQL, SQLite 3.30+): cheaper than summing a CASE per row.
         let statuses: String = Status::ALL
             .iter()
             .enumerate()
             .map(|(i, s)| {
                 let with_value = if *s == Status::NotMeasurable { " AND f.value IS NOT NULL" } else { "" };
-                format!("SUM(CASE WHEN f.status = '{}'{with_value} THEN 1 ELSE 0 END) AS status_{i}, ", s.key())
+                format!("COUNT(*) FILTER (WHERE f.status = '{}'{with_value}) AS status_{i}, ", s.key())
             })
             .collect();
         let sql = format!(
             "SELECT h.province, f.indicator, {statuses}COUNT(*) AS rows_n, \
              COUNT(f.value) AS values_n, SUM(f.value) AS value_sum, \
-             SUM(CASE WHEN {FIT_RATIO} THEN 1 ELSE 0 END) AS ratios_n, \
-             SUM(CASE WHEN {FIT_RATIO} THEN f.numerator END) AS numerator_sum, \
-             SUM(CASE WHEN {FIT_RATIO} THEN f.denominator END) AS denominator_sum, \
-             SUM(CASE WHEN f.numerator IS NOT NULL AND f.denominator IS NOT NULL AND NOT ({FIT_RATIO}) \
-                 THEN 1 ELSE 0 END) AS unfit_n, \
-             SUM(CASE WHEN f.value IS NOT NULL AND f.target IS NOT NULL THEN 1 ELSE 0 END) AS targeted_n, \
-             SUM(CASE WHEN f.value >= f.target THEN 1 ELSE 0 END) AS reached_n, \
-             SUM(CASE WHEN f.value IS NULL THEN 1 ELSE 0 END) AS no_value_n \
+             COUNT(*) FILTER (WHERE {FIT_RATIO}) AS ratios_n, \
+             SUM(f.numerator) FILTER (WHERE {FIT_RATIO}) AS numerator_sum, \
+             SUM(f.denominator) FILTER (WHERE {FIT_RATIO}) AS denominator_sum, \
+             COUNT(f.numerator + f.denominator) AS both_parts_n, \
+             COUNT(f.value + f.target) AS targeted_n, \
+             COUNT(*) FILTER (WHERE f.value >= f.target) AS reached_n \
              FROM province_figures f \
              JOIN province_handoffs h ON h.record_id = f.record_id \
              JOIN commune_report_records r ON r.id = h.record_id \
@@ -114,10 +113,10 @@ impl Store {
                 ratios: n("ratios_n")?,
                 numerator_sum: row.try_get("", "numerator_sum")?,
                 denominator_sum: row.try_get("", "denominator_sum")?,
-                unfit_ratios: n("unfit_n")?,
+                unfit_ratios: n("both_parts_n")? - n("ratios_n")?,
                 targeted: n("targeted_n")?,
                 reached: n("reached_n")?,
-                no_value: n("no_value_n")?,
+                no_value: n("rows_n")? - n("values_n")?,
                 statuses: (0..Status::ALL.len()).map(|i| n(&format!("status_{i}"))).collect::<Result<_, _>>()?,
             });
         }
