@@ -322,21 +322,7 @@ impl Store {
         actor: Actor<'_>,
     ) -> Result<(), StoreError> {
         let txn = self.write().await?;
-        // Read in the transaction with the row locked (`FOR UPDATE` on PostgreSQL): two changes
-        // at once are one after the other, and each audit row's "before" is what it replaced.
-        let c = commune::Entity::find()
-            .filter(commune::Column::ProvinceCode.eq(province))
-            .filter(commune::Column::Code.eq(commune))
-            .one(&txn)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("commune `{commune}`")))?;
-        let u = unit::Entity::find()
-            .filter(unit::Column::CommuneId.eq(c.id))
-            .filter(unit::Column::Code.eq(unit_code))
-            .lock_exclusive()
-            .one(&txn)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("unit `{unit_code}`")))?;
+        let (c, u) = unit_for_update(&txn, province, commune, unit_code).await?;
         let before =
             UnitContact { name: u.contact_name.clone(), phone: u.contact_phone.clone(), note: u.contact_note.clone() };
         let mut row = unit::ActiveModel::from(u);
@@ -391,20 +377,7 @@ impl Store {
         actor: Actor<'_>,
     ) -> Result<(), StoreError> {
         let txn = self.write().await?;
-        // Read through the transaction: a writer holds the write lock and must not wait for
-        // another connection.
-        let c = commune::Entity::find()
-            .filter(commune::Column::ProvinceCode.eq(province))
-            .filter(commune::Column::Code.eq(commune))
-            .one(&txn)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("commune `{commune}`")))?;
-        let u = unit::Entity::find()
-            .filter(unit::Column::CommuneId.eq(c.id))
-            .filter(unit::Column::Code.eq(unit_code))
-            .one(&txn)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("unit `{unit_code}`")))?;
+        let (c, u) = unit_for_update(&txn, province, commune, unit_code).await?;
         let renewed = u.calendar_secret.is_some();
         let mut row = unit::ActiveModel::from(u);
         row.calendar_secret = Set(Some(secret.to_owned()));
@@ -425,4 +398,30 @@ impl Store {
         txn.commit().await?;
         Ok(())
     }
+}
+
+/// A commune's unit, read through the write transaction `txn` (a writer holds SQLite's write
+/// lock and must not wait for another connection) with its row locked until the transaction
+/// ends (`FOR UPDATE` on PostgreSQL): two changes at once are one after the other, and each
+/// audit row's "before" is what it replaced.
+async fn unit_for_update<C: ConnectionTrait>(
+    txn: &C,
+    province: &str,
+    commune: &str,
+    unit_code: &str,
+) -> Result<(commune::Model, unit::Model), StoreError> {
+    let c = commune::Entity::find()
+        .filter(commune::Column::ProvinceCode.eq(province))
+        .filter(commune::Column::Code.eq(commune))
+        .one(txn)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("commune `{commune}`")))?;
+    let u = unit::Entity::find()
+        .filter(unit::Column::CommuneId.eq(c.id))
+        .filter(unit::Column::Code.eq(unit_code))
+        .lock_exclusive()
+        .one(txn)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("unit `{unit_code}`")))?;
+    Ok((c, u))
 }
