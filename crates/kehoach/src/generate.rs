@@ -273,7 +273,7 @@ fn plan_source(province: &Province, c: &CsvCommune, slug: &str, plan_id: &str) -
 
 /// An instant in Hà Nội time, 2026.
 fn local(m: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
-    let zone = FixedOffset::east_opt(7 * 3600).unwrap_or_else(|| FixedOffset::east_opt(0).expect("UTC"));
+    let zone = FixedOffset::east_opt(7 * 3600).unwrap_or(chrono::Offset::fix(&Utc));
     zone.with_ymd_and_hms(YEAR, m, d, h, mi, 0).single().map(|t| t.with_timezone(&Utc)).unwrap_or_default()
 }
 

@@ -10,7 +10,7 @@ use sea_orm::{ActiveModelTrait, Set};
 use serde::Serialize;
 
 use crate::audit::{self, Actor};
-use crate::entity::{register_record, report_version, unit_report};
+use crate::entity::{report_version, unit_report};
 use crate::registers::RecordInput;
 use crate::{Store, StoreError};
 
@@ -127,22 +127,7 @@ impl Store {
         let mut written = 0;
         for (register, rows) in batches {
             for input in rows {
-                register_record::ActiveModel {
-                    commune_id: Set(commune_id),
-                    register: Set((*register).to_owned()),
-                    unit_code: Set(input.unit.clone()),
-                    record_date: Set(input.date),
-                    fields_json: Set(serde_json::to_string(&input.fields)?),
-                    sample: Set(input.sample),
-                    version: Set(1),
-                    created_by: Set(actor.name.to_owned()),
-                    created_at: Set(now),
-                    updated_by: Set(actor.name.to_owned()),
-                    updated_at: Set(now),
-                    ..Default::default()
-                }
-                .insert(&txn)
-                .await?;
+                crate::registers::insert(&txn, commune_id, register, input, actor, now).await?;
                 written += 1;
             }
         }

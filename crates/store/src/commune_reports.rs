@@ -50,11 +50,13 @@ pub(crate) async fn row<C: ConnectionTrait>(
     plan: i32,
     period: &str,
 ) -> Result<Option<commune_report::Model>, StoreError> {
-    Ok(commune_report::Entity::find()
+    Ok(of_period(plan, period).one(conn).await?)
+}
+
+fn of_period(plan: i32, period: &str) -> sea_orm::Select<commune_report::Entity> {
+    commune_report::Entity::find()
         .filter(commune_report::Column::PlanId.eq(plan))
         .filter(commune_report::Column::Period.eq(period))
-        .one(conn)
-        .await?)
 }
 
 /// The row, locked until the transaction `txn` ends (`FOR UPDATE` on PostgreSQL), for a write
@@ -67,12 +69,7 @@ pub(crate) async fn row_for_update<C: ConnectionTrait>(
     plan: i32,
     period: &str,
 ) -> Result<Option<commune_report::Model>, StoreError> {
-    Ok(commune_report::Entity::find()
-        .filter(commune_report::Column::PlanId.eq(plan))
-        .filter(commune_report::Column::Period.eq(period))
-        .lock_exclusive()
-        .one(txn)
-        .await?)
+    Ok(of_period(plan, period).lock_exclusive().one(txn).await?)
 }
 
 pub(crate) fn record(r: commune_report::Model) -> CommuneReportRecord {

@@ -539,7 +539,7 @@ struct ImportSummary<'a> {
     ids: &'a [i32],
 }
 
-async fn insert<C: ConnectionTrait>(
+pub(crate) async fn insert<C: ConnectionTrait>(
     conn: &C,
     commune_id: i32,
     register_key: &str,
